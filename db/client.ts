@@ -1,0 +1,70 @@
+// The database: one libSQL client, its PRAGMAs, migrations, and the one write path.
+// Knows nothing of HTTP.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { createClient, type Client, type Config as LibsqlConfig } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import * as schema from "./schema.ts";
+
+export interface DatabaseConfig {
+  url: string;
+  authToken?: string;
+  syncUrl?: string;
+  syncInterval?: number;
+  localPath?: string;
+}
+
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
+
+export interface Db {
+  db: Database;
+  client: Client;
+  /**
+   * Runs one write. The local libSQL client is synchronous underneath, so writes are
+   * queued here instead of racing for the file lock; multi-statement writes go through
+   * `db.batch([...])` inside `fn`, never an interactive transaction held across awaits.
+   */
+  write<T>(fn: (db: Database) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+/** The libSQL client options for a configuration: local file, Turso, or an embedded replica. */
+export function libsqlOptions(config: DatabaseConfig): LibsqlConfig {
+  const local = config.url.startsWith("file:");
+  return {
+    url: config.url,
+    authToken: config.authToken,
+    ...(config.syncUrl ? { syncUrl: config.syncUrl, syncInterval: config.syncInterval } : {}),
+    // One connection for a local file: its PRAGMAs stick, and statements never
+    // contend with each other inside this process.
+    ...(local ? { concurrency: 1 } : {}),
+  };
+}
+
+export async function createDb(config: DatabaseConfig): Promise<Db> {
+  if (config.localPath) mkdirSync(dirname(config.localPath), { recursive: true });
+  const client = createClient(libsqlOptions(config));
+  if (config.url.startsWith("file:")) {
+    // WAL lets readers in other processes go on while one writes; the busy timeout
+    // makes a second process wait for the lock instead of failing at once.
+    if (config.localPath) await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA busy_timeout = 5000");
+    await client.execute("PRAGMA synchronous = NORMAL");
+  }
+  await client.execute("PRAGMA foreign_keys = ON");
+  const db = drizzle(client, { schema }) as Database;
+
+  let tail: Promise<unknown> = Promise.resolve();
+  function write<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    const run = tail.then(() => fn(db));
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  return { db, client, write, close: () => client.close() };
+}
+
+export async function migrateDb(db: Database, migrationsFolder: string): Promise<void> {
+  await migrate(db, { migrationsFolder });
+}

@@ -1,0 +1,86 @@
+// Demo content for a first run: one author and a few published posts.
+import { count, eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import type { Auth } from "../src/auth.ts";
+import { renderMarkdown } from "../src/lib/markdown.ts";
+import type { Db } from "./client.ts";
+import { Post, user } from "./schema.ts";
+
+export const DEMO_AUTHOR = {
+  name: "Ada Demo",
+  email: "demo@quire.local",
+  password: "quire-demo-password",
+};
+
+const POSTS = [
+  {
+    slug: "welcome-to-quire",
+    title: "Welcome to Quire",
+    body: `Quire serves every page as fast as a static file, and still shows a new post the moment you publish it.
+
+## How it works
+
+Reader pages are rendered once and kept in the server's route cache. Each page carries **tags** for what it shows, and every write names the tags it changes, so the right pages are dropped and rendered again on the next visit.
+
+- No rebuilds, no webhooks.
+- No JavaScript on reader pages.
+- Drafts stay private until you publish.
+
+Sign in as the demo author and open **Write** to try it.`,
+  },
+  {
+    slug: "markdown-with-highlighted-code",
+    title: "Markdown, with highlighted code",
+    body: `Posts are written in Markdown and rendered on the server, code included:
+
+\`\`\`ts
+export function slugify(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+}
+\`\`\`
+
+> Raw HTML is not allowed in posts, and links can only go to http, https or mailto addresses.
+
+| Feature | Where |
+| --- | --- |
+| Tables | GitHub-flavoured Markdown |
+| Highlighting | On the server, no client JS |`,
+  },
+  {
+    slug: "writing-in-place",
+    title: "Writing in place",
+    body: `The editor is a small island that talks to a typed API. It saves drafts, previews with the same pipeline readers see, and keeps your text when a save fails.
+
+Publishing, unpublishing and deleting take effect on the very next request.`,
+  },
+];
+
+/** Seeds only an empty database; returns whether it did. */
+export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
+  const [{ n }] = await db.db.select({ n: count() }).from(user);
+  if (n > 0) return false;
+  const { user: author } = await auth.api.signUpEmail({ body: DEMO_AUTHOR });
+  await db.write(async (d) => {
+    await d.update(user).set({ role: "admin", emailVerified: true }).where(eq(user.id, author.id));
+  });
+  const start = Date.now() - POSTS.length * 86_400_000;
+  const rows = await Promise.all(
+    POSTS.map(async (p, i) => {
+      const rendered = await renderMarkdown(p.body);
+      const at = new Date(start + i * 86_400_000);
+      return {
+        id: randomUUID(),
+        ...p,
+        html: rendered.html,
+        excerpt: rendered.excerpt,
+        status: "published" as const,
+        publishedAt: at,
+        createdAt: at,
+        updatedAt: at,
+        authorId: author.id,
+      };
+    }),
+  );
+  await db.write((d) => d.insert(Post).values(rows));
+  return true;
+}

@@ -1,0 +1,47 @@
+import { defineConfig } from "@playwright/test";
+
+// E2E_BASE_URL points the suite at a deployed site; otherwise it starts the built server
+// on E2E_PORT (npm test picks a free one) with a fresh database.
+const external = process.env.E2E_BASE_URL?.replace(/\/+$/, "");
+process.env.E2E_PORT ??= String(20_000 + Math.floor(Math.random() * 30_000));
+const baseURL = external ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  forbidOnly: true,
+  // npm test also asks for a JSON report (PLAYWRIGHT_JSON_OUTPUT_FILE) to print one total.
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ? [["list"], ["json"]] : [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    video: "off",
+    launchOptions: {
+      executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH || undefined,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: external
+    ? undefined
+    : {
+        command: `"${process.execPath}" scripts/serve-e2e.ts`,
+        url: `${baseURL}/`,
+        env: { PORT: process.env.E2E_PORT, SITE_URL: baseURL },
+        timeout: 60_000,
+        reuseExistingServer: false,
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+});

@@ -1,0 +1,104 @@
+// npm start: build when the sources are newer than the build, migrate, seed a first local
+// run, then serve with NODE_ENV=production. Every setting comes from the environment.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+
+process.env.NODE_ENV = "production";
+const root = resolve(import.meta.dirname, "..");
+process.chdir(root);
+const entry = join(root, "dist/server/entry.mjs");
+
+function newest(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(s.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
+}
+
+function needsBuild(): boolean {
+  if (process.argv.includes("--no-build")) return false;
+  if (!existsSync(entry)) return true;
+  const sources = ["src", "db", "public", "astro.config.mjs", "package.json"].filter((p) => existsSync(p));
+  return Math.max(...sources.map(newest)) > statSync(entry).mtimeMs;
+}
+
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((ok) => {
+    const probe = createServer()
+      .once("error", () => ok(false))
+      .once("listening", () => probe.close(() => ok(true)))
+      .listen(port, host);
+  });
+}
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer()
+      .once("error", fail)
+      .listen(0, host, () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => ok(port));
+      });
+  });
+}
+
+const { ConfigError, getConfig } = await import("../src/config.ts");
+let config;
+try {
+  config = getConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(`\nQuire cannot start.\n${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}
+
+// With no PORT given, take the default if free, else any free port: a first run just works.
+if (!process.env.PORT && !(await portIsFree(config.port, config.host))) {
+  const port = await freePort(config.host);
+  console.log(`Port ${config.port} is busy; using ${port} instead (set PORT to choose).`);
+  process.env.PORT = String(port);
+  if (!process.env.SITE_URL) process.env.SITE_URL = `http://localhost:${port}`;
+  const { loadConfig } = await import("../src/config.ts");
+  Object.assign(config, loadConfig());
+}
+process.env.PORT = String(config.port);
+process.env.HOST = config.host;
+
+if (needsBuild()) {
+  console.log("Building the site (astro build)…");
+  const t = Date.now();
+  const build = spawnSync(process.execPath, [join(root, "node_modules/astro/bin/astro.mjs"), "build"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
+  });
+  if (build.status !== 0) {
+    console.error("The build failed; see the errors above.");
+    process.exit(build.status ?? 1);
+  }
+  console.log(`Built in ${((Date.now() - t) / 1000).toFixed(1)}s.`);
+}
+
+const { prepareDatabase } = await import("./prepare-db.ts");
+const { seeded } = await prepareDatabase({ seed: config.seedDemo });
+const where = config.database.localPath ?? config.database.url.replace(/\/\/[^@/]*@/, "//");
+console.log(`Database ready: ${where}`);
+if (seeded) {
+  const { DEMO_AUTHOR } = await import("../db/seed.ts");
+  console.log(`Seeded demo content. Sign in as ${DEMO_AUTHOR.email} / ${DEMO_AUTHOR.password}`);
+}
+
+process.env.ASTRO_NODE_LOGGING = "disabled";
+process.env.ASTRO_NODE_AUTOSTART = "disabled";
+type Entry = { startServer: () => { server: { server: import("node:http").Server } } };
+const { startServer } = (await import(entry)) as Entry;
+const http = startServer().server.server;
+http.once("listening", () => {
+  console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);
+});
+http.once("error", (e) => {
+  console.error(`Quire could not listen on ${config.host}:${config.port}: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,6 @@
+/// <reference types="astro/client" />
+declare namespace App {
+  interface Locals {
+    getSession: () => Promise<import("./auth.ts").Session | null>;
+  }
+}

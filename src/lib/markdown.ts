@@ -1,0 +1,88 @@
+// One Markdown pipeline for the reader page, the editor preview and the stored HTML.
+// Raw HTML in the source is dropped, the tree is sanitized (no scripts, no event
+// handlers, no javascript:/data: links), and only then is code highlighted, so the
+// highlighter's output is the only styled markup.
+import rehypeShiki from "@shikijs/rehype";
+import type { BundledLanguage } from "shiki";
+import type { Element, ElementContent, Root } from "hast";
+import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
+import rehypeStringify from "rehype-stringify";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+
+const LANGS: BundledLanguage[] = [
+  "bash", "c", "cpp", "css", "diff", "go", "html", "java", "javascript", "json", "jsx", "markdown",
+  "python", "ruby", "rust", "shell", "sql", "svelte", "toml", "tsx", "typescript", "yaml",
+];
+
+const sanitizeSchema = {
+  ...defaultSchema,
+  // GitHub's schema, minus the clobber prefix on footnote ids, which GFM footnotes need.
+  protocols: { ...defaultSchema.protocols, href: ["http", "https", "mailto"], src: ["http", "https"] },
+};
+
+export interface Rendered {
+  html: string;
+  /** Plain text of the first paragraph, cut to a sentence-friendly length. */
+  excerpt: string;
+  words: number;
+}
+
+function textOf(node: Root | ElementContent): string {
+  if (node.type === "text") return node.value;
+  if ("children" in node) return node.children.map((c) => textOf(c as ElementContent)).join("");
+  return "";
+}
+
+function firstParagraph(tree: Root): Element | undefined {
+  const stack: (Root | ElementContent)[] = [tree];
+  while (stack.length) {
+    const node = stack.shift()!;
+    if (node.type === "element" && node.tagName === "p") return node;
+    if ("children" in node && !(node.type === "element" && node.tagName === "pre")) {
+      stack.push(...(node.children as ElementContent[]));
+    }
+  }
+  return undefined;
+}
+
+export function cutExcerpt(text: string, max = 240): string {
+  const clean = text.replace(/\s+/g, " ").trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max);
+  const lastSpace = cut.lastIndexOf(" ");
+  return `${(lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s.,;:!?-]+$/, "")}…`;
+}
+
+function collectFacts(out: { excerpt: string; words: number }) {
+  return () => (tree: Root) => {
+    const p = firstParagraph(tree);
+    out.excerpt = p ? cutExcerpt(textOf(p)) : "";
+    out.words = textOf(tree).split(/\s+/).filter(Boolean).length;
+  };
+}
+
+export async function renderMarkdown(source: string): Promise<Rendered> {
+  const facts = { excerpt: "", words: 0 };
+  const file = await unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkRehype)
+    .use(rehypeSanitize, sanitizeSchema)
+    .use(collectFacts(facts))
+    .use(rehypeShiki, {
+      themes: { light: "github-light", dark: "github-dark" },
+      langs: LANGS,
+      fallbackLanguage: "text",
+      defaultLanguage: "text",
+    })
+    .use(rehypeStringify)
+    .process(source);
+  return { html: String(file), ...facts };
+}
+
+export function readingMinutes(words: number): number {
+  return Math.max(1, Math.round(words / 220));
+}

@@ -1,0 +1,25 @@
+import { defineMiddleware } from "astro:middleware";
+import type { Session } from "./auth.ts";
+import { getRuntime } from "./lib/runtime.ts";
+
+// Runs on every request the route cache does not answer. Cached pages keep the
+// headers they were stored with, so these are set for them too.
+export const onRequest = defineMiddleware(async (context, next) => {
+  let session: Promise<Session | null> | undefined;
+  // Loaded only by pages that ask: reader pages never look at who is asking.
+  context.locals.getSession = () => {
+    session ??= getRuntime().then(({ auth }) => auth.api.getSession({ headers: context.request.headers }));
+    return session;
+  };
+  const response = await next();
+  const headers = response.headers;
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  headers.set("X-Frame-Options", "DENY");
+  if (!headers.has("Cache-Control")) {
+    // Shared pages may be kept but must be revalidated; anything else is per user.
+    const shared = context.cache.enabled && (context.cache.options.tags?.length ?? 0) > 0;
+    headers.set("Cache-Control", shared ? "public, max-age=0, must-revalidate" : "private, no-store");
+  }
+  return response;
+});

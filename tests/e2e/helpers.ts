@@ -1,0 +1,24 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}@quire.test`;
+}
+
+export const PASSWORD = "correct horse battery staple";
+
+export async function signUp(page: Page, name: string, email = uniqueEmail(name.split(" ")[0]!.toLowerCase())) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return email;
+}
+
+/** What an anonymous reader gets: status, HTML, and whether the page carries any script. */
+export async function readAsVisitor(request: APIRequestContext, path: string) {
+  const response = await request.get(path, { headers: { cookie: "" } });
+  const html = await response.text();
+  return { status: response.status(), html, hasScript: /<script\b/i.test(html) };
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { libsqlOptions } from "../../db/client.ts";
+import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from "../../src/config.ts";
+
+const dirs: string[] = [];
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), "quire-config-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function issuesOf(env: Record<string, string>, cwd = tempDir()): string[] {
+  try {
+    loadConfig(env, cwd);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("works with no settings at all: local file, port 4321, a secret made once and kept beside the database", () => {
+    const cwd = tempDir();
+    const config = loadConfig({}, cwd);
+    expect(config.database.url).toBe(DEFAULT_DATABASE_URL);
+    expect(config.database.localPath).toBe(join(cwd, ".data/quire.db"));
+    expect(config.port).toBe(4321);
+    expect(config.siteUrl).toBe("http://localhost:4321");
+    expect(config.seedDemo).toBe(true);
+    const secretFile = join(cwd, ".data/auth-secret");
+    expect(readFileSync(secretFile, "utf8").trim()).toBe(config.authSecret);
+    expect(statSync(secretFile).mode & 0o077).toBe(0); // readable by its owner only
+    expect(loadConfig({}, cwd).authSecret).toBe(config.authSecret);
+  });
+
+  it("honours every variable", () => {
+    const config = loadConfig(
+      {
+        PORT: "8080",
+        HOST: "0.0.0.0",
+        SITE_URL: "https://blog.example.com/",
+        DATABASE_URL: "libsql://quire-acme.turso.io",
+        DATABASE_AUTH_TOKEN: "token",
+        BETTER_AUTH_SECRET: "s".repeat(40),
+        SEED_DEMO: "false",
+        TRUST_PROXY: "true",
+      },
+      tempDir(),
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      siteUrl: "https://blog.example.com",
+      authSecret: "s".repeat(40),
+      seedDemo: false,
+      trustProxy: true,
+      database: { url: "libsql://quire-acme.turso.io", authToken: "token" },
+    });
+  });
+
+  it("names the variable when a value is missing or bad", () => {
+    expect(issuesOf({ PORT: "eighty" })[0]).toMatch(/^PORT:/);
+    expect(issuesOf({ PORT: "70000" })[0]).toMatch(/^PORT:/);
+    expect(issuesOf({ SITE_URL: "not a url" })[0]).toMatch(/^SITE_URL:/);
+    expect(issuesOf({ DATABASE_URL: "postgres://x" })[0]).toMatch(/^DATABASE_URL:/);
+    expect(issuesOf({ BETTER_AUTH_SECRET: "short" })[0]).toMatch(/^BETTER_AUTH_SECRET: must be at least 32/);
+    expect(issuesOf({ DATABASE_URL: "libsql://quire-acme.turso.io", BETTER_AUTH_SECRET: "s".repeat(40) })[0]).toMatch(
+      /^DATABASE_AUTH_TOKEN:/,
+    );
+    expect(issuesOf({ DATABASE_URL: "libsql://quire-acme.turso.io", DATABASE_AUTH_TOKEN: "t" })[0]).toMatch(
+      /^BETTER_AUTH_SECRET: required/,
+    );
+    expect(issuesOf({ SEED_DEMO: "maybe" })[0]).toMatch(/^SEED_DEMO:/);
+  });
+});
+
+describe("database client options", () => {
+  it("uses one connection for a local file", () => {
+    expect(libsqlOptions({ url: "file:.data/quire.db" })).toMatchObject({ url: "file:.data/quire.db", concurrency: 1 });
+  });
+
+  it("passes the auth token to Turso", () => {
+    const options = libsqlOptions({ url: "libsql://quire-acme.turso.io", authToken: "token" });
+    expect(options).toEqual({ url: "libsql://quire-acme.turso.io", authToken: "token" });
+  });
+
+  it("builds an embedded replica: a local file synced from Turso", () => {
+    const config = loadConfig(
+      {
+        DATABASE_URL: "file:replica.db",
+        DATABASE_SYNC_URL: "libsql://quire-acme.turso.io",
+        DATABASE_AUTH_TOKEN: "token",
+        DATABASE_SYNC_INTERVAL: "2",
+      },
+      tempDir(),
+    );
+    expect(libsqlOptions(config.database)).toMatchObject({
+      url: "file:replica.db",
+      syncUrl: "libsql://quire-acme.turso.io",
+      authToken: "token",
+      syncInterval: 2,
+    });
+    expect(issuesOf({ DATABASE_URL: "libsql://x.turso.io", DATABASE_AUTH_TOKEN: "t", BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_SYNC_URL: "libsql://y.turso.io" })[0]).toMatch(/^DATABASE_SYNC_URL:/);
+  });
+});
