@@ -22,6 +22,22 @@ export function initAuth(config: Config, db: Database) {
       minPasswordLength: 8,
       maxPasswordLength: 128,
     },
+    user: {
+      additionalFields: {
+        bio: { type: "string", required: false, defaultValue: "", input: false },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          // The first account on an empty database runs the place.
+          before: async (newUser) => {
+            const [first] = await db.select({ id: schema.user.id }).from(schema.user).limit(1);
+            return first ? undefined : { data: { ...newUser, role: "admin" } };
+          },
+        },
+      },
+    },
     session: {
       // A day's activity keeps a session alive for a month.
       expiresIn: 60 * 60 * 24 * 30,

@@ -5,11 +5,26 @@ export const cacheTags = {
   list: "list",
   post: (id: string) => `post:${id}`,
   author: (id: string) => `author:${id}`,
+  tag: (slug: string) => `tag:${slug}`,
+  /** The tag index page. */
+  tags: "tags",
 } as const;
 
-/** What a change to a post that readers can see makes stale. */
-export function postTags(post: { id: string; authorId: string }): string[] {
-  return [cacheTags.post(post.id), cacheTags.list, cacheTags.author(post.authorId)];
+/** What a change to a post that readers can see makes stale: its page, the lists, its tags. */
+export function postTags(post: { id: string; authorId: string }, tagSlugs: Iterable<string> = []): string[] {
+  const slugs = [...new Set(tagSlugs)];
+  return [
+    cacheTags.post(post.id),
+    cacheTags.list,
+    cacheTags.author(post.authorId),
+    ...(slugs.length ? [cacheTags.tags, ...slugs.map(cacheTags.tag)] : []),
+  ];
+}
+
+/** Seconds a page may be kept: the usual time, cut short when a scheduled post goes live sooner. */
+export function maxAgeUntil(refreshAt: Date | null | undefined, now = Date.now()): number {
+  if (!refreshAt) return READER_PAGE_MAX_AGE;
+  return Math.max(1, Math.min(READER_PAGE_MAX_AGE, Math.ceil((refreshAt.getTime() - now) / 1000)));
 }
 
 /** How long a cached reader page lives in the server's memory before it is rendered again. */

@@ -83,6 +83,40 @@ export async function renderMarkdown(source: string): Promise<Rendered> {
   return { html: String(file), ...facts };
 }
 
+// Comments get a small, safe subset: emphasis, code, lists, quotes and links that open
+// with rel="nofollow ugc". No headings, images, tables or raw HTML.
+const commentSchema = {
+  ...defaultSchema,
+  tagNames: ["p", "br", "em", "strong", "del", "code", "pre", "a", "ul", "ol", "li", "blockquote"],
+  attributes: { a: ["href"] },
+  protocols: { href: ["http", "https", "mailto"] },
+  clobber: [],
+};
+
+function relUgc() {
+  return (tree: Root) => {
+    const visit = (node: Root | ElementContent) => {
+      if (node.type === "element" && node.tagName === "a") {
+        node.properties = { ...node.properties, rel: ["nofollow", "ugc", "noopener"] };
+      }
+      if ("children" in node) node.children.forEach((c) => visit(c as ElementContent));
+    };
+    visit(tree);
+  };
+}
+
+export async function renderCommentMarkdown(source: string): Promise<string> {
+  const file = await unified()
+    .use(remarkParse)
+    .use(remarkGfm, { singleTilde: false })
+    .use(remarkRehype)
+    .use(rehypeSanitize, commentSchema)
+    .use(relUgc)
+    .use(rehypeStringify)
+    .process(source);
+  return String(file);
+}
+
 export function readingMinutes(words: number): number {
   return Math.max(1, Math.round(words / 220));
 }

@@ -6,26 +6,30 @@ import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
 export const statements = {
   ...defaultStatements,
   post: ["create", "update-own", "update-any", "publish-own", "publish-any", "delete-own", "delete-any"],
+  comment: ["create", "edit-own", "delete-own", "moderate-own-posts", "moderate-any"],
 } as const;
 
 export const ac = createAccessControl(statements);
 
 const writeOwn = ["create", "update-own", "publish-own", "delete-own"] as const;
+const writeAny = [...writeOwn, "update-any", "publish-any", "delete-any"] as const;
+const commentOwn = ["create", "edit-own", "delete-own"] as const;
 
 export const roles = {
-  reader: ac.newRole({ post: [] }),
-  author: ac.newRole({ post: [...writeOwn] }),
-  editor: ac.newRole({ post: [...writeOwn, "update-any", "publish-any", "delete-any"] }),
+  reader: ac.newRole({ post: [], comment: [...commentOwn] }),
+  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"] }),
+  editor: ac.newRole({ post: [...writeAny], comment: [...commentOwn, "moderate-own-posts", "moderate-any"] }),
   admin: ac.newRole({
     ...adminAc.statements,
-    post: [...writeOwn, "update-any", "publish-any", "delete-any"],
+    post: [...writeAny],
+    comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
   }),
 };
 
 export type Role = keyof typeof roles;
 export const ROLES = Object.keys(roles) as Role[];
-/** Until the reader/author split lands, everyone who signs up can write. */
-export const DEFAULT_ROLE: Role = "author";
+/** A new account can comment; an admin makes it an author. */
+export const DEFAULT_ROLE: Role = "reader";
 
 type Permission = { [K in keyof typeof statements]?: (typeof statements)[K][number][] };
 

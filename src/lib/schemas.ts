@@ -2,7 +2,7 @@
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post } from "../../db/schema.ts";
-import { SLUG_MAX, SLUG_PATTERN } from "./slug.ts";
+import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
 
 export const TITLE_MAX = 200;
 export const EXCERPT_MAX = 500;
@@ -21,25 +21,54 @@ const PostFields = createInsertSchema(Post, {
   excerpt: (s) => s.trim().max(EXCERPT_MAX, `Keep the excerpt under ${EXCERPT_MAX} characters`),
 });
 
-export const PostId = z.object({ id: z.string().min(1).max(64) }).strict();
+export const Id = z.string().min(1).max(64);
+export const PostId = z.object({ id: Id }).strict();
+
+export const TAG_MAX = 40;
+export const TAGS_PER_POST = 10;
+/** Tag names as typed; matched case-insensitively by their slug. */
+export const TagNames = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, "A tag cannot be empty")
+      .max(TAG_MAX, `Keep each tag under ${TAG_MAX} characters`)
+      .refine((name) => slugify(name).length > 0, "A tag needs at least one letter or digit"),
+  )
+  .max(TAGS_PER_POST, `Use at most ${TAGS_PER_POST} tags`);
 
 export const PostCreateInput = PostFields.pick({ title: true, slug: true, body: true, excerpt: true })
   .partial({ slug: true, body: true, excerpt: true })
+  .extend({ tags: TagNames.optional() })
   .strict();
 
 export const PostUpdateInput = PostFields.pick({ title: true, slug: true, body: true, excerpt: true })
   .partial()
   .extend({
-    id: z.string().min(1).max(64),
+    id: Id,
     /** The version the editor started from; a newer one on the server is a CONFLICT. */
     version: z.number().int().min(1),
+    tags: TagNames.optional(),
   })
   .strict();
+
+export const PostPublishInput = z
+  .object({
+    id: Id,
+    /** A future time schedules the post; absent or past publishes now. */
+    at: z.date().optional(),
+  })
+  .strict();
+
+export const RestoreInput = z.object({ revisionId: Id, version: z.number().int().min(1) }).strict();
 
 export const PostListInput = z
   .object({
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(50).default(10),
+    tag: z.string().max(SLUG_MAX).optional(),
+    authorId: Id.optional(),
   })
   .strict()
   .default({ limit: 10 });
@@ -49,3 +78,31 @@ export const PreviewInput = PostFields.pick({ body: true }).required().strict();
 
 export type PostCreate = z.infer<typeof PostCreateInput>;
 export type PostUpdate = z.infer<typeof PostUpdateInput>;
+
+export const COMMENT_MAX = 5_000;
+export const CommentBody = z
+  .string()
+  .trim()
+  .min(1, "Write something first")
+  .max(COMMENT_MAX, `Keep comments under ${COMMENT_MAX.toLocaleString("en")} characters`);
+export const CommentCreateInput = z.object({ postId: Id, body: CommentBody, parentId: Id.optional() }).strict();
+export const CommentEditInput = z.object({ id: Id, body: CommentBody }).strict();
+export const CommentId = z.object({ id: Id }).strict();
+export const CommentListInput = z
+  .object({ postId: Id, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(100).default(50) })
+  .strict();
+
+export const NAME_MAX = 80;
+export const BIO_MAX = 1_000;
+export const ProfileInput = z
+  .object({
+    name: z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`),
+    bio: z.string().trim().max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`),
+    image: z
+      .union([z.literal(""), z.url({ protocol: /^https?$/, message: "Use an http(s) address for the avatar" }).max(500)])
+      .transform((v) => v || null),
+  })
+  .strict();
+export const UserId = z.object({ userId: Id }).strict();
+export const SetRoleInput = z.object({ userId: Id, role: z.enum(["reader", "author", "editor", "admin"]) }).strict();
+export const BanInput = z.object({ userId: Id, reason: z.string().trim().max(200).optional() }).strict();

@@ -1,9 +1,15 @@
+import { commentRouter } from "./routers/comment.ts";
 import { postRouter } from "./routers/post.ts";
+import { tagRouter } from "./routers/tag.ts";
+import { userRouter } from "./routers/user.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 /** One key per domain. */
 export const appRouter = createTRPCRouter({
   post: postRouter,
+  tag: tagRouter,
+  comment: commentRouter,
+  user: userRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import { z, ZodError } from "zod";
 import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
 import { can } from "../lib/permissions.ts";
+import { PostConflict } from "./errors.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -23,6 +24,7 @@ export async function createTRPCContext(opts: CreateContextOptions) {
     ? null
     : await opts.auth.api.getSession({ headers: opts.headers });
   return {
+    headers: opts.headers,
     db: opts.db.db,
     write: opts.db.write,
     auth: opts.auth,
@@ -43,7 +45,13 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       message: zodError ? summarize(zodError) : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, zodError },
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        zodError,
+        conflict: error.cause instanceof PostConflict ? { current: error.cause.current } : null,
+      },
     };
   },
 });
@@ -70,6 +78,7 @@ export const publicProcedure = t.procedure.use(timing);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  if (ctx.session.user.banned) throw new TRPCError({ code: "FORBIDDEN", message: "This account is suspended" });
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });
 
@@ -77,6 +86,22 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 export const authorProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!can(ctx.user.role, { post: ["create"] })) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Your account cannot write posts" });
+  }
+  return next();
+});
+
+/** Signed in with a role that may comment. */
+export const commenterProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!can(ctx.user.role, { comment: ["create"] })) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Your account cannot comment" });
+  }
+  return next();
+});
+
+/** Signed in as someone who manages people. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!can(ctx.user.role, { user: ["list", "set-role", "ban"] })) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can manage people" });
   }
   return next();
 });

@@ -1,4 +1,6 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request, type APIRequestContext, type Page } from "@playwright/test";
+
+export const ADMIN_STATE = "test-results/admin-state.json";
 
 export function uniqueEmail(prefix: string): string {
   return `${prefix}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}@quire.test`;
@@ -6,6 +8,7 @@ export function uniqueEmail(prefix: string): string {
 
 export const PASSWORD = "correct horse battery staple";
 
+/** Signs up through the form; the new account is a reader until promoted. */
 export async function signUp(page: Page, name: string, email = uniqueEmail(name.split(" ")[0]!.toLowerCase())) {
   await page.goto("/sign-up");
   await page.getByLabel("Name").fill(name);
@@ -16,9 +19,37 @@ export async function signUp(page: Page, name: string, email = uniqueEmail(name.
   return email;
 }
 
-/** What an anonymous reader gets: status, HTML, and whether the page carries any script. */
+/** The site's admin promotes the person signed in on `page`. */
+export async function promote(page: Page, role: "author" | "editor" | "admin" = "author") {
+  const session = await (await page.request.get("/api/auth/get-session")).json();
+  const baseURL = new URL(page.url()).origin;
+  const admin = await request.newContext({ baseURL, storageState: ADMIN_STATE });
+  const response = await admin.post("/api/trpc/user.setRole", {
+    data: { json: { userId: session.user.id, role } },
+    headers: { origin: baseURL },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  await admin.dispose();
+}
+
+/** Signs up and becomes an author: what most writing tests start from. */
+export async function signUpAuthor(page: Page, name: string) {
+  const email = await signUp(page, name);
+  await promote(page, "author");
+  await page.reload();
+  return email;
+}
+
+/**
+ * What an anonymous reader gets: status, HTML, whether the page carries any script, and
+ * its islands (component file and when it hydrates).
+ */
 export async function readAsVisitor(request: APIRequestContext, path: string) {
   const response = await request.get(path, { headers: { cookie: "" } });
   const html = await response.text();
-  return { status: response.status(), html, hasScript: /<script\b/i.test(html) };
+  const islands = [...html.matchAll(/<astro-island\b[^>]*>/g)].map(([tag]) => ({
+    component: /component-url="([^"]+)"/.exec(tag)?.[1] ?? "",
+    client: /\bclient="([^"]+)"/.exec(tag)?.[1] ?? "",
+  }));
+  return { status: response.status(), html, hasScript: /<script\b/i.test(html), islands };
 }

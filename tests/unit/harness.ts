@@ -20,7 +20,10 @@ export interface Backend {
   /** Every purge call, in order. */
   purged: string[][];
   anonymous(): Promise<ReturnType<typeof createCaller>>;
-  signUp(name: string, role?: Role): Promise<{ caller: ReturnType<typeof createCaller>; userId: string; cookie: string }>;
+  /** A caller for whoever that cookie belongs to now (sessions are looked up afresh). */
+  callerWithCookie(cookie: string): Promise<ReturnType<typeof createCaller>>;
+  /** A new account with `role` (author unless said); `null` keeps what sign-up gave. */
+  signUp(name: string, role?: Role | null): Promise<{ caller: ReturnType<typeof createCaller>; userId: string; cookie: string }>;
   close(): void;
 }
 
@@ -57,7 +60,8 @@ export async function createBackend(opts: { file?: boolean } = {}): Promise<Back
     auth,
     purged,
     anonymous: () => callerFor(new Headers()),
-    async signUp(name, role) {
+    callerWithCookie: (cookie) => callerFor(new Headers({ cookie })),
+    async signUp(name, role = "author") {
       const email = `${name.toLowerCase().replace(/\W+/g, "")}.${++n}@quire.test`;
       const response = await auth.api.signUpEmail({
         body: { name, email, password: "correct horse battery" },
@@ -65,7 +69,7 @@ export async function createBackend(opts: { file?: boolean } = {}): Promise<Back
       });
       if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
       const { user: created } = (await response.json()) as { user: { id: string } };
-      if (role) await db.db.update(user).set({ role }).where(eq(user.id, created.id));
+      if (role !== null) await db.db.update(user).set({ role }).where(eq(user.id, created.id));
       const cookie = response.headers
         .getSetCookie()
         .map((c) => c.split(";")[0])

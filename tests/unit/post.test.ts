@@ -67,6 +67,16 @@ describe("post router: the owner", () => {
     expect((await caller.post.byId({ id: post.id })).title).toBe("Edited");
   });
 
+  it("keeps an author's own excerpt through body edits, and derives one again when it is cleared", async () => {
+    const { caller } = await b.signUp("Olive Owner");
+    const post = await caller.post.create({ title: "T", body: "First para.", excerpt: "My own words" });
+    expect(post).toMatchObject({ excerpt: "My own words", excerptCustom: true });
+    const edited = await caller.post.update({ id: post.id, version: 1, body: "Another para." });
+    expect(edited).toMatchObject({ excerpt: "My own words", excerptCustom: true });
+    const cleared = await caller.post.update({ id: post.id, version: 2, excerpt: "" });
+    expect(cleared).toMatchObject({ excerpt: "Another para.", excerptCustom: false });
+  });
+
   it("publishes, unpublishes and deletes, purging the reader pages each change touches", async () => {
     const { caller, userId } = await b.signUp("Olive Owner");
     const anon = await b.anonymous();

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, min, or, sql, type SQL } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { Post, user, type PostRow } from "../../../db/schema.ts";
+import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
 import { postTags } from "../../lib/cache-tags.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
@@ -11,15 +11,26 @@ import {
   PostCreateInput,
   PostId,
   PostListInput,
+  PostPublishInput,
   PostUpdateInput,
   PreviewInput,
+  RestoreInput,
 } from "../../lib/schemas.ts";
 import { slugify } from "../../lib/slug.ts";
 import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from "../trpc.ts";
+import { PostConflict } from "../errors.ts";
 
 const authorColumns = { id: user.id, name: user.name, image: user.image };
 
-const isPublished = eq(Post.status, "published");
+/** Public now: published, or scheduled for a moment that has passed. */
+export function visibleNow(now = new Date()): SQL {
+  return or(eq(Post.status, "published"), and(eq(Post.status, "scheduled"), lte(Post.publishedAt, now)))!;
+}
+
+/** What a reader would call the post's state at this moment. */
+export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, now = Date.now()) {
+  return post.status === "scheduled" && post.publishedAt && post.publishedAt.getTime() <= now ? "published" : post.status;
+}
 
 /** Cursor over (published_at, id), newest first: stable while posts are added. */
 function encodeCursor(p: { publishedAt: Date | null; id: string }): string {
@@ -32,30 +43,57 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: new Date(ms), id };
 }
 
+export interface TagRef {
+  slug: string;
+  name: string;
+}
+
+/** Tags of many posts in one query. */
+async function tagsOf(db: Database, postIds: string[]): Promise<Map<string, TagRef[]>> {
+  const byPost = new Map<string, TagRef[]>(postIds.map((id) => [id, []]));
+  if (!postIds.length) return byPost;
+  const rows = await db
+    .select({ postId: PostTag.postId, slug: Tag.slug, name: Tag.name })
+    .from(PostTag)
+    .innerJoin(Tag, eq(Tag.id, PostTag.tagId))
+    .where(inArray(PostTag.postId, postIds))
+    .orderBy(asc(Tag.name));
+  for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);
+  return byPost;
+}
+
 async function findPost(db: Database, id: string): Promise<PostRow> {
   const [post] = await db.select().from(Post).where(eq(Post.id, id)).limit(1);
   if (!post) throw new TRPCError({ code: "NOT_FOUND", message: "No post with that id" });
   return post;
 }
 
+async function postWithTags(db: Database, id: string) {
+  const post = await findPost(db, id);
+  const tags = (await tagsOf(db, [id])).get(id) ?? [];
+  return { ...post, tags };
+}
+
 type Action = "update" | "publish" | "delete";
+type Signed = Context & { user: { id: string; role?: string | null } };
+
 /** Loads a post the signed-in user may change: their own, or any for an editor. */
-async function findOwnedPost(ctx: Context & { user: { id: string; role?: string | null } }, id: string, action: Action) {
+async function findOwnedPost(ctx: Signed, id: string, action: Action) {
   const post = await findPost(ctx.db, id);
   const own = post.authorId === ctx.user.id;
-  const allowed = can(ctx.user.role, { post: [`${action}-${own ? "own" : "any"}`] });
-  if (!allowed) throw new TRPCError({ code: "FORBIDDEN", message: "This post is not yours" });
+  if (!can(ctx.user.role, { post: [`${action}-${own ? "own" : "any"}`] })) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This post is not yours" });
+  }
   return post;
 }
 
 function isUniqueViolation(e: unknown): boolean {
   for (let err = e as { code?: string; cause?: unknown; message?: string } | undefined; err; err = err.cause as typeof err) {
-    if (String(err.code).includes("CONSTRAINT") || /UNIQUE constraint failed/.test(String(err.message))) return true;
+    if (/UNIQUE constraint failed/.test(String(err.message))) return true;
   }
   return false;
 }
-const slugTaken = () =>
-  new TRPCError({ code: "CONFLICT", message: "slug: Another post already uses this slug" });
+const slugTaken = () => new TRPCError({ code: "CONFLICT", message: "slug: Another post already uses this slug" });
 
 async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
@@ -66,55 +104,177 @@ async function freeSlug(db: Database, base: string): Promise<string> {
   }
 }
 
+/** Tag names as typed → unique tags by slug, first spelling wins. */
+function normalizeTags(names: string[]): TagRef[] {
+  const bySlug = new Map<string, TagRef>();
+  for (const name of names) {
+    const slug = slugify(name).slice(0, 40);
+    if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, name: name.trim() });
+  }
+  return [...bySlug.values()];
+}
+
+/**
+ * The statements that set a post's tags, for a batch. Guarded by the revision row the
+ * same batch writes, so a write that lost the version race changes nothing.
+ */
+function setTagStatements(db: Database, postId: string, tags: TagRef[], revisionId: string) {
+  const guard = sql`exists (select 1 from ${Revision} where ${Revision.id} = ${revisionId})`;
+  const statements = [db.delete(PostTag).where(and(eq(PostTag.postId, postId), guard))];
+  if (tags.length) {
+    return [
+      db
+        .insert(Tag)
+        .values(tags.map((t) => ({ id: randomUUID(), slug: t.slug, name: t.name })))
+        .onConflictDoNothing({ target: Tag.slug }),
+      ...statements,
+      db.run(sql`insert into ${PostTag} (post_id, tag_id)
+        select ${postId}, ${Tag.id} from ${Tag}
+        where ${inArray(Tag.slug, tags.map((t) => t.slug))} and ${guard}`),
+    ] as const;
+  }
+  return statements;
+}
+
+interface Edit {
+  title: string;
+  slug: string;
+  body: string;
+  /** The author's own excerpt; empty means "use the first paragraph". */
+  excerpt: string;
+  tags: TagRef[];
+}
+
+/**
+ * Writes an edit if, and only if, the post is still at `baseVersion`: the revision row,
+ * the post row and its tags go in one batch, each statement guarded, so two editors
+ * saving from the same version can never both win. Returns false on a lost race.
+ */
+async function saveEdit(ctx: Signed, post: PostRow, baseVersion: number, edit: Edit, kind: "save" | "restore") {
+  const rendered = await renderMarkdown(edit.body);
+  const revisionId = randomUUID();
+  const next = baseVersion + 1;
+  const results = await ctx.write((db) =>
+    db.batch([
+      db.run(sql`insert into ${Revision} (id, post_id, version, kind, title, body, tags, author_id)
+        select ${revisionId}, ${Post.id}, ${next}, ${kind}, ${edit.title}, ${edit.body},
+               ${JSON.stringify(edit.tags.map((t) => t.name))}, ${ctx.user.id}
+        from ${Post} where ${Post.id} = ${post.id} and ${Post.version} = ${baseVersion}`),
+      db
+        .update(Post)
+        .set({
+          title: edit.title,
+          slug: edit.slug,
+          body: edit.body,
+          html: rendered.html,
+          excerpt: edit.excerpt || rendered.excerpt,
+          excerptCustom: edit.excerpt !== "",
+          updatedAt: new Date(),
+          version: next,
+        })
+        .where(and(eq(Post.id, post.id), eq(Post.version, baseVersion))),
+      ...setTagStatements(db, post.id, edit.tags, revisionId),
+    ]),
+  );
+  return (results[1] as { rowsAffected: number }).rowsAffected === 1;
+}
+
+/** Keeps the text that lost a conflict as a revision, then answers CONFLICT with the server's copy. */
+async function conflict(ctx: Signed, postId: string, baseVersion: number, edit: Edit): Promise<never> {
+  await ctx.write((db) =>
+    db.insert(Revision).values({
+      id: randomUUID(),
+      postId,
+      version: baseVersion,
+      kind: "conflict",
+      title: edit.title,
+      body: edit.body,
+      tags: edit.tags.map((t) => t.name),
+      authorId: ctx.user.id,
+    }),
+  );
+  const current = await postWithTags(ctx.db, postId);
+  throw new TRPCError({
+    code: "CONFLICT",
+    message: `Someone saved this post while you were editing (it is now at version ${current.version}). Your text is kept as a revision.`,
+    cause: new PostConflict(current),
+  });
+}
+
+const listColumns = {
+  id: Post.id,
+  slug: Post.slug,
+  title: Post.title,
+  excerpt: Post.excerpt,
+  publishedAt: Post.publishedAt,
+  author: authorColumns,
+};
+
 export const postRouter = createTRPCRouter({
+  /** Public posts, newest first; `refreshAt` says when a scheduled post will change this list. */
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
+    const now = new Date();
     const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+    const filters: SQL[] = [visibleNow(now)];
+    if (after) {
+      filters.push(or(lt(Post.publishedAt, after.at), and(eq(Post.publishedAt, after.at), lt(Post.id, after.id)))!);
+    }
+    if (input.authorId) filters.push(eq(Post.authorId, input.authorId));
+    if (input.tag) {
+      filters.push(
+        inArray(
+          Post.id,
+          ctx.db.select({ id: PostTag.postId }).from(PostTag).innerJoin(Tag, eq(Tag.id, PostTag.tagId)).where(eq(Tag.slug, input.tag)),
+        ),
+      );
+    }
     const rows = await ctx.db
-      .select({
-        id: Post.id,
-        slug: Post.slug,
-        title: Post.title,
-        excerpt: Post.excerpt,
-        publishedAt: Post.publishedAt,
-        author: authorColumns,
-      })
+      .select(listColumns)
       .from(Post)
       .innerJoin(user, eq(user.id, Post.authorId))
-      .where(
-        after
-          ? and(isPublished, or(lt(Post.publishedAt, after.at), and(eq(Post.publishedAt, after.at), lt(Post.id, after.id))))
-          : isPublished,
-      )
+      .where(and(...filters))
       .orderBy(desc(Post.publishedAt), desc(Post.id))
       .limit(input.limit + 1);
     const items = rows.slice(0, input.limit);
+    const tags = await tagsOf(ctx.db, items.map((p) => p.id));
+    const [next] = await ctx.db
+      .select({ at: min(Post.publishedAt) })
+      .from(Post)
+      .where(and(eq(Post.status, "scheduled"), gt(Post.publishedAt, now)));
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
+    return {
+      items: items.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+      refreshAt: next?.at ?? null,
+    };
   }),
 
   bySlug: publicProcedure.input(PostBySlugInput).query(async ({ ctx, input }) => {
     const [row] = await ctx.db
-      .select({ post: Post, author: authorColumns })
+      .select({ post: Post, author: { ...authorColumns, bio: user.bio } })
       .from(Post)
       .innerJoin(user, eq(user.id, Post.authorId))
-      .where(and(eq(Post.slug, input.slug), isPublished))
+      .where(and(eq(Post.slug, input.slug), visibleNow()))
       .limit(1);
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No published post at this address" });
-    return { ...row.post, author: row.author };
+    const tags = (await tagsOf(ctx.db, [row.post.id])).get(row.post.id) ?? [];
+    return { ...row.post, status: effectiveStatus(row.post), author: row.author, tags };
   }),
 
-  /** Published posts for anyone; drafts only for their owner (and editors): others get NOT_FOUND. */
+  /** Public posts for anyone; drafts and scheduled posts only for their owner and editors (others: NOT_FOUND). */
   byId: publicProcedure.input(PostId).query(async ({ ctx, input }) => {
-    const post = await findPost(ctx.db, input.id);
-    if (post.status === "published") return post;
-    const viewer = ctx.session?.user;
-    const mayRead = viewer && (viewer.id === post.authorId || can(viewer.role, { post: ["update-any"] }));
-    if (!mayRead) throw new TRPCError({ code: "NOT_FOUND", message: "No post with that id" });
-    return post;
+    const post = await postWithTags(ctx.db, input.id);
+    const status = effectiveStatus(post);
+    if (status !== "published") {
+      const viewer = ctx.session?.user;
+      const mayRead = viewer && (viewer.id === post.authorId || can(viewer.role, { post: ["update-any"] }));
+      if (!mayRead) throw new TRPCError({ code: "NOT_FOUND", message: "No post with that id" });
+    }
+    return { ...post, status };
   }),
 
-  mine: authorProcedure.query(({ ctx }) =>
-    ctx.db
+  mine: authorProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db
       .select({
         id: Post.id,
         slug: Post.slug,
@@ -125,8 +285,9 @@ export const postRouter = createTRPCRouter({
       })
       .from(Post)
       .where(eq(Post.authorId, ctx.user.id))
-      .orderBy(desc(Post.updatedAt)),
-  ),
+      .orderBy(desc(Post.updatedAt));
+    return rows.map((p) => ({ ...p, status: effectiveStatus(p) }));
+  }),
 
   preview: authorProcedure.input(PreviewInput).mutation(async ({ input }) => {
     const { html } = await renderMarkdown(input.body);
@@ -135,100 +296,143 @@ export const postRouter = createTRPCRouter({
 
   create: authorProcedure.input(PostCreateInput).mutation(async ({ ctx, input }) => {
     const body = input.body ?? "";
+    const tags = normalizeTags(input.tags ?? []);
     const rendered = await renderMarkdown(body);
     const id = randomUUID();
+    const revisionId = randomUUID();
     try {
       await ctx.write(async (db) => {
         const slug = input.slug ?? (await freeSlug(db, slugify(input.title)));
-        await db.insert(Post).values({
-          id,
-          slug,
-          title: input.title,
-          body,
-          html: rendered.html,
-          excerpt: input.excerpt || rendered.excerpt,
-          status: "draft",
-          authorId: ctx.user.id,
-        });
+        await db.batch([
+          db.insert(Post).values({
+            id,
+            slug,
+            title: input.title,
+            body,
+            html: rendered.html,
+            excerpt: input.excerpt || rendered.excerpt,
+            excerptCustom: Boolean(input.excerpt),
+            status: "draft",
+            authorId: ctx.user.id,
+          }),
+          db.insert(Revision).values({
+            id: revisionId,
+            postId: id,
+            version: 1,
+            title: input.title,
+            body,
+            tags: tags.map((t) => t.name),
+            authorId: ctx.user.id,
+          }),
+          ...setTagStatements(db, id, tags, revisionId),
+        ]);
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw slugTaken();
       throw e;
     }
     // A new draft is on no public page: nothing to purge.
-    return findPost(ctx.db, id);
+    return postWithTags(ctx.db, id);
   }),
 
   update: authorProcedure.input(PostUpdateInput).mutation(async ({ ctx, input }) => {
-    const { id, version, ...changes } = input;
-    const post = await findOwnedPost(ctx, id, "update");
-    // The excerpt is the author's own when given, else the body's first paragraph.
-    const rendered =
-      changes.body !== undefined || changes.excerpt !== undefined
-        ? await renderMarkdown(changes.body ?? post.body)
-        : undefined;
-    const result = await ctx
-      .write((db) =>
-        db
-          .update(Post)
-          .set({
-            ...changes,
-            ...(rendered ? { html: rendered.html, excerpt: changes.excerpt || rendered.excerpt } : {}),
-            updatedAt: new Date(),
-            version: version + 1,
-          })
-          // The version guard makes the check and the write one step: no lost update.
-          .where(and(eq(Post.id, id), eq(Post.version, version))),
-      )
-      .catch((e) => {
-        if (isUniqueViolation(e)) throw slugTaken();
-        throw e;
-      });
-    if (result.rowsAffected === 0) {
-      const current = await findPost(ctx.db, id);
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `This post was changed elsewhere (now version ${current.version}); reload to see the latest copy`,
-      });
+    const post = await findOwnedPost(ctx, input.id, "update");
+    const before = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    const edit: Edit = {
+      title: input.title ?? post.title,
+      slug: input.slug ?? post.slug,
+      body: input.body ?? post.body,
+      excerpt: input.excerpt ?? (post.excerptCustom ? post.excerpt : ""),
+      tags: input.tags ? normalizeTags(input.tags) : before,
+    };
+    if (post.version !== input.version) return conflict(ctx, post.id, input.version, edit);
+    const saved = await saveEdit(ctx, post, input.version, edit, "save").catch((e) => {
+      throw isUniqueViolation(e) ? slugTaken() : e;
+    });
+    if (!saved) return conflict(ctx, post.id, input.version, edit);
+    if (effectiveStatus(post) !== "draft") {
+      await ctx.purge(postTags(post, [...before, ...edit.tags].map((t) => t.slug)));
     }
-    if (post.status === "published") await ctx.purge(postTags(post));
-    return findPost(ctx.db, id);
+    return postWithTags(ctx.db, post.id);
   }),
 
-  publish: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
+  /** Publishes now, or schedules for `at` when that is in the future. */
+  publish: authorProcedure.input(PostPublishInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
     const now = new Date();
+    const scheduled = input.at && input.at.getTime() > now.getTime();
     await ctx.write((db) =>
       db
         .update(Post)
         .set({
-          status: "published",
-          publishedAt: post.publishedAt ?? now,
+          status: scheduled ? "scheduled" : "published",
+          publishedAt: scheduled ? input.at : effectiveStatus(post) === "published" ? post.publishedAt : now,
           updatedAt: now,
           version: post.version + 1,
         })
         .where(eq(Post.id, post.id)),
     );
-    await ctx.purge(postTags(post));
-    return findPost(ctx.db, post.id);
+    // A schedule also purges: cached lists must expire when the post goes live.
+    const tags = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    await ctx.purge(postTags(post, tags.map((t) => t.slug)));
+    return postWithTags(ctx.db, post.id);
   }),
 
   unpublish: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
     await ctx.write((db) =>
-      db
-        .update(Post)
-        .set({ status: "draft", updatedAt: new Date(), version: post.version + 1 })
-        .where(eq(Post.id, post.id)),
+      db.update(Post).set({ status: "draft", updatedAt: new Date(), version: post.version + 1 }).where(eq(Post.id, post.id)),
     );
-    await ctx.purge(postTags(post));
-    return findPost(ctx.db, post.id);
+    const tags = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    await ctx.purge(postTags(post, tags.map((t) => t.slug)));
+    return postWithTags(ctx.db, post.id);
   }),
 
   delete: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "delete");
+    const tags = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
     await ctx.write((db) => db.delete(Post).where(eq(Post.id, post.id)));
-    if (post.status === "published") await ctx.purge(postTags(post));
+    if (effectiveStatus(post) !== "draft") await ctx.purge(postTags(post, tags.map((t) => t.slug)));
     return { id: post.id };
+  }),
+
+  revisions: authorProcedure.input(PostId).query(async ({ ctx, input }) => {
+    await findOwnedPost(ctx, input.id, "update");
+    return ctx.db
+      .select({
+        id: Revision.id,
+        version: Revision.version,
+        kind: Revision.kind,
+        title: Revision.title,
+        createdAt: Revision.createdAt,
+        author: { id: user.id, name: user.name },
+      })
+      .from(Revision)
+      .leftJoin(user, eq(user.id, Revision.authorId))
+      .where(eq(Revision.postId, input.id))
+      .orderBy(desc(Revision.createdAt), desc(Revision.version));
+  }),
+
+  revision: authorProcedure.input(PostId).query(async ({ ctx, input }) => {
+    const [revision] = await ctx.db.select().from(Revision).where(eq(Revision.id, input.id)).limit(1);
+    if (!revision) throw new TRPCError({ code: "NOT_FOUND", message: "No revision with that id" });
+    await findOwnedPost(ctx, revision.postId, "update");
+    return revision;
+  }),
+
+  /** Puts an old revision's text back; the restore is itself a new revision. */
+  restore: authorProcedure.input(RestoreInput).mutation(async ({ ctx, input }) => {
+    const [revision] = await ctx.db.select().from(Revision).where(eq(Revision.id, input.revisionId)).limit(1);
+    if (!revision) throw new TRPCError({ code: "NOT_FOUND", message: "No revision with that id" });
+    const post = await findOwnedPost(ctx, revision.postId, "update");
+    const before = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    const edit: Edit = { title: revision.title, slug: post.slug, body: revision.body, excerpt: "", tags: normalizeTags(revision.tags) };
+    if (post.version !== input.version || !(await saveEdit(ctx, post, input.version, edit, "restore"))) {
+      return conflict(ctx, post.id, input.version, edit);
+    }
+    if (effectiveStatus(post) !== "draft") {
+      await ctx.purge(postTags(post, [...before, ...edit.tags].map((t) => t.slug)));
+    }
+    return postWithTags(ctx.db, post.id);
   }),
 });

@@ -1,0 +1,60 @@
+// What reader pages fetch, and the cache tags that say what they show. Pages call one
+// function each; everything is read as an anonymous visitor so the HTML is shareable.
+import { cacheTags, maxAgeUntil, postTags } from "./cache-tags.ts";
+import { readerApi } from "./api.ts";
+
+export interface Cacheable {
+  /** Tags of everything the page shows. */
+  tags: string[];
+  /** Seconds the page may be kept (shorter when a scheduled post is due). */
+  maxAge: number;
+}
+
+const authorTags = (items: { author: { id: string } }[]) => [...new Set(items.map((i) => cacheTags.author(i.author.id)))];
+
+/** Bad cursors are a reader's typo, not an error: callers send them to the first page. */
+async function listOrNull(input: Parameters<Awaited<ReturnType<typeof readerApi>>["post"]["list"]>[0]) {
+  return (await readerApi()).post.list(input).catch(() => null);
+}
+
+export async function homePage(cursor: string | undefined) {
+  const page = await listOrNull({ cursor, limit: 10 });
+  if (!page) return null;
+  return { page, cache: { tags: [cacheTags.list, ...authorTags(page.items)], maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
+}
+
+export async function tagPage(slug: string, cursor: string | undefined) {
+  const api = await readerApi();
+  const tag = await api.tag.bySlug({ slug }).catch(() => null);
+  if (!tag) return null;
+  const page = await listOrNull({ tag: tag.slug, cursor, limit: 10 });
+  if (!page) return null;
+  const tags = [cacheTags.tag(tag.slug), ...authorTags(page.items)];
+  return { tag, page, cache: { tags, maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
+}
+
+export async function tagIndexPage() {
+  const api = await readerApi();
+  const tags = await api.tag.all();
+  const { refreshAt } = await api.post.list({ limit: 1 });
+  return { tags, cache: { tags: [cacheTags.tags, cacheTags.list], maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
+}
+
+export async function authorPage(id: string, cursor: string | undefined) {
+  const api = await readerApi();
+  const author = await api.user.byId({ id }).catch(() => null);
+  if (!author) return null;
+  const page = await listOrNull({ authorId: author.id, cursor, limit: 10 });
+  if (!page) return null;
+  return { author, page, cache: { tags: [cacheTags.author(author.id)], maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
+}
+
+export async function postPage(slug: string) {
+  const api = await readerApi();
+  const post = await api.post.bySlug({ slug }).catch(() => null);
+  if (!post) return null;
+  const comments = await api.comment.byPost({ postId: post.id, limit: 50 });
+  const commenters = comments.items.flatMap((c) => [c, ...c.replies]).flatMap((c) => (c.author ? [cacheTags.author(c.author.id)] : []));
+  const tags = [...new Set([...postTags(post, post.tags.map((t) => t.slug)), ...commenters])];
+  return { post, comments, cache: { tags, maxAge: maxAgeUntil(null) } satisfies Cacheable };
+}

@@ -1,0 +1,180 @@
+// Who may call what: every procedure of every router × every kind of caller, from one
+// table. A procedure without a row fails the first test.
+import { TRPCError } from "@trpc/server";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { user } from "../../db/schema.ts";
+import { appRouter, type createCaller } from "../../src/server/root.ts";
+import { createBackend, type Backend } from "./harness.ts";
+
+type Caller = ReturnType<typeof createCaller>;
+const ACTORS = ["anonymous", "reader", "owner", "otherAuthor", "editor", "admin", "banned"] as const;
+type Actor = (typeof ACTORS)[number];
+type Outcome = "OK" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
+
+interface Fixture {
+  draftId: string;
+  publishedId: string;
+  publishedSlug: string;
+  revisionId: string;
+  /** A comment by the reader on the owner's published post. */
+  commentId: string;
+  ownerId: string;
+  /** Someone to change roles of or ban. */
+  targetUserId: string;
+}
+
+type Row = { call: (c: Caller, f: Fixture) => Promise<unknown> } & Record<Actor, Outcome>;
+
+const everyone = (o: Outcome) => Object.fromEntries(ACTORS.map((a) => [a, o])) as Record<Actor, Outcome>;
+const signedIn = { ...everyone("OK"), anonymous: "UNAUTHORIZED", banned: "UNAUTHORIZED" } as const;
+const writers = { ...signedIn, reader: "FORBIDDEN" } as const;
+const ownerOrEditor = { ...writers, otherAuthor: "FORBIDDEN" } as const;
+const admins = { ...signedIn, reader: "FORBIDDEN", owner: "FORBIDDEN", otherAuthor: "FORBIDDEN", editor: "FORBIDDEN" } as const;
+const commentAuthorOnly = { ...signedIn, owner: "FORBIDDEN", otherAuthor: "FORBIDDEN", editor: "FORBIDDEN", admin: "FORBIDDEN" } as const;
+const draftReaders = { ...everyone("NOT_FOUND"), owner: "OK", editor: "OK", admin: "OK" } as const;
+
+const MATRIX: Record<string, Row> = {
+  "post.list": { ...everyone("OK"), call: (c) => c.post.list() },
+  "post.bySlug": { ...everyone("OK"), call: (c, f) => c.post.bySlug({ slug: f.publishedSlug }) },
+  "post.byId": { ...draftReaders, call: (c, f) => c.post.byId({ id: f.draftId }) },
+  "post.mine": { ...writers, call: (c) => c.post.mine() },
+  "post.preview": { ...writers, call: (c) => c.post.preview({ body: "*hi*" }) },
+  "post.create": { ...writers, call: (c) => c.post.create({ title: "New", tags: ["Matrix"] }) },
+  "post.update": { ...ownerOrEditor, call: (c, f) => c.post.update({ id: f.draftId, version: 1, title: "Changed" }) },
+  "post.publish": { ...ownerOrEditor, call: (c, f) => c.post.publish({ id: f.draftId }) },
+  "post.unpublish": { ...ownerOrEditor, call: (c, f) => c.post.unpublish({ id: f.publishedId }) },
+  "post.delete": { ...ownerOrEditor, call: (c, f) => c.post.delete({ id: f.draftId }) },
+  "post.revisions": { ...ownerOrEditor, call: (c, f) => c.post.revisions({ id: f.draftId }) },
+  "post.revision": { ...ownerOrEditor, call: (c, f) => c.post.revision({ id: f.revisionId }) },
+  "post.restore": { ...ownerOrEditor, call: (c, f) => c.post.restore({ revisionId: f.revisionId, version: 1 }) },
+  "tag.all": { ...everyone("OK"), call: (c) => c.tag.all() },
+  "tag.names": { ...everyone("OK"), call: (c) => c.tag.names() },
+  "tag.bySlug": { ...everyone("OK"), call: (c) => c.tag.bySlug({ slug: "matrix" }) },
+  "comment.byPost": { ...everyone("OK"), call: (c, f) => c.comment.byPost({ postId: f.publishedId }) },
+  "comment.hidden": { ...ownerOrEditor, call: (c, f) => c.comment.hidden({ id: f.publishedId }) },
+  "comment.create": { ...signedIn, call: (c, f) => c.comment.create({ postId: f.publishedId, body: "Nice." }) },
+  "comment.edit": { ...commentAuthorOnly, call: (c, f) => c.comment.edit({ id: f.commentId, body: "Edited." }) },
+  "comment.delete": { ...commentAuthorOnly, call: (c, f) => c.comment.delete({ id: f.commentId }) },
+  "comment.hide": { ...ownerOrEditor, call: (c, f) => c.comment.hide({ id: f.commentId }) },
+  "comment.unhide": { ...ownerOrEditor, call: (c, f) => c.comment.unhide({ id: f.commentId }) },
+  "user.me": { ...signedIn, call: (c) => c.user.me() },
+  "user.byId": { ...everyone("OK"), call: (c, f) => c.user.byId({ id: f.ownerId }) },
+  "user.updateProfile": { ...signedIn, call: (c) => c.user.updateProfile({ name: "Renamed", bio: "", image: "" }) },
+  "user.list": { ...admins, call: (c) => c.user.list() },
+  "user.setRole": { ...admins, call: (c, f) => c.user.setRole({ userId: f.targetUserId, role: "author" }) },
+  "user.ban": { ...admins, call: (c, f) => c.user.ban({ userId: f.targetUserId }) },
+  "user.unban": { ...admins, call: (c, f) => c.user.unban({ userId: f.targetUserId }) },
+};
+
+async function outcomeOf(promise: Promise<unknown>): Promise<Outcome | string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (e) {
+    if (e instanceof TRPCError) return e.code;
+    throw e;
+  }
+}
+
+let b: Backend;
+const callers = {} as Record<Actor, Caller>;
+let ownerCaller: Caller;
+let readerCaller: Caller;
+let ownerId = "";
+
+beforeAll(async () => {
+  b = await createBackend();
+  const admin = await b.signUp("Ada Admin", null); // the first account is the admin
+  callers.admin = admin.caller;
+  const owner = await b.signUp("Olive Owner", "author");
+  ownerCaller = owner.caller;
+  ownerId = owner.userId;
+  callers.owner = owner.caller;
+  callers.otherAuthor = (await b.signUp("Oscar Other", "author")).caller;
+  callers.editor = (await b.signUp("Edna Editor", "editor")).caller;
+  const reader = await b.signUp("Rita Reader", null); // sign-up gives the reader role
+  readerCaller = reader.caller;
+  callers.reader = reader.caller;
+  callers.anonymous = await b.anonymous();
+  const banned = await b.signUp("Boris Banned", "author");
+  await admin.caller.user.ban({ userId: banned.userId, reason: "spam" });
+  callers.banned = await b.callerWithCookie(banned.cookie);
+});
+afterAll(() => b.close());
+
+async function freshFixture(): Promise<Fixture> {
+  const draft = await ownerCaller.post.create({ title: "Draft", tags: ["Matrix"] });
+  const published = await ownerCaller.post.create({ title: "Published", tags: ["Matrix"] });
+  await ownerCaller.post.publish({ id: published.id });
+  const [revision] = await ownerCaller.post.revisions({ id: draft.id });
+  const comment = await readerCaller.comment.create({ postId: published.id, body: "First!" });
+  const targetUserId = randomUUID();
+  await b.db.db.insert(user).values({ id: targetUserId, name: "Target", email: `${targetUserId}@quire.test` });
+  return {
+    draftId: draft.id,
+    publishedId: published.id,
+    publishedSlug: published.slug,
+    revisionId: revision!.id,
+    commentId: comment.id,
+    ownerId,
+    targetUserId,
+  };
+}
+
+describe("access matrix", () => {
+  it("has a row for every procedure of every router", () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
+  });
+
+  for (const [path, row] of Object.entries(MATRIX)) {
+    it(`${path}: ${ACTORS.map((a) => `${a} ${row[a]}`).join(", ")}`, async () => {
+      const got: Partial<Record<Actor, string>> = {};
+      for (const actor of ACTORS) got[actor] = await outcomeOf(row.call(callers[actor], await freshFixture()));
+      const expected = Object.fromEntries(ACTORS.map((a) => [a, row[a]]));
+      expect(got).toEqual(expected);
+    });
+  }
+});
+
+describe("people", () => {
+  it("the first account on an empty database is the admin; later ones are readers", async () => {
+    const fresh = await createBackend();
+    try {
+      const first = await fresh.signUp("First", null);
+      const second = await fresh.signUp("Second", null);
+      expect((await first.caller.user.me()).role).toBe("admin");
+      expect((await second.caller.user.me()).role).toBe("reader");
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it("a banned person cannot sign in, and an unbanned one can again", async () => {
+    const victim = await b.signUp("Vic Victim", "reader");
+    const me = await victim.caller.user.me();
+    await callers.admin.user.ban({ userId: victim.userId, reason: "test" });
+    const signIn = () => b.auth.api.signInEmail({ body: { email: me.email, password: "correct horse battery" }, asResponse: true });
+    const refused = await signIn();
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/banned/i);
+    await callers.admin.user.unban({ userId: victim.userId });
+    expect((await signIn()).status).toBe(200);
+  });
+
+  it("an admin promotes a reader to author, who can then publish", async () => {
+    const reader = await b.signUp("Paula Promoted", null);
+    expect(await outcomeOf(reader.caller.post.create({ title: "Too soon" }))).toBe("FORBIDDEN");
+    await callers.admin.user.setRole({ userId: reader.userId, role: "author" });
+    const promoted = await b.callerWithCookie(reader.cookie);
+    const post = await promoted.post.create({ title: "My first post" });
+    expect((await promoted.post.publish({ id: post.id })).status).toBe("published");
+  });
+
+  it("an admin cannot demote or ban themself", async () => {
+    const me = await callers.admin.user.me();
+    expect(await outcomeOf(callers.admin.user.setRole({ userId: me.id, role: "reader" }))).toBe("BAD_REQUEST");
+    expect(await outcomeOf(callers.admin.user.ban({ userId: me.id }))).toBe("BAD_REQUEST");
+    expect(await outcomeOf(callers.admin.user.ban({ userId: "nobody" }))).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,275 @@
+import { TRPCError } from "@trpc/server";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { PostConflict } from "../../src/server/errors.ts";
+import { COMMENT_EDIT_WINDOW_MS } from "../../src/server/routers/comment.ts";
+import { createBackend, type Backend } from "./harness.ts";
+
+async function failure(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof TRPCError) return e;
+    throw e;
+  }
+  throw new Error("expected the call to fail");
+}
+
+let b: Backend;
+beforeEach(async () => {
+  b = await createBackend();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  b.close();
+});
+
+describe("two people, one post", () => {
+  it("two editors saving from the same version: exactly one wins, the other gets CONFLICT, both texts are kept", async () => {
+    const owner = await b.signUp("Olive Owner");
+    const ed1 = await b.signUp("Edna Editor", "editor");
+    const ed2 = await b.signUp("Eddie Editor", "editor");
+    const post = await owner.caller.post.create({ title: "Shared", body: "Original" });
+
+    const results = await Promise.allSettled([
+      ed1.caller.post.update({ id: post.id, version: 1, body: "Edna's text" }),
+      ed2.caller.post.update({ id: post.id, version: 1, body: "Eddie's text" }),
+    ]);
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r) => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const error = (lost[0] as PromiseRejectedResult).reason as TRPCError;
+    expect(error.code).toBe("CONFLICT");
+    // The loser is told what the server has now.
+    expect(error.cause).toBeInstanceOf(PostConflict);
+    const current = (error.cause as PostConflict).current;
+    expect(current.version).toBe(2);
+
+    const latest = await owner.caller.post.byId({ id: post.id });
+    expect(["Edna's text", "Eddie's text"]).toContain(latest.body);
+    expect(current.body).toBe(latest.body);
+    const revisions = await owner.caller.post.revisions({ id: post.id });
+    const bodies = await Promise.all(revisions.map(async (r) => (await owner.caller.post.revision({ id: r.id })).body));
+    expect(bodies).toEqual(expect.arrayContaining(["Original", "Edna's text", "Eddie's text"]));
+    expect(revisions.filter((r) => r.kind === "conflict")).toHaveLength(1);
+  });
+
+  it("the loser can save again on top of the current version: no silent overwrite, nothing lost", async () => {
+    const owner = await b.signUp("Olive Owner");
+    const post = await owner.caller.post.create({ title: "T", body: "v1" });
+    await owner.caller.post.update({ id: post.id, version: 1, body: "tab A" });
+    const e = await failure(owner.caller.post.update({ id: post.id, version: 1, body: "tab B" }));
+    const current = (e.cause as PostConflict).current;
+    const merged = await owner.caller.post.update({ id: post.id, version: current.version, body: `${current.body}\n\ntab B` });
+    expect(merged.body).toBe("tab A\n\ntab B");
+    expect(merged.version).toBe(3);
+  });
+});
+
+describe("revisions", () => {
+  it("every save writes one; restoring an old one is itself a new revision", async () => {
+    const owner = await b.signUp("Olive Owner");
+    const post = await owner.caller.post.create({ title: "First title", body: "one", tags: ["Alpha"] });
+    await owner.caller.post.update({ id: post.id, version: 1, title: "Second title", body: "two", tags: ["Beta"] });
+    let revisions = await owner.caller.post.revisions({ id: post.id });
+    expect(revisions.map((r) => [r.version, r.kind, r.title])).toEqual([
+      [2, "save", "Second title"],
+      [1, "save", "First title"],
+    ]);
+    const first = await owner.caller.post.revision({ id: revisions[1]!.id });
+    expect(first).toMatchObject({ title: "First title", body: "one", tags: ["Alpha"] });
+
+    const restored = await owner.caller.post.restore({ revisionId: first.id, version: 2 });
+    expect(restored).toMatchObject({ title: "First title", body: "one", version: 3 });
+    expect(restored.tags.map((t) => t.name)).toEqual(["Alpha"]);
+    revisions = await owner.caller.post.revisions({ id: post.id });
+    expect(revisions[0]).toMatchObject({ version: 3, kind: "restore", title: "First title" });
+    expect(revisions).toHaveLength(3);
+    // A restore from a stale version is a conflict like any other save.
+    expect((await failure(owner.caller.post.restore({ revisionId: first.id, version: 2 }))).code).toBe("CONFLICT");
+  });
+});
+
+describe("tags", () => {
+  it("are unique by slug, case-insensitively, and counted by published posts", async () => {
+    const { caller, userId } = await b.signUp("Olive Owner");
+    const a = await caller.post.create({ title: "A", tags: ["JavaScript", "Web Dev"] });
+    const c = await caller.post.create({ title: "C", tags: ["javascript", "WEB-dev", "Drafts only"] });
+    expect(a.tags.map((t) => t.slug).sort()).toEqual(["javascript", "web-dev"]);
+    expect(c.tags.map((t) => t.name)).toEqual(["Drafts only", "JavaScript", "Web Dev"]); // first spelling wins
+    expect(await (await b.anonymous()).tag.all()).toEqual([]);
+
+    await caller.post.publish({ id: a.id });
+    expect(b.purged.at(-1)).toEqual([`post:${a.id}`, "list", `author:${userId}`, "tags", "tag:javascript", "tag:web-dev"]);
+    await caller.post.publish({ id: c.id });
+    const anon = await b.anonymous();
+    expect(await anon.tag.all()).toEqual([
+      { slug: "drafts-only", name: "Drafts only", posts: 1 },
+      { slug: "javascript", name: "JavaScript", posts: 2 },
+      { slug: "web-dev", name: "Web Dev", posts: 2 },
+    ]);
+    expect((await anon.post.list({ tag: "drafts-only" })).items.map((p) => p.title)).toEqual(["C"]);
+    expect((await anon.tag.bySlug({ slug: "JavaScript" })).posts).toBe(2);
+
+    // Changing a post's tags purges the old tag's pages too.
+    const updated = await caller.post.update({ id: c.id, version: c.version + 1, tags: ["Rust"] });
+    expect(updated.tags.map((t) => t.slug)).toEqual(["rust"]);
+    expect(b.purged.at(-1)).toEqual(expect.arrayContaining(["tag:drafts-only", "tag:rust", "tag:javascript"]));
+    expect((await anon.post.list({ tag: "drafts-only" })).items).toEqual([]);
+  });
+
+  it("refuses empty, over-long and too many tags with a field error", async () => {
+    const { caller } = await b.signUp("Olive Owner");
+    for (const tags of [[""], ["!!!"], ["x".repeat(41)], Array.from({ length: 11 }, (_, i) => `t${i}`)]) {
+      const e = await failure(caller.post.create({ title: "T", tags }));
+      expect(e.code).toBe("BAD_REQUEST");
+      expect(JSON.stringify(e.cause)).toContain("tags");
+    }
+  });
+});
+
+describe("scheduling", () => {
+  it("a scheduled post appears at its time without anyone acting, and lists say when to refresh", async () => {
+    const { caller } = await b.signUp("Olive Owner");
+    const anon = await b.anonymous();
+    const post = await caller.post.create({ title: "Later", tags: ["Soon"] });
+    const at = new Date(Date.now() + 60 * 60 * 1000);
+    const scheduled = await caller.post.publish({ id: post.id, at });
+    expect(scheduled.status).toBe("scheduled");
+    expect(scheduled.publishedAt).toEqual(at);
+    expect(b.purged.at(-1)).toContain("list"); // cached lists learn the new refresh time
+
+    expect(await anon.post.bySlug({ slug: "later" }).catch((e: TRPCError) => e.code)).toBe("NOT_FOUND");
+    const before = await anon.post.list();
+    expect(before.items).toEqual([]);
+    expect(before.refreshAt).toEqual(at);
+    expect((await caller.post.mine())[0]!.status).toBe("scheduled");
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(at.getTime() + 1000);
+    expect((await anon.post.bySlug({ slug: "later" })).status).toBe("published");
+    const after = await anon.post.list();
+    expect(after.items.map((p) => p.title)).toEqual(["Later"]);
+    expect(after.refreshAt).toBeNull();
+    expect(await anon.tag.all()).toEqual([{ slug: "soon", name: "Soon", posts: 1 }]);
+    expect((await caller.post.mine())[0]!.status).toBe("published");
+  });
+
+  it("a time in the past publishes at once", async () => {
+    const { caller } = await b.signUp("Olive Owner");
+    const post = await caller.post.create({ title: "Now" });
+    expect((await caller.post.publish({ id: post.id, at: new Date(Date.now() - 1000) })).status).toBe("published");
+  });
+});
+
+describe("comments", () => {
+  async function thread() {
+    const owner = await b.signUp("Olive Owner");
+    const reader = await b.signUp("Rita Reader", "reader");
+    const other = await b.signUp("Oscar Other", "reader");
+    const post = await owner.caller.post.create({ title: "Discuss" });
+    await owner.caller.post.publish({ id: post.id });
+    return { owner, reader, other, post };
+  }
+
+  it("readers comment and reply one level deep; a new comment purges the post page", async () => {
+    const { reader, other, post } = await thread();
+    const top = await reader.caller.comment.create({ postId: post.id, body: "Great *post*" });
+    expect(b.purged.at(-1)).toEqual([`post:${post.id}`]);
+    const reply = await other.caller.comment.create({ postId: post.id, parentId: top.id, body: "Agreed" });
+    const deeper = await failure(reader.caller.comment.create({ postId: post.id, parentId: reply.id, body: "Too deep" }));
+    expect(deeper.code).toBe("BAD_REQUEST");
+    const { items } = await (await b.anonymous()).comment.byPost({ postId: post.id });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ html: "<p>Great <em>post</em></p>", author: { name: "Rita Reader" } });
+    expect(items[0]!.replies.map((r) => r.html)).toEqual(["<p>Agreed</p>"]);
+  });
+
+  it("bodies are a safe Markdown subset: no HTML, no script, no javascript: links", async () => {
+    const { reader, post } = await thread();
+    const c = await reader.caller.comment.create({
+      postId: post.id,
+      body: '<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.com)\n\n# not a heading',
+    });
+    expect(c.html).not.toMatch(/<script|<img|onerror|javascript:|<h1/i);
+    expect(c.html).toContain('<a href="https://example.com" rel="nofollow ugc noopener">ok</a>');
+    expect(c.html).toContain("not a heading"); // the text stays, the heading does not
+    const empty = await failure(reader.caller.comment.create({ postId: post.id, body: "   " }));
+    expect(empty.code).toBe("BAD_REQUEST");
+  });
+
+  it("can be edited by their author for 15 minutes, not after", async () => {
+    const { reader, post } = await thread();
+    const c = await reader.caller.comment.create({ postId: post.id, body: "Typo" });
+    const edited = await reader.caller.comment.edit({ id: c.id, body: "Fixed" });
+    expect(edited.html).toBe("<p>Fixed</p>");
+    expect(edited.editedAt).toBeInstanceOf(Date);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + COMMENT_EDIT_WINDOW_MS + 1000);
+    const late = await failure(reader.caller.comment.edit({ id: c.id, body: "Too late" }));
+    expect(late.code).toBe("FORBIDDEN");
+    expect(late.message).toMatch(/15 minutes/);
+  });
+
+  it("deleting keeps the thread's shape: a deleted comment with replies stays as a placeholder", async () => {
+    const { reader, other, post } = await thread();
+    const top = await reader.caller.comment.create({ postId: post.id, body: "Parent" });
+    await other.caller.comment.create({ postId: post.id, parentId: top.id, body: "Child" });
+    const lonely = await reader.caller.comment.create({ postId: post.id, body: "Alone" });
+    await reader.caller.comment.delete({ id: top.id });
+    await reader.caller.comment.delete({ id: lonely.id });
+    const { items } = await (await b.anonymous()).comment.byPost({ postId: post.id });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ removed: true, html: "", author: null });
+    expect(items[0]!.replies.map((r) => r.html)).toEqual(["<p>Child</p>"]);
+  });
+
+  it("the post's author hides a comment: gone for readers, listed for moderation, and back on unhide", async () => {
+    const { owner, reader, post } = await thread();
+    const c = await reader.caller.comment.create({ postId: post.id, body: "Spam spam" });
+    await owner.caller.comment.hide({ id: c.id });
+    expect(b.purged.at(-1)).toEqual([`post:${post.id}`]);
+    const anon = await b.anonymous();
+    expect((await anon.comment.byPost({ postId: post.id })).items).toEqual([]);
+    expect((await owner.caller.comment.hidden({ id: post.id })).map((h) => h.id)).toEqual([c.id]);
+    await owner.caller.comment.unhide({ id: c.id });
+    expect((await anon.comment.byPost({ postId: post.id })).items.map((i) => i.id)).toEqual([c.id]);
+  });
+
+  it("cannot be made on drafts or unknown posts", async () => {
+    const { owner, reader } = await thread();
+    const draft = await owner.caller.post.create({ title: "Draft" });
+    expect((await failure(reader.caller.comment.create({ postId: draft.id, body: "hi" }))).code).toBe("NOT_FOUND");
+    expect((await failure(reader.caller.comment.create({ postId: "nope", body: "hi" }))).code).toBe("NOT_FOUND");
+  });
+
+  it("pages through top-level comments in order", async () => {
+    const { reader, post } = await thread();
+    for (let i = 0; i < 5; i++) {
+      await reader.caller.comment.create({ postId: post.id, body: `c${i}` });
+      await new Promise((r) => setTimeout(r, 2)); // distinct timestamps
+    }
+    const anon = await b.anonymous();
+    const first = await anon.comment.byPost({ postId: post.id, limit: 3 });
+    const second = await anon.comment.byPost({ postId: post.id, limit: 3, cursor: first.nextCursor! });
+    expect([...first.items, ...second.items].map((c) => c.html)).toEqual(["c0", "c1", "c2", "c3", "c4"].map((t) => `<p>${t}</p>`));
+    expect(second.nextCursor).toBeNull();
+  });
+});
+
+describe("profiles", () => {
+  it("a person edits their name, bio and avatar; the change purges their author pages", async () => {
+    const { caller, userId } = await b.signUp("Olive Owner");
+    const me = await caller.user.updateProfile({ name: "Olive O.", bio: "Writes things.", image: "https://example.com/a.png" });
+    expect(me).toMatchObject({ name: "Olive O.", bio: "Writes things.", image: "https://example.com/a.png" });
+    expect(b.purged.at(-1)).toEqual([`author:${userId}`]);
+    const bad = await failure(caller.user.updateProfile({ name: "", bio: "", image: "javascript:alert(1)" }));
+    expect(bad.code).toBe("BAD_REQUEST");
+    expect((await caller.user.me()).name).toBe("Olive O.");
+    // No public page until they publish.
+    expect((await failure((await b.anonymous()).user.byId({ id: userId }))).code).toBe("NOT_FOUND");
+    const post = await caller.post.create({ title: "Hello" });
+    await caller.post.publish({ id: post.id });
+    expect((await (await b.anonymous()).user.byId({ id: userId })).bio).toBe("Writes things.");
+  });
+});
