@@ -12,6 +12,8 @@ Object.assign(process.env, {
   DATABASE_URL: `file:${join(dir, "e2e.db")}`,
   SITE_URL: process.env.SITE_URL ?? `http://127.0.0.1:${port}`,
   SEED_DEMO: "false",
+  // Every test signs up from 127.0.0.1: one client, as far as the limiter can tell.
+  AUTH_RATE_LIMIT: process.env.AUTH_RATE_LIMIT ?? "1000",
 });
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on("exit", cleanup);

@@ -49,8 +49,8 @@ export function initAuth(config: Config, db: Database) {
       window: 60,
       max: 100,
       customRules: {
-        "/sign-in/email": { window: 60, max: 10 },
-        "/sign-up/email": { window: 60, max: 10 },
+        "/sign-in/email": { window: 60, max: config.authRateLimit },
+        "/sign-up/email": { window: 60, max: config.authRateLimit },
       },
     },
     advanced: {

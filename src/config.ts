@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   ),
   SEED_DEMO: booleanFlag,
   TRUST_PROXY: booleanFlag,
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
 
@@ -59,6 +60,8 @@ export interface Config {
   seedDemo: boolean;
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */
   trustProxy: boolean;
+  /** Sign-in and sign-up attempts a client may make per minute. */
+  authRateLimit: number;
   logLevel: "silent" | "error" | "info" | "debug";
 }
 
@@ -132,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authSecret: resolveSecret(e.BETTER_AUTH_SECRET, localPath, e.NODE_ENV),
     seedDemo: e.SEED_DEMO ?? url === DEFAULT_DATABASE_URL,
     trustProxy: e.TRUST_PROXY ?? false,
+    authRateLimit: e.AUTH_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   };
 }

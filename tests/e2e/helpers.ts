@@ -53,3 +53,20 @@ export async function readAsVisitor(request: APIRequestContext, path: string) {
   }));
   return { status: response.status(), html, hasScript: /<script\b/i.test(html), islands };
 }
+
+/** Writes a draft through the editor and returns its address (slug). */
+export async function writeDraft(page: Page, post: { title: string; body: string; tags?: string }) {
+  await page.goto("/dashboard/new");
+  await page.getByLabel("Title").fill(post.title);
+  await page.getByLabel("Body (Markdown)").fill(post.body);
+  if (post.tags) await page.getByLabel("Tags").fill(post.tags);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText(/Saved at/)).toBeVisible();
+  await expect(page).toHaveURL(/\/dashboard\/posts\/[\w-]+$/);
+  return page.getByLabel("Address").inputValue();
+}
+
+export async function publishDraft(page: Page) {
+  await page.getByRole("button", { name: "Publish now" }).click();
+  await expect(page.getByText("Published. Readers see it now.")).toBeVisible();
+}

@@ -178,3 +178,42 @@ describe("people", () => {
     expect(await outcomeOf(callers.admin.user.ban({ userId: "nobody" }))).toBe("NOT_FOUND");
   });
 });
+
+describe("npm run user:create", () => {
+  it("creates an admin in an empty database, changes an existing account's role, and explains bad arguments", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "quire-cli-"));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["scripts/user-create.ts", ...args], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_ENV: "test", DATABASE_URL: `file:${join(dir, "cli.db")}`, BETTER_AUTH_SECRET: "x".repeat(40) },
+      });
+    try {
+      const created = run("--email", "Boss@Example.com", "--role", "admin", "--password", "a strong password");
+      expect(created.stderr).toBe("");
+      expect(created.stdout).toContain("Created boss@example.com with role admin.");
+      const changed = run("--email", "boss@example.com", "--role", "editor");
+      expect(changed.stdout).toContain("its role is now editor");
+      const bad = run("--email", "not-an-email", "--role", "king");
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain("--email: give a valid email address");
+      expect(bad.stderr).toContain("--role: one of reader, author, editor, admin");
+
+      // The account is real: it signs in with that password and has that role.
+      const { createDb } = await import("../../db/client.ts");
+      const { initAuth } = await import("../../src/auth.ts");
+      const { loadConfig } = await import("../../src/config.ts");
+      const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: `file:${join(dir, "cli.db")}`, BETTER_AUTH_SECRET: "x".repeat(40) });
+      const db = await createDb(config.database);
+      const auth = initAuth(config, db.db);
+      const signIn = await auth.api.signInEmail({ body: { email: "boss@example.com", password: "a strong password" } });
+      expect(signIn.user.role).toBe("editor");
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

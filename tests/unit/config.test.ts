@@ -51,6 +51,7 @@ describe("configuration", () => {
         BETTER_AUTH_SECRET: "s".repeat(40),
         SEED_DEMO: "false",
         TRUST_PROXY: "true",
+        AUTH_RATE_LIMIT: "25",
       },
       tempDir(),
     );
@@ -61,6 +62,7 @@ describe("configuration", () => {
       authSecret: "s".repeat(40),
       seedDemo: false,
       trustProxy: true,
+      authRateLimit: 25,
       database: { url: "libsql://quire-acme.turso.io", authToken: "token" },
     });
   });
@@ -78,6 +80,7 @@ describe("configuration", () => {
       /^BETTER_AUTH_SECRET: required/,
     );
     expect(issuesOf({ SEED_DEMO: "maybe" })[0]).toMatch(/^SEED_DEMO:/);
+    expect(issuesOf({ AUTH_RATE_LIMIT: "0" })[0]).toMatch(/^AUTH_RATE_LIMIT:/);
   });
 });
 
