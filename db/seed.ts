@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import type { Auth } from "../src/auth.ts";
 import { renderMarkdown } from "../src/lib/markdown.ts";
 import type { Db } from "./client.ts";
-import { Post, user } from "./schema.ts";
+import { Post, PostTag, Revision, Tag, user } from "./schema.ts";
+import { slugify } from "../src/lib/slug.ts";
 
 export const DEMO_AUTHOR = {
   name: "Ada Demo",
@@ -16,6 +17,7 @@ const POSTS = [
   {
     slug: "welcome-to-quire",
     title: "Welcome to Quire",
+    tags: ["Quire", "Getting started"],
     body: `Quire serves every page as fast as a static file, and still shows a new post the moment you publish it.
 
 ## How it works
@@ -31,6 +33,7 @@ Sign in as the demo author and open **Write** to try it.`,
   {
     slug: "markdown-with-highlighted-code",
     title: "Markdown, with highlighted code",
+    tags: ["Quire", "Markdown"],
     body: `Posts are written in Markdown and rendered on the server, code included:
 
 \`\`\`ts
@@ -49,6 +52,7 @@ export function slugify(text: string): string {
   {
     slug: "writing-in-place",
     title: "Writing in place",
+    tags: ["Writing"],
     body: `The editor is a small island that talks to a typed API. It saves drafts, previews with the same pipeline readers see, and keeps your text when a save fails.
 
 Publishing, unpublishing and deleting take effect on the very next request.`,
@@ -68,9 +72,10 @@ export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
     POSTS.map(async (p, i) => {
       const rendered = await renderMarkdown(p.body);
       const at = new Date(start + i * 86_400_000);
+      const { tags: _, ...fields } = p;
       return {
         id: randomUUID(),
-        ...p,
+        ...fields,
         html: rendered.html,
         excerpt: rendered.excerpt,
         status: "published" as const,
@@ -81,6 +86,29 @@ export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
       };
     }),
   );
-  await db.write((d) => d.insert(Post).values(rows));
+  // Seeded posts start their history like any saved post: with a first revision.
+  const revisions = rows.map((p) => ({
+    id: randomUUID(),
+    postId: p.id,
+    version: 1,
+    title: p.title,
+    body: p.body,
+    tags: POSTS.find((q) => q.slug === p.slug)!.tags,
+    authorId: author.id,
+    createdAt: p.createdAt,
+  }));
+  const names = [...new Set(POSTS.flatMap((p) => p.tags))];
+  const tags = names.map((name) => ({ id: randomUUID(), slug: slugify(name), name }));
+  const links = rows.flatMap((p) =>
+    POSTS.find((q) => q.slug === p.slug)!.tags.map((name) => ({ postId: p.id, tagId: tags.find((t) => t.name === name)!.id })),
+  );
+  await db.write((d) =>
+    d.batch([
+      d.insert(Post).values(rows),
+      d.insert(Revision).values(revisions),
+      d.insert(Tag).values(tags),
+      d.insert(PostTag).values(links),
+    ]),
+  );
   return true;
 }

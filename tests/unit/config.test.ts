@@ -113,3 +113,30 @@ describe("database client options", () => {
     expect(issuesOf({ DATABASE_URL: "libsql://x.turso.io", DATABASE_AUTH_TOKEN: "t", BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_SYNC_URL: "libsql://y.turso.io" })[0]).toMatch(/^DATABASE_SYNC_URL:/);
   });
 });
+
+describe("demo seed", () => {
+  it("fills an empty database once: an admin author, tagged published posts with their first revisions", async () => {
+    const { createBackend } = await import("./harness.ts");
+    const { seedDemo, DEMO_AUTHOR } = await import("../../db/seed.ts");
+    const b = await createBackend();
+    try {
+      expect(await seedDemo(b.db, b.auth)).toBe(true);
+      expect(await seedDemo(b.db, b.auth)).toBe(false);
+      const anon = await b.anonymous();
+      const { items } = await anon.post.list();
+      expect(items).toHaveLength(3);
+      expect(items.every((p) => p.tags.length > 0 && p.author.name === DEMO_AUTHOR.name)).toBe(true);
+      const signIn = await b.auth.api.signInEmail({
+        body: { email: DEMO_AUTHOR.email, password: DEMO_AUTHOR.password },
+        asResponse: true,
+      });
+      const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const demo = await b.callerWithCookie(cookie);
+      expect((await demo.user.me()).role).toBe("admin");
+      const mine = await demo.post.mine();
+      expect(await demo.post.revisions({ id: mine[0]!.id })).toHaveLength(1);
+    } finally {
+      b.close();
+    }
+  });
+});
