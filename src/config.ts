@@ -37,6 +37,9 @@ const EnvSchema = z.object({
   ),
   SEED_DEMO: booleanFlag,
   TRUST_PROXY: booleanFlag,
+  FEED_CONTENT: z.enum(["full", "excerpt"]).default("full"),
+  SITE_TITLE: z.string().trim().min(1).max(80).default("Quire"),
+  SITE_DESCRIPTION: z.string().trim().min(1).max(300).default("Writing worth reading, published with Quire."),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
@@ -60,6 +63,10 @@ export interface Config {
   seedDemo: boolean;
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */
   trustProxy: boolean;
+  /** Whether feeds carry each post's full HTML or only its excerpt. */
+  feedContent: "full" | "excerpt";
+  siteTitle: string;
+  siteDescription: string;
   /** Sign-in and sign-up attempts a client may make per minute. */
   authRateLimit: number;
   logLevel: "silent" | "error" | "info" | "debug";
@@ -136,6 +143,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO ?? url === DEFAULT_DATABASE_URL,
     trustProxy: e.TRUST_PROXY ?? false,
     authRateLimit: e.AUTH_RATE_LIMIT,
+    feedContent: e.FEED_CONTENT,
+    siteTitle: e.SITE_TITLE,
+    siteDescription: e.SITE_DESCRIPTION,
     logLevel: e.LOG_LEVEL,
   };
 }

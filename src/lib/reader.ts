@@ -53,8 +53,35 @@ export async function postPage(slug: string) {
   const api = await readerApi();
   const post = await api.post.bySlug({ slug }).catch(() => null);
   if (!post) return null;
-  const comments = await api.comment.byPost({ postId: post.id, limit: 50 });
+  const [comments, { refreshAt }] = await Promise.all([
+    api.comment.byPost({ postId: post.id, limit: 50 }),
+    // A scheduled post going live becomes someone's "newer" link: expire by then.
+    api.post.list({ limit: 1 }),
+  ]);
   const commenters = comments.items.flatMap((c) => [c, ...c.replies]).flatMap((c) => (c.author ? [cacheTags.author(c.author.id)] : []));
   const tags = [...new Set([...postTags(post, post.tags.map((t) => t.slug)), ...commenters])];
-  return { post, comments, cache: { tags, maxAge: maxAgeUntil(null) } satisfies Cacheable };
+  return { post, comments, cache: { tags, maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
+}
+
+export async function searchPage(q: string, cursor: string | undefined) {
+  const api = await readerApi();
+  const results = q.trim() ? await api.post.search({ q: q.slice(0, 200), cursor: /^\d{1,6}$/.test(cursor ?? "") ? cursor : undefined }) : null;
+  // Any change to public posts may change results; author names show beside them.
+  const tags = [cacheTags.list, ...authorTags(results?.items ?? [])];
+  return { results, cache: { tags, maxAge: maxAgeUntil(null) } satisfies Cacheable };
+}
+
+export async function feed(tag?: string) {
+  const api = await readerApi();
+  const found = tag ? await api.tag.bySlug({ slug: tag }).catch(() => null) : null;
+  if (tag && !found) return null;
+  const page = await api.post.list({ tag: found?.slug, limit: 20, full: true });
+  const tags = [found ? cacheTags.tag(found.slug) : cacheTags.list, ...authorTags(page.items)];
+  return { tag: found, items: page.items, cache: { tags, maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
+}
+
+export async function sitemap() {
+  const api = await readerApi();
+  const [entries, { refreshAt }] = await Promise.all([api.post.sitemap(), api.post.list({ limit: 1 })]);
+  return { entries, cache: { tags: [cacheTags.list, cacheTags.tags], maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
 }

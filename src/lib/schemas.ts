@@ -69,9 +69,19 @@ export const PostListInput = z
     limit: z.number().int().min(1).max(50).default(10),
     tag: z.string().max(SLUG_MAX).optional(),
     authorId: Id.optional(),
+    /** Include each post's rendered HTML (for feeds). */
+    full: z.boolean().default(false),
   })
   .strict()
-  .default({ limit: 10 });
+  .default({ limit: 10, full: false });
+
+export const SearchInput = z
+  .object({
+    q: z.string().max(200, "Keep the search under 200 characters"),
+    cursor: z.string().regex(/^\d{1,6}$/).optional(),
+    limit: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
 
 export const PostBySlugInput = z.object({ slug: z.string().min(1).max(SLUG_MAX) }).strict();
 export const PreviewInput = PostFields.pick({ body: true }).required().strict();

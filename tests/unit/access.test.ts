@@ -36,6 +36,8 @@ const draftReaders = { ...everyone("NOT_FOUND"), owner: "OK", editor: "OK", admi
 
 const MATRIX: Record<string, Row> = {
   "post.list": { ...everyone("OK"), call: (c) => c.post.list() },
+  "post.search": { ...everyone("OK"), call: (c) => c.post.search({ q: "published" }) },
+  "post.sitemap": { ...everyone("OK"), call: (c) => c.post.sitemap() },
   "post.bySlug": { ...everyone("OK"), call: (c, f) => c.post.bySlug({ slug: f.publishedSlug }) },
   "post.byId": { ...draftReaders, call: (c, f) => c.post.byId({ id: f.draftId }) },
   "post.mine": { ...writers, call: (c) => c.post.mine() },

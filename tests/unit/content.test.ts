@@ -273,3 +273,41 @@ describe("profiles", () => {
     expect((await (await b.anonymous()).user.byId({ id: userId })).bio).toBe("Writes things.");
   });
 });
+
+describe("search", () => {
+  it("finds public posts by title and body, ranked, with escaped highlighted snippets", async () => {
+    const { caller } = await b.signUp("Olive Owner");
+    const publish = async (title: string, body: string) => {
+      const p = await caller.post.create({ title, body });
+      await caller.post.publish({ id: p.id });
+      return p;
+    };
+    await publish("Gardening notes", "Tomatoes <script>alert(1)</script> ripen slowly in autumn.");
+    await publish("Cooking", "A tomato sauce, in passing.");
+    await caller.post.create({ title: "Tomato draft", body: "Secret tomatoes." });
+    const anon = await b.anonymous();
+
+    const found = await anon.post.search({ q: "tomato" });
+    expect(found.total).toBe(2);
+    expect(found.items.map((i) => i.title).sort()).toEqual(["Cooking", "Gardening notes"]); // stemmed, drafts excluded
+    const garden = found.items.find((i) => i.title === "Gardening notes")!;
+    expect(garden.snippetHtml).toContain("<mark>Tomatoes</mark>");
+    expect(garden.snippetHtml).toContain("&lt;script&gt;");
+    expect(garden.snippetHtml).not.toContain("<script");
+
+    // Title matches outrank body matches; the last word matches as a prefix.
+    await publish("Autumn", "Leaves.");
+    expect((await anon.post.search({ q: "autum" })).items.map((i) => i.title)).toEqual(["Autumn", "Gardening notes"]);
+    // Words, not syntax: quotes, operators and stray punctuation cannot break the query.
+    for (const q of ['"', "tomato OR", "NEAR(", "*", "-tomato", "title:x", ")("]) {
+      await expect(anon.post.search({ q })).resolves.toMatchObject({ items: expect.any(Array) });
+    }
+    expect((await anon.post.search({ q: "   " })).items).toEqual([]);
+
+    // Edits and unpublishing are searchable at once.
+    await caller.post.update({ id: garden.id, version: 2, body: "Now about peppers." });
+    expect((await anon.post.search({ q: "peppers" })).items.map((i) => i.title)).toEqual(["Gardening notes"]);
+    await caller.post.unpublish({ id: garden.id });
+    expect((await anon.post.search({ q: "peppers" })).items).toEqual([]);
+  });
+});

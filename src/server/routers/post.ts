@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lt, lte, min, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
-import { postTags } from "../../lib/cache-tags.ts";
+import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
 import { can } from "../../lib/permissions.ts";
 import {
@@ -15,7 +15,9 @@ import {
   PostUpdateInput,
   PreviewInput,
   RestoreInput,
+  SearchInput,
 } from "../../lib/schemas.ts";
+import { escapeHtml } from "../../lib/html.ts";
 import { slugify } from "../../lib/slug.ts";
 import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from "../trpc.ts";
 import { PostConflict } from "../errors.ts";
@@ -30,6 +32,21 @@ export function visibleNow(now = new Date()): SQL {
 /** What a reader would call the post's state at this moment. */
 export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, now = Date.now()) {
   return post.status === "scheduled" && post.publishedAt && post.publishedAt.getTime() <= now ? "published" : post.status;
+}
+
+/**
+ * A reader's words → an FTS5 query: every word must appear, the last one as a prefix
+ * (search as you type). Quoting each word means no input is FTS5 syntax.
+ */
+export function ftsQuery(q: string): string | null {
+  const words = (q.normalize("NFKC").match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
+  if (!words.length) return null;
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? "*" : ""}`).join(" ");
+}
+
+/** FTS5 marks matches with \x01…\x02 in raw text: escape the text, then mark. */
+function marked(raw: string): string {
+  return escapeHtml(raw).replaceAll("\x01", "<mark>").replaceAll("\x02", "</mark>");
 }
 
 /** Cursor over (published_at, id), newest first: stable while posts are added. */
@@ -60,6 +77,42 @@ async function tagsOf(db: Database, postIds: string[]): Promise<Map<string, TagR
     .orderBy(asc(Tag.name));
   for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);
   return byPost;
+}
+
+export interface Neighbour {
+  id: string;
+  slug: string;
+  title: string;
+}
+
+/** The public posts just older and just newer than `post`, as its page links them. */
+async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt">) {
+  const at = post.publishedAt ?? new Date(0);
+  const columns = { id: Post.id, slug: Post.slug, title: Post.title };
+  const [[previous], [next]] = await Promise.all([
+    db
+      .select(columns)
+      .from(Post)
+      .where(and(visibleNow(), or(lt(Post.publishedAt, at), and(eq(Post.publishedAt, at), lt(Post.id, post.id)))))
+      .orderBy(desc(Post.publishedAt), desc(Post.id))
+      .limit(1),
+    db
+      .select(columns)
+      .from(Post)
+      .where(and(visibleNow(), or(gt(Post.publishedAt, at), and(eq(Post.publishedAt, at), gt(Post.id, post.id)))))
+      .orderBy(asc(Post.publishedAt), asc(Post.id))
+      .limit(1),
+  ]);
+  return { previous: (previous as Neighbour | undefined) ?? null, next: (next as Neighbour | undefined) ?? null };
+}
+
+/**
+ * Everything a change to a public post makes stale: its page, the lists, its tags, and the
+ * pages of the posts that link to it as previous or next.
+ */
+async function publicTags(db: Database, post: Pick<PostRow, "id" | "authorId" | "publishedAt">, tagSlugs: string[]) {
+  const { previous, next } = await neighbours(db, post);
+  return [...postTags(post, tagSlugs), ...[previous, next].flatMap((n) => (n ? [cacheTags.post(n.id)] : []))];
 }
 
 async function findPost(db: Database, id: string): Promise<PostRow> {
@@ -229,7 +282,7 @@ export const postRouter = createTRPCRouter({
       );
     }
     const rows = await ctx.db
-      .select(listColumns)
+      .select({ ...listColumns, html: input.full ? Post.html : sql<string>`''` })
       .from(Post)
       .innerJoin(user, eq(user.id, Post.authorId))
       .where(and(...filters))
@@ -249,6 +302,66 @@ export const postRouter = createTRPCRouter({
     };
   }),
 
+  /** Ranked full-text search over public posts, with highlighted, escaped snippets. */
+  search: publicProcedure.input(SearchInput).query(async ({ ctx, input }) => {
+    const match = ftsQuery(input.q);
+    if (!match) return { items: [], nextCursor: null, total: 0 };
+    const offset = Number(input.cursor ?? 0);
+    const now = Date.now();
+    const rows = await ctx.db.all<{
+      id: string; slug: string; title: string; title_hl: string; snippet: string;
+      published_at: number; author_id: string; author_name: string; total: number;
+    }>(sql`
+      with hits as (
+        select rowid, bm25(post_fts, 10.0, 1.0) as rank,
+               highlight(post_fts, 0, char(1), char(2)) as title_hl,
+               snippet(post_fts, 1, char(1), char(2), '…', 24) as snippet
+        from post_fts where post_fts match ${match}
+      )
+      select p.id, p.slug, p.title, p.published_at, u.id as author_id, u.name as author_name,
+             hits.title_hl, hits.snippet, count(*) over () as total
+      from hits
+      join ${Post} p on p.rowid = hits.rowid
+      join ${user} u on u.id = p.author_id
+      where p.status = 'published' or (p.status = 'scheduled' and p.published_at <= ${now})
+      order by hits.rank
+      limit ${input.limit + 1} offset ${offset}`);
+    const items = rows.slice(0, input.limit).map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      titleHtml: marked(r.title_hl),
+      snippetHtml: marked(r.snippet),
+      publishedAt: new Date(r.published_at),
+      author: { id: r.author_id, name: r.author_name },
+    }));
+    return {
+      items,
+      nextCursor: rows.length > input.limit ? String(offset + input.limit) : null,
+      total: rows[0]?.total ?? 0,
+    };
+  }),
+
+  /** Every public page with its last change, for the sitemap. */
+  sitemap: publicProcedure.query(async ({ ctx }) => {
+    const visible = visibleNow();
+    const [posts, tags, authors] = await Promise.all([
+      ctx.db.select({ slug: Post.slug, updatedAt: Post.updatedAt }).from(Post).where(visible).orderBy(desc(Post.publishedAt)),
+      ctx.db
+        .select({ slug: Tag.slug, lastmod: max(Post.updatedAt) })
+        .from(Tag)
+        .innerJoin(PostTag, eq(PostTag.tagId, Tag.id))
+        .innerJoin(Post, and(eq(Post.id, PostTag.postId), visible))
+        .groupBy(Tag.id),
+      ctx.db
+        .select({ id: Post.authorId, lastmod: max(Post.updatedAt) })
+        .from(Post)
+        .where(visible)
+        .groupBy(Post.authorId),
+    ]);
+    return { posts, tags, authors };
+  }),
+
   bySlug: publicProcedure.input(PostBySlugInput).query(async ({ ctx, input }) => {
     const [row] = await ctx.db
       .select({ post: Post, author: { ...authorColumns, bio: user.bio } })
@@ -257,8 +370,8 @@ export const postRouter = createTRPCRouter({
       .where(and(eq(Post.slug, input.slug), visibleNow()))
       .limit(1);
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No published post at this address" });
-    const tags = (await tagsOf(ctx.db, [row.post.id])).get(row.post.id) ?? [];
-    return { ...row.post, status: effectiveStatus(row.post), author: row.author, tags };
+    const [tags, around] = await Promise.all([tagsOf(ctx.db, [row.post.id]), neighbours(ctx.db, row.post)]);
+    return { ...row.post, status: effectiveStatus(row.post), author: row.author, tags: tags.get(row.post.id) ?? [], ...around };
   }),
 
   /** Public posts for anyone; drafts and scheduled posts only for their owner and editors (others: NOT_FOUND). */
@@ -351,7 +464,7 @@ export const postRouter = createTRPCRouter({
     });
     if (!saved) return conflict(ctx, post.id, input.version, edit);
     if (effectiveStatus(post) !== "draft") {
-      await ctx.purge(postTags(post, [...before, ...edit.tags].map((t) => t.slug)));
+      await ctx.purge(await publicTags(ctx.db, post, [...before, ...edit.tags].map((t) => t.slug)));
     }
     return postWithTags(ctx.db, post.id);
   }),
@@ -359,6 +472,9 @@ export const postRouter = createTRPCRouter({
   /** Publishes now, or schedules for `at` when that is in the future. */
   publish: authorProcedure.input(PostPublishInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
+    const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
+    // Where it sat among public posts before the change, if it was public.
+    const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
     const now = new Date();
     const scheduled = input.at && input.at.getTime() > now.getTime();
     await ctx.write((db) =>
@@ -372,27 +488,29 @@ export const postRouter = createTRPCRouter({
         })
         .where(eq(Post.id, post.id)),
     );
-    // A schedule also purges: cached lists must expire when the post goes live.
-    const tags = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
-    await ctx.purge(postTags(post, tags.map((t) => t.slug)));
+    // A schedule also purges: cached lists must learn when the post goes live.
+    const published = await findPost(ctx.db, post.id);
+    await ctx.purge([...new Set([...wasPublic, ...(await publicTags(ctx.db, published, tagSlugs))])]);
     return postWithTags(ctx.db, post.id);
   }),
 
   unpublish: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
+    const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
+    const stale = await publicTags(ctx.db, post, tagSlugs);
     await ctx.write((db) =>
       db.update(Post).set({ status: "draft", updatedAt: new Date(), version: post.version + 1 }).where(eq(Post.id, post.id)),
     );
-    const tags = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
-    await ctx.purge(postTags(post, tags.map((t) => t.slug)));
+    await ctx.purge(stale);
     return postWithTags(ctx.db, post.id);
   }),
 
   delete: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "delete");
-    const tags = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
+    const stale = effectiveStatus(post) !== "draft" ? await publicTags(ctx.db, post, tagSlugs) : [];
     await ctx.write((db) => db.delete(Post).where(eq(Post.id, post.id)));
-    if (effectiveStatus(post) !== "draft") await ctx.purge(postTags(post, tags.map((t) => t.slug)));
+    if (stale.length) await ctx.purge(stale);
     return { id: post.id };
   }),
 
@@ -431,7 +549,7 @@ export const postRouter = createTRPCRouter({
       return conflict(ctx, post.id, input.version, edit);
     }
     if (effectiveStatus(post) !== "draft") {
-      await ctx.purge(postTags(post, [...before, ...edit.tags].map((t) => t.slug)));
+      await ctx.purge(await publicTags(ctx.db, post, [...before, ...edit.tags].map((t) => t.slug)));
     }
     return postWithTags(ctx.db, post.id);
   }),

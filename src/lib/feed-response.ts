@@ -1,0 +1,30 @@
+import type { APIContext } from "astro";
+import { rss } from "./feed.ts";
+import { feed } from "./reader.ts";
+import { site } from "./site.ts";
+
+/** The site's feed, or a tag's: cached and purged like the pages that list the same posts. */
+export async function feedResponse(context: APIContext, tag?: string): Promise<Response> {
+  const data = await feed(tag);
+  if (!data) return new Response("No such tag\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  context.cache.set(data.cache);
+  const s = site();
+  const path = data.tag ? `/tags/${data.tag.slug}` : "/";
+  const body = rss({
+    title: data.tag ? `#${data.tag.name} · ${s.title}` : s.title,
+    link: s.abs(path),
+    self: s.abs(data.tag ? `${path}/rss.xml` : "/rss.xml"),
+    description: data.tag ? `Posts tagged ${data.tag.name} on ${s.title}.` : s.description,
+    items: data.items.map((p) => ({
+      id: p.id,
+      title: p.title,
+      link: s.abs(`/posts/${p.slug}`),
+      publishedAt: p.publishedAt,
+      author: p.author.name,
+      excerpt: p.excerpt,
+      html: s.feedContent === "full" ? p.html : undefined,
+      categories: p.tags.map((t) => t.name),
+    })),
+  });
+  return new Response(body, { headers: { "content-type": "application/rss+xml; charset=utf-8" } });
+}

@@ -1,0 +1,15 @@
+import type { APIRoute } from "astro";
+import { site } from "../lib/site.ts";
+
+export const GET: APIRoute = () => {
+  const body = `User-agent: *
+Allow: /
+Disallow: /dashboard
+Disallow: /admin
+Disallow: /profile
+Disallow: /api/
+
+Sitemap: ${site().abs("/sitemap.xml")}
+`;
+  return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "public, max-age=3600" } });
+};

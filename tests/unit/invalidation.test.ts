@@ -1,0 +1,126 @@
+// For every mutation, the exact cache tags it purges: the pages that show what it changed,
+// and no others. A mutation without a row fails the first test.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter, type createCaller } from "../../src/server/root.ts";
+import { createBackend, type Backend } from "./harness.ts";
+
+type Caller = ReturnType<typeof createCaller>;
+interface World {
+  owner: Caller;
+  reader: Caller;
+  admin: Caller;
+  ownerId: string;
+  readerId: string;
+  older: string;
+  target: string;
+  newer: string;
+  draft: string;
+  commentId: string;
+  targetVersion: number;
+  firstRevision: string;
+}
+
+const TARGET_PAGES = (w: World) => [
+  `post:${w.target}`,
+  "list",
+  `author:${w.ownerId}`,
+  "tags",
+  "tag:alpha",
+  "tag:beta",
+  `post:${w.older}`, // links to it as "next"
+  `post:${w.newer}`, // links to it as "previous"
+];
+
+const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: World) => string[] }> = {
+  "post.preview": { run: (w) => w.owner.post.preview({ body: "x" }), purges: () => [] },
+  "post.create": { run: (w) => w.owner.post.create({ title: "New draft", tags: ["alpha"] }), purges: () => [] },
+  "post.update": {
+    run: (w) => w.owner.post.update({ id: w.target, version: w.targetVersion, title: "Retitled" }),
+    purges: TARGET_PAGES,
+  },
+  "post.publish": {
+    // The draft goes public as the newest post: the previous newest now links to it.
+    run: (w) => w.owner.post.publish({ id: w.draft }),
+    purges: (w) => [`post:${w.draft}`, "list", `author:${w.ownerId}`, "tags", "tag:gamma", `post:${w.newer}`],
+  },
+  "post.unpublish": { run: (w) => w.owner.post.unpublish({ id: w.target }), purges: TARGET_PAGES },
+  "post.delete": { run: (w) => w.owner.post.delete({ id: w.target }), purges: TARGET_PAGES },
+  "post.restore": {
+    run: (w) => w.owner.post.restore({ revisionId: w.firstRevision, version: w.targetVersion }),
+    purges: TARGET_PAGES,
+  },
+  "comment.create": { run: (w) => w.reader.comment.create({ postId: w.target, body: "Hi" }), purges: (w) => [`post:${w.target}`] },
+  "comment.edit": { run: (w) => w.reader.comment.edit({ id: w.commentId, body: "Edited" }), purges: (w) => [`post:${w.target}`] },
+  "comment.delete": { run: (w) => w.reader.comment.delete({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
+  "comment.hide": { run: (w) => w.owner.comment.hide({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
+  "comment.unhide": { run: (w) => w.owner.comment.unhide({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
+  "user.updateProfile": {
+    // Their name is on their posts, in lists and beside their comments: all carry author:<id>.
+    run: (w) => w.reader.user.updateProfile({ name: "Rita R.", bio: "", image: "" }),
+    purges: (w) => [`author:${w.readerId}`],
+  },
+  "user.setRole": { run: (w) => w.admin.user.setRole({ userId: w.readerId, role: "author" }), purges: () => [] },
+  "user.ban": { run: (w) => w.admin.user.ban({ userId: w.readerId }), purges: () => [] },
+  "user.unban": { run: (w) => w.admin.user.unban({ userId: w.readerId }), purges: () => [] },
+};
+
+let b: Backend;
+let admin: Caller;
+let worlds = 0;
+beforeAll(async () => {
+  b = await createBackend();
+  admin = (await b.signUp("Ada Admin", null)).caller;
+});
+afterAll(() => b.close());
+
+async function world(): Promise<World> {
+  const owner = await b.signUp("Olive Owner", "author");
+  const reader = await b.signUp("Rita Reader", "reader");
+  const make = async (title: string, tags: string[], at: number) => {
+    const p = await owner.caller.post.create({ title, tags });
+    await owner.caller.post.publish({ id: p.id, at: new Date(Date.now() - at) });
+    return p.id;
+  };
+  // Each world sits after every earlier one and its posts 1 s apart, so earlier rows' posts
+  // never come between these three, and "newer" is the newest public post of all.
+  const base = 10 * 365 * 86_400_000 - ++worlds * 10_000_000;
+  const older = await make("Older", ["delta"], base + 3000);
+  const target = await make("Target", ["alpha", "beta"], base + 2000);
+  const newer = await make("Newer", [], base + 1000);
+  await owner.caller.post.update({ id: target, version: 2, body: "second save" });
+  const draft = (await owner.caller.post.create({ title: "Draft", tags: ["gamma"] })).id;
+  const comment = await reader.caller.comment.create({ postId: target, body: "First" });
+  const revisions = await owner.caller.post.revisions({ id: target });
+  b.purged.length = 0;
+  return {
+    owner: owner.caller,
+    reader: reader.caller,
+    admin,
+    ownerId: owner.userId,
+    readerId: reader.userId,
+    older,
+    target,
+    newer,
+    draft,
+    commentId: comment.id,
+    targetVersion: 3,
+    firstRevision: revisions.at(-1)!.id,
+  };
+}
+
+describe("cache invalidation", () => {
+  it("has a row for every mutation", () => {
+    const mutations = Object.entries(appRouter._def.procedures)
+      .filter(([, p]) => (p as unknown as { _def: { type: string } })._def.type === "mutation")
+      .map(([path]) => path);
+    expect(Object.keys(ROWS).sort()).toEqual(mutations.sort());
+  });
+
+  for (const [path, row] of Object.entries(ROWS)) {
+    it(`${path} purges exactly what it changes`, async () => {
+      const w = await world();
+      await row.run(w);
+      expect(b.purged.flat().sort()).toEqual([...new Set(row.purges(w))].sort());
+    });
+  }
+});
