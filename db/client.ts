@@ -42,7 +42,12 @@ export function libsqlOptions(config: DatabaseConfig): LibsqlConfig {
   };
 }
 
-export async function createDb(config: DatabaseConfig): Promise<Db> {
+export interface DbOptions {
+  /** Called with every SQL statement Drizzle sends (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+export async function createDb(config: DatabaseConfig, options: DbOptions = {}): Promise<Db> {
   if (config.localPath) mkdirSync(dirname(config.localPath), { recursive: true });
   const client = createClient(libsqlOptions(config));
   if (config.url.startsWith("file:")) {
@@ -53,7 +58,8 @@ export async function createDb(config: DatabaseConfig): Promise<Db> {
     await client.execute("PRAGMA synchronous = NORMAL");
   }
   await client.execute("PRAGMA foreign_keys = ON");
-  const db = drizzle(client, { schema }) as Database;
+  const onQuery = options.onQuery;
+  const db = drizzle(client, { schema, ...(onQuery ? { logger: { logQuery: (q: string) => onQuery(q) } } : {}) }) as Database;
 
   let tail: Promise<unknown> = Promise.resolve();
   function write<T>(fn: (db: Database) => Promise<T>): Promise<T> {

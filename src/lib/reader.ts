@@ -10,69 +10,69 @@ export interface Cacheable {
   maxAge: number;
 }
 
+type Api = Awaited<ReturnType<typeof readerApi>>;
+/** Pages read as an anonymous visitor; tests pass their own caller. */
+const anonymous = (): Promise<Api> => readerApi();
+
 const authorTags = (items: { author: { id: string } }[]) => [...new Set(items.map((i) => cacheTags.author(i.author.id)))];
 
 /** Bad cursors are a reader's typo, not an error: callers send them to the first page. */
-async function listOrNull(input: Parameters<Awaited<ReturnType<typeof readerApi>>["post"]["list"]>[0]) {
-  return (await readerApi()).post.list(input).catch(() => null);
+async function listOrNull(api: Api, input: Parameters<Api["post"]["list"]>[0]) {
+  return api.post.list(input).catch(() => null);
 }
 
-export async function homePage(cursor: string | undefined) {
-  const page = await listOrNull({ cursor, limit: 10 });
+export async function homePage(cursor: string | undefined, api?: Api) {
+  const page = await listOrNull(api ?? (await anonymous()), { cursor, limit: 10 });
   if (!page) return null;
   return { page, cache: { tags: [cacheTags.list, ...authorTags(page.items)], maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
 }
 
-export async function tagPage(slug: string, cursor: string | undefined) {
-  const api = await readerApi();
+export async function tagPage(slug: string, cursor: string | undefined, given?: Api) {
+  const api = given ?? (await anonymous());
   const tag = await api.tag.bySlug({ slug }).catch(() => null);
   if (!tag) return null;
-  const page = await listOrNull({ tag: tag.slug, cursor, limit: 10 });
+  const page = await listOrNull(api, { tag: tag.slug, cursor, limit: 10 });
   if (!page) return null;
   const tags = [cacheTags.tag(tag.slug), ...authorTags(page.items)];
   return { tag, page, cache: { tags, maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
 }
 
-export async function tagIndexPage() {
-  const api = await readerApi();
+export async function tagIndexPage(given?: Api) {
+  const api = given ?? (await anonymous());
   const tags = await api.tag.all();
   const { refreshAt } = await api.post.list({ limit: 1 });
   return { tags, cache: { tags: [cacheTags.tags, cacheTags.list], maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
 }
 
-export async function authorPage(id: string, cursor: string | undefined) {
-  const api = await readerApi();
+export async function authorPage(id: string, cursor: string | undefined, given?: Api) {
+  const api = given ?? (await anonymous());
   const author = await api.user.byId({ id }).catch(() => null);
   if (!author) return null;
-  const page = await listOrNull({ authorId: author.id, cursor, limit: 10 });
+  const page = await listOrNull(api, { authorId: author.id, cursor, limit: 10 });
   if (!page) return null;
   return { author, page, cache: { tags: [cacheTags.author(author.id)], maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
 }
 
-export async function postPage(slug: string) {
-  const api = await readerApi();
+export async function postPage(slug: string, given?: Api) {
+  const api = given ?? (await anonymous());
   const post = await api.post.bySlug({ slug }).catch(() => null);
   if (!post) return null;
-  const [comments, { refreshAt }] = await Promise.all([
-    api.comment.byPost({ postId: post.id, limit: 50 }),
-    // A scheduled post going live becomes someone's "newer" link: expire by then.
-    api.post.list({ limit: 1 }),
-  ]);
+  const comments = await api.comment.byPost({ postId: post.id, limit: 50 });
   const commenters = comments.items.flatMap((c) => [c, ...c.replies]).flatMap((c) => (c.author ? [cacheTags.author(c.author.id)] : []));
   const tags = [...new Set([...postTags(post, post.tags.map((t) => t.slug)), ...commenters])];
-  return { post, comments, cache: { tags, maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
+  return { post, comments, cache: { tags, maxAge: maxAgeUntil(post.refreshAt) } satisfies Cacheable };
 }
 
-export async function searchPage(q: string, cursor: string | undefined) {
-  const api = await readerApi();
+export async function searchPage(q: string, cursor: string | undefined, given?: Api) {
+  const api = given ?? (await anonymous());
   const results = q.trim() ? await api.post.search({ q: q.slice(0, 200), cursor: /^\d{1,6}$/.test(cursor ?? "") ? cursor : undefined }) : null;
   // Any change to public posts may change results; author names show beside them.
   const tags = [cacheTags.list, ...authorTags(results?.items ?? [])];
   return { results, cache: { tags, maxAge: maxAgeUntil(null) } satisfies Cacheable };
 }
 
-export async function feed(tag?: string) {
-  const api = await readerApi();
+export async function feed(tag?: string, given?: Api) {
+  const api = given ?? (await anonymous());
   const found = tag ? await api.tag.bySlug({ slug: tag }).catch(() => null) : null;
   if (tag && !found) return null;
   const page = await api.post.list({ tag: found?.slug, limit: 20, full: true });
@@ -80,8 +80,8 @@ export async function feed(tag?: string) {
   return { tag: found, items: page.items, cache: { tags, maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
 }
 
-export async function sitemap() {
-  const api = await readerApi();
+export async function sitemap(given?: Api) {
+  const api = given ?? (await anonymous());
   const [entries, { refreshAt }] = await Promise.all([api.post.sitemap(), api.post.list({ limit: 1 })]);
   return { entries, cache: { tags: [cacheTags.list, cacheTags.tags], maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
 }

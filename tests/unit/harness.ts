@@ -19,6 +19,8 @@ export interface Backend {
   auth: Auth;
   /** Every purge call, in order. */
   purged: string[][];
+  /** SQL statements sent so far (reset it to count a stretch). */
+  queries: string[];
   anonymous(): Promise<ReturnType<typeof createCaller>>;
   /** A caller for whoever that cookie belongs to now (sessions are looked up afresh). */
   callerWithCookie(cookie: string): Promise<ReturnType<typeof createCaller>>;
@@ -36,7 +38,8 @@ export async function createBackend(opts: { file?: boolean } = {}): Promise<Back
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
     SITE_URL: "http://quire.test",
   });
-  const db = await createDb(config.database);
+  const queries: string[] = [];
+  const db = await createDb(config.database, { onQuery: (q) => queries.push(q) });
   await migrateDb(db.db, MIGRATIONS);
   const auth = initAuth(config, db.db);
   const purged: string[][] = [];
@@ -59,6 +62,7 @@ export async function createBackend(opts: { file?: boolean } = {}): Promise<Back
     db,
     auth,
     purged,
+    queries,
     anonymous: () => callerFor(new Headers()),
     callerWithCookie: (cookie) => callerFor(new Headers({ cookie })),
     async signUp(name, role = "author") {

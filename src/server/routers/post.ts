@@ -79,6 +79,15 @@ async function tagsOf(db: Database, postIds: string[]): Promise<Map<string, TagR
   return byPost;
 }
 
+/** When the next scheduled post goes live: pages that would show it expire then. */
+async function nextScheduled(db: Database, now = new Date()): Promise<Date | null> {
+  const [next] = await db
+    .select({ at: min(Post.publishedAt) })
+    .from(Post)
+    .where(and(eq(Post.status, "scheduled"), gt(Post.publishedAt, now)));
+  return next?.at ?? null;
+}
+
 export interface Neighbour {
   id: string;
   slug: string;
@@ -290,15 +299,11 @@ export const postRouter = createTRPCRouter({
       .limit(input.limit + 1);
     const items = rows.slice(0, input.limit);
     const tags = await tagsOf(ctx.db, items.map((p) => p.id));
-    const [next] = await ctx.db
-      .select({ at: min(Post.publishedAt) })
-      .from(Post)
-      .where(and(eq(Post.status, "scheduled"), gt(Post.publishedAt, now)));
     const last = items.at(-1);
     return {
       items: items.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
-      refreshAt: next?.at ?? null,
+      refreshAt: await nextScheduled(ctx.db, now),
     };
   }),
 
@@ -370,8 +375,20 @@ export const postRouter = createTRPCRouter({
       .where(and(eq(Post.slug, input.slug), visibleNow()))
       .limit(1);
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No published post at this address" });
-    const [tags, around] = await Promise.all([tagsOf(ctx.db, [row.post.id]), neighbours(ctx.db, row.post)]);
-    return { ...row.post, status: effectiveStatus(row.post), author: row.author, tags: tags.get(row.post.id) ?? [], ...around };
+    const [tags, around, refreshAt] = await Promise.all([
+      tagsOf(ctx.db, [row.post.id]),
+      neighbours(ctx.db, row.post),
+      nextScheduled(ctx.db),
+    ]);
+    return {
+      ...row.post,
+      status: effectiveStatus(row.post),
+      author: row.author,
+      tags: tags.get(row.post.id) ?? [],
+      ...around,
+      // A scheduled post going live may become this page's "newer" link.
+      refreshAt,
+    };
   }),
 
   /** Public posts for anyone; drafts and scheduled posts only for their owner and editors (others: NOT_FOUND). */

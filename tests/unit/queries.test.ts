@@ -1,0 +1,63 @@
+// Reader pages cost a fixed number of queries however much there is to show.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { authorPage, feed, homePage, postPage, searchPage, sitemap, tagIndexPage, tagPage } from "../../src/lib/reader.ts";
+import { createBackend, type Backend } from "./harness.ts";
+
+let b: Backend;
+beforeEach(async () => {
+  b = await createBackend();
+});
+afterEach(() => b.close());
+
+/** A site with `n` of everything: posts (each tagged), authors and comments with replies. */
+async function grow(n: number) {
+  const authors = await Promise.all(Array.from({ length: Math.min(n, 4) }, (_, i) => b.signUp(`Author ${i}`)));
+  const readers = await Promise.all(Array.from({ length: Math.min(n, 3) }, (_, i) => b.signUp(`Reader ${i}`, "reader")));
+  let target = { id: "", slug: "" };
+  for (let i = 0; i < n; i++) {
+    const { caller } = authors[i % authors.length]!;
+    const post = await caller.post.create({ title: `Post ${i} about gardens`, body: `Gardens ${i}`, tags: ["gardens", `t${i % 5}`] });
+    await caller.post.publish({ id: post.id, at: new Date(Date.now() - (n - i) * 1000) });
+    target = post;
+  }
+  for (let i = 0; i < n; i++) {
+    const { caller } = readers[i % readers.length]!;
+    const top = await caller.comment.create({ postId: target.id, body: `Comment ${i}` });
+    await caller.comment.create({ postId: target.id, parentId: top.id, body: `Reply ${i}` });
+  }
+  return { target, authorId: authors[0]!.userId };
+}
+
+async function count(page: () => Promise<unknown>): Promise<number> {
+  b.queries.length = 0;
+  await page();
+  return b.queries.length;
+}
+
+describe("queries per reader page", () => {
+  it("do not grow with the number of posts, tags, authors or comments", async () => {
+    const small = await grow(2);
+    const api = await b.anonymous();
+    const pages = (w: { target: { slug: string }; authorId: string }) => ({
+      home: () => homePage(undefined, api),
+      post: () => postPage(w.target.slug, api),
+      tag: () => tagPage("gardens", undefined, api),
+      tags: () => tagIndexPage(api),
+      author: () => authorPage(w.authorId, undefined, api),
+      search: () => searchPage("gardens", undefined, api),
+      feed: () => feed(undefined, api),
+      sitemap: () => sitemap(api),
+    });
+    const before: Record<string, number> = {};
+    for (const [name, page] of Object.entries(pages(small))) before[name] = await count(page);
+
+    const large = await grow(30);
+    const after: Record<string, number> = {};
+    for (const [name, page] of Object.entries(pages(large))) after[name] = await count(page);
+
+    expect(after).toEqual(before);
+    // And the counts are small: a page is a handful of indexed queries (the post page, the
+    // most, reads the post, its tags, both neighbours, the schedule and its thread).
+    for (const n of Object.values(after)) expect(n).toBeLessThanOrEqual(8);
+  });
+});
