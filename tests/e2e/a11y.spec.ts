@@ -1,0 +1,113 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN_STATE, publishDraft, signUpAuthor, writeDraft } from "./helpers.ts";
+
+async function violations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`reader and author pages have no WCAG 2.1 A/AA violations (${scheme})`, async ({ browser }) => {
+    test.setTimeout(120_000); // axe runs on sixteen pages
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    const stamp = Date.now().toString(36);
+    await signUpAuthor(page, `Alex Access ${scheme}`);
+    const slug = await writeDraft(page, {
+      title: `Accessible post ${stamp}`,
+      body: "A paragraph with a [link](https://example.com).\n\n```ts\nconst a = 1;\n```\n\n> A quote.",
+      tags: `A11y ${stamp}`,
+    });
+    const editorUrl = page.url();
+    await publishDraft(page);
+    await page.goto(`/posts/${slug}`);
+    await page.getByLabel("Add a comment").fill("A comment to check.");
+    await page.getByRole("button", { name: "Post comment" }).click();
+    await expect(page.getByText("Comment posted.")).toBeVisible();
+    const session = await (await page.request.get("/api/auth/get-session")).json();
+
+    const anonymous = await browser.newContext({ colorScheme: scheme });
+    const reader = await anonymous.newPage();
+    const readerPages = ["/", `/posts/${slug}`, `/tags/a11y-${stamp}`, "/tags", `/authors/${session.user.id}`, `/search?q=accessible`, "/search", "/no-such-page", "/sign-in", "/sign-up"];
+    const found: Record<string, string[]> = {};
+    for (const path of readerPages) {
+      await reader.goto(path);
+      // Bring the comment island in (it hydrates when visible) so axe checks it too.
+      if (path.startsWith("/posts/")) {
+        await reader.locator("#comments-title").scrollIntoViewIfNeeded();
+        await expect(reader.getByRole("link", { name: "Sign in to comment" })).toBeVisible();
+      }
+      found[path] = await violations(reader);
+    }
+    for (const path of ["/dashboard", "/dashboard/new", editorUrl, "/profile"]) {
+      await page.goto(path);
+      found[path] = await violations(page);
+    }
+    await page.goto(editorUrl);
+    await page.getByRole("button", { name: "Revisions" }).click();
+    await page.getByRole("button", { name: /^v1/ }).click();
+    found[`${editorUrl} (revisions)`] = await violations(page);
+
+    const admin = await browser.newContext({ colorScheme: scheme, storageState: ADMIN_STATE });
+    const adminPage = await admin.newPage();
+    await adminPage.goto("/admin/people");
+    found["/admin/people"] = await violations(adminPage);
+
+    expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length))).toEqual({});
+    await Promise.all([context.close(), anonymous.close(), admin.close()]);
+  });
+}
+
+test("keyboard only: skip link, visible focus, and every control reachable", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#main$/);
+
+  // Sign up, write and save a draft with the keyboard alone.
+  await page.goto("/sign-up");
+  const stamp = Date.now().toString(36);
+  await page.keyboard.press("Tab"); // skip link
+  for (let i = 0; i < 5; i++) await page.keyboard.press("Tab"); // brand and the four nav links
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Name")).toBeFocused();
+  const outline = await page.getByLabel("Name").evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe("none");
+  await page.keyboard.type("Kim Keyboard");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(`kim.${stamp}@quire.test`);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("correct horse battery staple");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  // Every interactive control on the editor can be reached by Tab.
+  const { promote } = await import("./helpers.ts");
+  await promote(page, "author");
+  await page.goto("/dashboard/new");
+  await expect(page.getByRole("button", { name: "Save draft" })).toBeEnabled();
+  const controls = await page.locator("main").locator("a[href], button:not([disabled]), input, textarea, select").count();
+  const reached = new Set<string>();
+  // The date-time field takes a Tab per part (day, month, year, hours…): allow for them.
+  for (let i = 0; i < controls + 30; i++) {
+    await page.keyboard.press("Tab");
+    const id = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || !el.closest("main")) return null;
+      return el.id || `${el.tagName}:${el.textContent?.trim().slice(0, 30)}`;
+    });
+    if (id) reached.add(id);
+  }
+  expect(reached.size).toBeGreaterThanOrEqual(controls);
+  await page.getByLabel("Title").focus();
+  await page.keyboard.type(`Typed by keyboard ${stamp}`);
+  await page.getByLabel("Body (Markdown)").focus();
+  await page.keyboard.type("Hello from the keyboard.");
+  await page.getByRole("button", { name: "Save draft" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText(/Saved at/)).toBeVisible();
+});
