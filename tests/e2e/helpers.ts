@@ -22,3 +22,25 @@ export async function readAsVisitor(request: APIRequestContext, path: string) {
   const html = await response.text();
   return { status: response.status(), html, hasScript: /<script\b/i.test(html) };
 }
+
+/**
+ * An author driven over HTTP, as the islands do: better-auth's sign-up, then tRPC
+ * mutations (superjson bodies). The context keeps the session cookie; `origin` is the
+ * site's own, as a browser on it would send.
+ */
+export async function apiAuthor(request: APIRequestContext, origin: string, name: string) {
+  const headers = { origin, "content-type": "application/json" };
+  const signUp = await request.post(`${origin}/api/auth/sign-up/email`, {
+    headers,
+    data: { name, email: uniqueEmail(name.split(" ")[0]!.toLowerCase()), password: PASSWORD },
+  });
+  expect(signUp.status(), await signUp.text()).toBe(200);
+  return {
+    async mutate<T = { id: string; slug: string; version: number }>(path: string, input: unknown): Promise<T> {
+      const response = await request.post(`${origin}/api/trpc/${path}`, { headers, data: { json: input } });
+      const text = await response.text();
+      expect(response.status(), text).toBe(200);
+      return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+    },
+  };
+}
