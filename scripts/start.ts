@@ -99,6 +99,7 @@ const { handler } = (await import(entry)) as Entry;
 const { getStore } = await import("../src/lib/cache/store.ts");
 const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
 const http = createHttpServer(createFastPath(getStore(), handler));
+await runtime.invalidation.start();
 
 http.once("listening", () => {
   console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);
@@ -127,6 +128,7 @@ async function stop(signal: string): Promise<void> {
   await closed;
   clearInterval(idle);
   clearTimeout(deadline);
+  await runtime.invalidation.stop();
   runtime.db.close();
   process.exit(0);
 }
