@@ -63,7 +63,7 @@ const quireCache: CacheProviderFactory = () => {
         since,
       );
       if (entry) return respondFromEntry(entry, context.request, "MISS");
-      // Not kept (a purge raced it): still a complete answer, still with its validator.
+      // Not kept (a purge raced the render, or too big): still a full answer with its validator.
       const headers = new Headers(response.headers);
       headers.set("etag", strongEtag(body));
       headers.set("x-astro-cache", "MISS");
