@@ -42,6 +42,8 @@ export default defineConfig({
         env: { PORT: process.env.E2E_PORT, SITE_URL: baseURL },
         timeout: 60_000,
         reuseExistingServer: false,
+        // The server's own graceful stop, which also removes its temporary database.
+        gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
         stdout: "ignore",
         stderr: "pipe",
       },

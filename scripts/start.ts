@@ -2,6 +2,7 @@
 // run, then serve with NODE_ENV=production. Every setting comes from the environment.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -82,7 +83,7 @@ if (needsBuild()) {
 }
 
 const { prepareDatabase } = await import("./prepare-db.ts");
-const { seeded } = await prepareDatabase({ seed: config.seedDemo });
+const { runtime, seeded } = await prepareDatabase({ seed: config.seedDemo });
 const where = config.database.localPath ?? config.database.url.replace(/\/\/[^@/]*@/, "//");
 console.log(`Database ready: ${where}`);
 if (seeded) {
@@ -92,9 +93,14 @@ if (seeded) {
 
 process.env.ASTRO_NODE_LOGGING = "disabled";
 process.env.ASTRO_NODE_AUTOSTART = "disabled";
-type Entry = { startServer: () => { server: { server: import("node:http").Server } } };
-const { startServer } = (await import(entry)) as Entry;
-const http = startServer().server.server;
+// Our own server, so cached pages are answered before Astro builds a Request for them.
+type Entry = { handler: import("node:http").RequestListener };
+const { handler } = (await import(entry)) as Entry;
+const { getStore } = await import("../src/lib/cache/store.ts");
+const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
+const http = createHttpServer(createFastPath(getStore(), handler));
+await runtime.invalidation.start();
+
 http.once("listening", () => {
   console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);
 });
@@ -102,3 +108,28 @@ http.once("error", (e) => {
   console.error(`Quire could not listen on ${config.host}:${config.port}: ${e.message}`);
   process.exit(1);
 });
+http.listen(config.port, config.host);
+
+// Stop taking connections, let requests in flight finish, then close the database.
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) {
+    console.log(`${signal} again: stopping now.`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`${signal}: finishing requests in flight, then stopping.`);
+  const closed = new Promise<void>((done) => http.close(() => done()));
+  // Idle keep-alive connections would hold close() open; busy ones are closed once idle.
+  const idle = setInterval(() => http.closeIdleConnections(), 100);
+  http.closeIdleConnections();
+  const deadline = setTimeout(() => http.closeAllConnections(), 10_000);
+  deadline.unref();
+  await closed;
+  clearInterval(idle);
+  clearTimeout(deadline);
+  await runtime.invalidation.stop();
+  runtime.db.close();
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal));

@@ -1,6 +1,7 @@
 import { defineMiddleware } from "astro:middleware";
 import type { Session } from "./auth.ts";
 import { getRuntime } from "./lib/runtime.ts";
+import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-tags.ts";
 
 // Runs on every request the route cache does not answer. Cached pages keep the
 // headers they were stored with, so these are set for them too.
@@ -17,9 +18,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   headers.set("X-Frame-Options", "DENY");
   if (!headers.has("Cache-Control")) {
-    // Shared pages may be kept but must be revalidated; anything else is per user.
+    // Shared pages may be kept but browsers must revalidate; anything else is per user.
     const shared = context.cache.enabled && (context.cache.options.tags?.length ?? 0) > 0;
-    headers.set("Cache-Control", shared ? "public, max-age=0, must-revalidate" : "private, no-store");
+    headers.set("Cache-Control", shared ? READER_PAGE_CACHE_CONTROL : PRIVATE_CACHE_CONTROL);
   }
   return response;
 });

@@ -29,3 +29,19 @@ export function maxAgeUntil(refreshAt: Date | null | undefined, now = Date.now()
 
 /** How long a cached reader page lives in the server's memory before it is rendered again. */
 export const READER_PAGE_MAX_AGE = 3600;
+
+/**
+ * How long a shared cache (a CDN) may serve a reader page without asking us, and how much
+ * longer it may serve it stale while it asks. Purges reach our own memory, not a CDN's,
+ * so these bound how late a CDN's readers see a change.
+ */
+export const READER_PAGE_CDN_MAX_AGE = 60;
+export const READER_PAGE_CDN_STALE_WHILE_REVALIDATE = 300;
+
+/** Browsers always revalidate (cheap: a 304 against the ETag); a CDN may hold briefly. */
+export const READER_PAGE_CACHE_CONTROL =
+  `public, max-age=0, must-revalidate, s-maxage=${READER_PAGE_CDN_MAX_AGE}, ` +
+  `stale-while-revalidate=${READER_PAGE_CDN_STALE_WHILE_REVALIDATE}`;
+
+/** Everything that is not a shared reader page. */
+export const PRIVATE_CACHE_CONTROL = "private, no-store";

@@ -1,4 +1,4 @@
-import { expect, request, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request as requests, type APIRequestContext, type Page } from "@playwright/test";
 
 export const ADMIN_STATE = "test-results/admin-state.json";
 
@@ -23,7 +23,7 @@ export async function signUp(page: Page, name: string, email = uniqueEmail(name.
 export async function promote(page: Page, role: "author" | "editor" | "admin" = "author") {
   const session = await (await page.request.get("/api/auth/get-session")).json();
   const baseURL = new URL(page.url()).origin;
-  const admin = await request.newContext({ baseURL, storageState: ADMIN_STATE });
+  const admin = await requests.newContext({ baseURL, storageState: ADMIN_STATE });
   const response = await admin.post("/api/trpc/user.setRole", {
     data: { json: { userId: session.user.id, role } },
     headers: { origin: baseURL },
@@ -69,4 +69,39 @@ export async function writeDraft(page: Page, post: { title: string; body: string
 export async function publishDraft(page: Page) {
   await page.getByRole("button", { name: "Publish now" }).click();
   await expect(page.getByText("Published. Readers see it now.")).toBeVisible();
+}
+
+/**
+ * An author driven over HTTP, as the islands do: better-auth's sign-up, then tRPC
+ * mutations (superjson bodies). The context keeps the session cookie; `origin` is the
+ * site's own, as a browser on it would send.
+ */
+export async function apiAuthor(request: APIRequestContext, origin: string, name: string) {
+  const headers = { origin, "content-type": "application/json" };
+  const signUp = await request.post(`${origin}/api/auth/sign-up/email`, {
+    headers,
+    data: { name, email: uniqueEmail(name.split(" ")[0]!.toLowerCase()), password: PASSWORD },
+  });
+  const signUpText = await signUp.text();
+  expect(signUp.status(), signUpText).toBe(200);
+  // New accounts are readers: the site's admin makes this one an author (unless it is the
+  // first account on its database, and so the admin already).
+  const { user } = JSON.parse(signUpText) as { user: { id: string; role: string } };
+  if (user.role === "admin") return mutator(request, origin, headers);
+  const admin = await requests.newContext({ baseURL: origin, storageState: ADMIN_STATE });
+  const promoted = await admin.post("/api/trpc/user.setRole", { data: { json: { userId: user.id, role: "author" } }, headers: { origin } });
+  expect(promoted.status(), await promoted.text()).toBe(200);
+  await admin.dispose();
+  return mutator(request, origin, headers);
+}
+
+function mutator(request: APIRequestContext, origin: string, headers: Record<string, string>) {
+  return {
+    async mutate<T = { id: string; slug: string; version: number }>(path: string, input: unknown): Promise<T> {
+      const response = await request.post(`${origin}/api/trpc/${path}`, { headers, data: { json: input } });
+      const text = await response.text();
+      expect(response.status(), text).toBe(200);
+      return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+    },
+  };
 }

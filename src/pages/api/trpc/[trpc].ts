@@ -7,7 +7,7 @@ import { isSameOrigin, jsonError, withClientAddress } from "../../../lib/request
 
 export const prerender = false;
 
-export const ALL: APIRoute = async ({ request, cache, clientAddress }) => {
+export const ALL: APIRoute = async ({ request, clientAddress }) => {
   const runtime = await getRuntime();
   if (request.method === "POST") {
     // tRPC would treat a form or multipart POST as a mutation: only JSON is accepted,
@@ -33,9 +33,7 @@ export const ALL: APIRoute = async ({ request, cache, clientAddress }) => {
         db: runtime.db,
         auth: runtime.auth,
         log: ["info", "debug"].includes(runtime.config.logLevel) ? (line) => console.info(line) : () => {},
-        purge: async (tags) => {
-          if (tags.length && cache.enabled) await cache.invalidate({ tags });
-        },
+        purge: (tags) => runtime.invalidation.purge(tags),
       }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);

@@ -1,0 +1,223 @@
+// npm run bench:read — how close a cached Quire page comes to the fastest Node can answer.
+// Starts Quire (building first if the sources changed) on a fresh seeded database and a
+// bare node:http server holding the same bytes, then loads each page on both with
+// autocannon in its own process: 32 connections, a warm-up, then a fixed measured run.
+// The two servers take turns, over BENCH_ROUNDS rounds (2), and each keeps its best round:
+// on a shared machine other work only ever slows a run down. Each server's CPU time per
+// request is printed too, which such work does not skew. Only 127.0.0.1 is loaded.
+// BENCH_SECONDS and BENCH_WARMUP_SECONDS change the runs.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "../..");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const CONNECTIONS = 32;
+const GOAL = 0.7;
+
+const dir = mkdtempSync(join(tmpdir(), "quire-bench-"));
+const children: ChildProcess[] = [];
+function cleanup() {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on("exit", cleanup);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer()
+      .once("error", fail)
+      .listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => ok(port));
+      });
+  });
+}
+
+/** Starts a child and resolves with its output once `ready` appears in it. */
+function startChild(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  echo = false,
+): Promise<{ match: RegExpExecArray; pid: number }> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  return new Promise((ok, fail) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+      if (echo) process.stdout.write(chunk);
+      const match = ready.exec(output);
+      if (match) ok({ match, pid: child.pid! });
+    };
+    child.stdout!.on("data", collect);
+    child.stderr!.on("data", collect);
+    child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
+/**
+ * CPU time (ms) a process has used, from /proc: unlike req/s, CPU per request does not
+ * drop when other work on the machine takes the cores. Undefined off Linux.
+ */
+function cpuMs(pid: number): number | undefined {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return undefined;
+  const fields = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime, fields 14 and 15 of the whole line, in clock ticks (USER_HZ, 100).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+interface Result {
+  rps: number;
+  /** Server CPU per answered request, in microseconds. */
+  cpuUs?: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  bad: number;
+}
+
+/** autocannon in its own process, so the load generator never shares a thread with a server. */
+async function load(url: string, seconds: number, serverPid: number): Promise<Result> {
+  const cpuBefore = cpuMs(serverPid);
+  // Not spawnSync: a blocked event loop would miss the servers closing idle connections.
+  const child = spawn(
+    process.execPath,
+    [join(root, "node_modules/autocannon/autocannon.js"), "-c", String(CONNECTIONS), "-d", String(seconds), "-j", url],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const code = await new Promise<number | null>((ok) => child.once("exit", ok));
+  if (code !== 0) throw new Error(`autocannon failed: ${stderr}`);
+  const r = JSON.parse(stdout) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
+  const cpuAfter = cpuMs(serverPid);
+  const cpuUs =
+    cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0
+      ? ((cpuAfter - cpuBefore) * 1000) / r.requests.total
+      : undefined;
+  return {
+    rps: r.requests.average,
+    cpuUs,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    bad: r.non2xx + r.errors + r.timeouts,
+  };
+}
+
+// Quire, as `npm start` runs it, on its own seeded database.
+const quirePort = await freePort();
+const quire = `http://127.0.0.1:${quirePort}`;
+console.log("Starting Quire (builds first if the sources changed)…");
+const { pid: quirePid } = await startChild(
+  ["scripts/start.ts"],
+  {
+    DATABASE_URL: `file:${join(dir, "bench.db")}`,
+    SEED_DEMO: "true",
+    HOST: "127.0.0.1",
+    PORT: String(quirePort),
+    SITE_URL: quire,
+    LOG_LEVEL: "error",
+  },
+  /Quire is running/,
+  true,
+);
+
+// The pages: home, and the newest post it links to. Each is read until it is a cache hit,
+// and that hit's bytes and headers are what the bare server sends.
+const home = await (await fetch(`${quire}/`)).text();
+const post = /href="(\/posts\/[^"]+)"/.exec(home)?.[1];
+if (!post) throw new Error("The seeded home page links to no post");
+const paths = { "post page": post, "home page": "/" };
+const pages: Record<string, { headers: [string, string][]; body: string }> = {};
+for (const path of Object.values(paths)) {
+  await fetch(`${quire}${path}`).then((r) => r.arrayBuffer());
+  const hit = await fetch(`${quire}${path}`);
+  if (hit.status !== 200 || hit.headers.get("x-astro-cache") !== "HIT") {
+    throw new Error(`${path} is not served from the cache (status ${hit.status}, x-astro-cache ${hit.headers.get("x-astro-cache")})`);
+  }
+  const headers = [...hit.headers].filter(([name]) => !["date", "connection", "keep-alive"].includes(name));
+  pages[path] = { headers, body: Buffer.from(await hit.arrayBuffer()).toString("base64") };
+}
+const pagesFile = join(dir, "pages.json");
+writeFileSync(pagesFile, JSON.stringify(pages));
+const { match: bareListening, pid: barePid } = await startChild(
+  [join(root, "tests/bench/bare-server.ts"), pagesFile],
+  {},
+  /listening (\d+)/,
+);
+const bare = `http://127.0.0.1:${bareListening[1]}`;
+
+console.log(
+  `\n${CONNECTIONS} connections; per page and server ${ROUNDS} round(s) of ${WARMUP_SECONDS} s warm-up and ` +
+    `${SECONDS} s measured, taking turns; the best round counts.\n`,
+);
+const rows: string[][] = [["page", "server", "req/s", "p50 ms", "p99 ms", "requests", "CPU µs/req", "rounds (req/s)"]];
+const ratios: [string, number, number | undefined][] = [];
+let failed = false;
+for (const [name, path] of Object.entries(paths)) {
+  const runs: Record<"quire" | "bare", Result[]> = { quire: [], bare: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = [["quire", quire, quirePid], ["bare", bare, barePid]] as const;
+    for (const [server, base, pid] of round % 2 ? [...order].reverse() : order) {
+      await load(`${base}${path}`, WARMUP_SECONDS, pid);
+      const result = await load(`${base}${path}`, SECONDS, pid);
+      if (result.bad > 0) {
+        console.error(`${server} ${path}: ${result.bad} failed or non-2xx responses`);
+        failed = true;
+      }
+      runs[server].push(result);
+    }
+  }
+  const best: Record<string, Result> = {};
+  for (const server of ["quire", "bare"] as const) {
+    const result = runs[server].reduce((a, b) => (b.rps > a.rps ? b : a));
+    const all = runs[server].map((r) => r.rps.toFixed(0)).join(", ");
+    const cpu = Math.min(...runs[server].map((r) => r.cpuUs ?? Infinity));
+    best[server] = { ...result, cpuUs: Number.isFinite(cpu) ? cpu : undefined };
+    rows.push([
+      name,
+      server,
+      result.rps.toFixed(0),
+      result.p50.toFixed(2),
+      result.p99.toFixed(2),
+      String(result.requests),
+      best[server].cpuUs?.toFixed(1) ?? "-",
+      all,
+    ]);
+  }
+  const still = await fetch(`${quire}${path}`);
+  if (still.headers.get("x-astro-cache") !== "HIT") {
+    console.error(`${path} was no longer a cache hit after the run`);
+    failed = true;
+  }
+  const cpuRatio = best.quire!.cpuUs && best.bare!.cpuUs ? best.bare!.cpuUs / best.quire!.cpuUs : undefined;
+  ratios.push([name, best.quire!.rps / best.bare!.rps, cpuRatio]);
+}
+
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const row of rows) {
+  console.log(row.map((cell, i) => (i === 7 ? cell : i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
+}
+console.log("");
+for (const [name, ratio, cpuRatio] of ratios) {
+  const byCpu = cpuRatio ? `; by CPU per request, bare/Quire = ${cpuRatio.toFixed(2)}` : "";
+  console.log(`${name}: Quire/bare = ${ratio.toFixed(2)} req/s (goal ≥ ${GOAL}: ${ratio >= GOAL ? "met" : "NOT met"})${byCpu}`);
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,154 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "@playwright/test";
+import { READER_PAGE_CACHE_CONTROL } from "../../src/lib/cache-tags.ts";
+import { apiAuthor } from "./helpers.ts";
+
+const external = Boolean(process.env.E2E_BASE_URL);
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+test("a cached reader page answers 304 to its ETag and 200 with the same ETag otherwise", async ({
+  playwright,
+  baseURL,
+}) => {
+  const origin = new URL(baseURL!).origin;
+  const writer = await playwright.request.newContext();
+  const author = await apiAuthor(writer, origin, "Etta Etag");
+  const title = `Validators ${unique()}`;
+  const draft = await author.mutate("post.create", { title, body: "Strong *validators*." });
+  const published = await author.mutate("post.publish", { id: draft.id });
+  const reader = await playwright.request.newContext({ baseURL: origin });
+  const path = `/posts/${published.slug}`;
+
+  const first = await reader.get(path);
+  expect(first.status()).toBe(200);
+  const etag = first.headers()["etag"]!;
+  expect(etag).toMatch(/^"[^"]+"$/); // strong: no W/
+  expect(first.headers()["cache-control"]).toBe(READER_PAGE_CACHE_CONTROL);
+  const html = await first.text();
+  expect(html).toContain("Strong <em>validators</em>.");
+
+  const revalidated = await reader.get(path, { headers: { "if-none-match": etag } });
+  expect(revalidated.status()).toBe(304);
+  expect((await revalidated.body()).length).toBe(0);
+  expect(revalidated.headers()["etag"]).toBe(etag);
+
+  const unconditional = await reader.get(path, { headers: { "if-none-match": '"not-this-one"' } });
+  expect(unconditional.status()).toBe(200);
+  expect(unconditional.headers()["etag"]).toBe(etag);
+  expect(await unconditional.text()).toBe(html);
+
+  // A purge that leaves the page's bytes as they were (the author saves an unchanged
+  // profile: the page carries author:<id>): rendered again, still a 304.
+  await author.mutate("user.updateProfile", { name: "Etta Etag", bio: "", image: "" });
+  const rerendered = await reader.get(path, { headers: { "if-none-match": etag } });
+  if (!external) expect(rerendered.headers()["x-astro-cache"]).toBe("MISS");
+  expect(rerendered.status()).toBe(304);
+  expect(rerendered.headers()["etag"]).toBe(etag);
+
+  // A real change: the old validator no longer matches.
+  await author.mutate("post.update", { id: draft.id, version: published.version, body: "Changed." });
+  const changed = await reader.get(path, { headers: { "if-none-match": etag } });
+  expect(changed.status()).toBe(200);
+  expect(changed.headers()["etag"]).not.toBe(etag);
+  expect(await changed.text()).toContain("Changed.");
+
+  await author.mutate("post.delete", { id: draft.id });
+  await Promise.all([writer.dispose(), reader.dispose()]);
+});
+
+const SERVE = fileURLToPath(new URL("../../scripts/serve-e2e.ts", import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer()
+      .once("error", fail)
+      .listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => ok(port));
+      });
+  });
+}
+
+/** Another Quire process on `dbFile`, as the e2e harness starts one. */
+async function startQuire(dbFile: string) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [SERVE], {
+    env: { ...process.env, PORT: String(port), SITE_URL: url, E2E_DATABASE_FILE: dbFile, LOG_LEVEL: "error" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
+  await new Promise<void>((ok, fail) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("Quire is running")) ok();
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    void exited.then((code) => fail(new Error(`Quire exited (${code}) before it was ready:\n${output}`)));
+  });
+  return {
+    url,
+    /** SIGTERM, as a process manager stops it; resolves to the exit code. */
+    stop(): Promise<number | null> {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+test.describe("two server processes on one database", () => {
+  test.skip(Boolean(process.env.E2E_BASE_URL), "starts its own servers, which a deployed site does not let it do");
+
+  test("a post published through one shows on the other's cached pages within a second", async ({ playwright }) => {
+    const dir = mkdtempSync(join(tmpdir(), "quire-two-"));
+    const dbFile = join(dir, "shared.db");
+    const servers: Awaited<ReturnType<typeof startQuire>>[] = [];
+    let exitCodes: (number | null)[] = [];
+    try {
+      // One after the other: the first migrates the new database.
+      const one = await startQuire(dbFile);
+      servers.push(one);
+      const two = await startQuire(dbFile);
+      servers.push(two);
+      const writer = await playwright.request.newContext();
+      const reader = await playwright.request.newContext({ baseURL: two.url });
+      const author = await apiAuthor(writer, one.url, "Tess Twoservers");
+      const title = `Across processes ${unique()}`;
+      const draft = await author.mutate("post.create", { title, body: "Seen *everywhere*." });
+
+      // The second process has its home page cached, without the post.
+      expect((await reader.get("/")).headers()["x-astro-cache"]).toBe("MISS");
+      const cached = await reader.get("/");
+      expect(cached.headers()["x-astro-cache"]).toBe("HIT");
+      expect(await cached.text()).not.toContain(title);
+
+      const published = await author.mutate("post.publish", { id: draft.id });
+      await expect
+        .poll(async () => (await reader.get("/")).text(), { timeout: 1000, intervals: [25] })
+        .toContain(title);
+
+      // The post's own page, cached there as well, follows an edit made through the first.
+      const path = `/posts/${published.slug}`;
+      expect(await (await reader.get(path)).text()).toContain("Seen <em>everywhere</em>.");
+      expect((await reader.get(path)).headers()["x-astro-cache"]).toBe("HIT");
+      await author.mutate("post.update", { id: draft.id, version: published.version, body: "Edited *elsewhere*." });
+      await expect
+        .poll(async () => (await reader.get(path)).text(), { timeout: 1000, intervals: [25] })
+        .toContain("Edited <em>elsewhere</em>.");
+
+      await Promise.all([writer.dispose(), reader.dispose()]);
+    } finally {
+      exitCodes = await Promise.all(servers.map((s) => s.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Both stopped gracefully on SIGTERM.
+    expect(exitCodes).toEqual([0, 0]);
+  });
+});

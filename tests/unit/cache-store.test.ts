@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { cacheKey, createStore, etagMatches, strongEtag, type NewEntry } from "../../src/lib/cache/store.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+function page(body: string, tags: string[], extra: Partial<NewEntry> = {}): NewEntry {
+  return {
+    status: 200,
+    body: bytes(body),
+    headers: [
+      ["Content-Type", "text/html"],
+      ["Cache-Control", "public, max-age=0"],
+    ],
+    tags,
+    maxAgeSeconds: 60,
+    ...extra,
+  };
+}
+
+describe("cache store", () => {
+  it("answers a stored page until its max-age has passed, then forgets it", () => {
+    const store = createStore();
+    const t0 = 1_000_000;
+    store.set("/posts/a", page("<p>a</p>", ["post:a"]), store.generation(), t0);
+    const hit = store.get("/posts/a", t0 + 59_999);
+    expect(new TextDecoder().decode(hit!.body)).toBe("<p>a</p>");
+    expect(hit!.headers).toContainEqual(["content-type", "text/html"]);
+    expect(store.get("/posts/a", t0 + 60_000)).toBeUndefined();
+    expect(store.size).toBe(0);
+  });
+
+  it("purging tags drops exactly the entries carrying one of them", () => {
+    const store = createStore();
+    const since = store.generation();
+    store.set("/", page("home", ["list"]), since);
+    store.set("/?after=x", page("home 2", ["list"]), since);
+    store.set("/posts/a", page("a", ["post:a", "list", "author:1"]), since);
+    store.set("/posts/b", page("b", ["post:b", "author:2"]), since);
+    store.set("/posts/c", page("c", ["post:c", "author:1"]), since);
+
+    expect(store.purgeTags(["list"])).toBe(3);
+    expect(store.get("/")).toBeUndefined();
+    expect(store.get("/?after=x")).toBeUndefined();
+    expect(store.get("/posts/a")).toBeUndefined();
+    expect(store.get("/posts/b")).toBeDefined();
+    expect(store.get("/posts/c")).toBeDefined();
+
+    expect(store.purgeTags(["author:1", "nothing"])).toBe(1);
+    expect(store.get("/posts/c")).toBeUndefined();
+    expect(store.get("/posts/b")).toBeDefined();
+    expect(store.size).toBe(1);
+  });
+
+  it("does not store a page whose render overlapped a purge of one of its tags", () => {
+    const store = createStore();
+    const before = store.generation();
+    store.purgeTags(["post:a"]);
+    expect(store.set("/posts/a", page("old a", ["post:a", "list"]), before)).toBeUndefined();
+    expect(store.get("/posts/a")).toBeUndefined();
+    // A purge of unrelated tags does not hold other pages back.
+    expect(store.set("/posts/b", page("b", ["post:b"]), before)).toBeDefined();
+    // Rendered after the purge: stored.
+    expect(store.set("/posts/a", page("new a", ["post:a"]), store.generation())).toBeDefined();
+  });
+
+  it("never stores Set-Cookie or the cache's own bookkeeping headers", () => {
+    const store = createStore();
+    const entry = store.set(
+      "/",
+      page("home", ["list"], {
+        headers: [
+          ["Content-Type", "text/html"],
+          ["Set-Cookie", "session=abc"],
+          ["CDN-Cache-Control", "max-age=60"],
+          ["Cache-Tag", "list"],
+          ["ETag", '"theirs"'],
+        ],
+      }),
+      store.generation(),
+    )!;
+    const names = entry.headers.map(([name]) => name);
+    expect(names).toEqual(["content-type"]);
+    expect(entry.rawHeaders.map((h) => h.toLowerCase())).not.toContain("set-cookie");
+    expect(entry.etag).toBe(strongEtag(bytes("home")));
+  });
+
+  it("gives the same strong ETag for the same bytes and a different one for different bytes", () => {
+    const a = strongEtag(bytes("<h1>Hello</h1>"));
+    expect(strongEtag(bytes("<h1>Hello</h1>"))).toBe(a);
+    expect(strongEtag(bytes("<h1>Hello!</h1>"))).not.toBe(a);
+    expect(a).toMatch(/^"[A-Za-z0-9+/=]+"$/);
+    const store = createStore();
+    const one = store.set("/one", page("same", []), store.generation())!;
+    const two = store.set("/two", page("same", []), store.generation())!;
+    expect(one.etag).toBe(two.etag);
+  });
+
+  it("matches If-None-Match lists, weak forms and *", () => {
+    const tag = strongEtag(bytes("x"));
+    expect(etagMatches(tag, tag)).toBe(true);
+    expect(etagMatches(`"other", ${tag}`, tag)).toBe(true);
+    expect(etagMatches(`W/${tag}`, tag)).toBe(true);
+    expect(etagMatches("*", tag)).toBe(true);
+    expect(etagMatches('"other"', tag)).toBe(false);
+    expect(etagMatches(undefined, tag)).toBe(false);
+  });
+
+  it("keys pages by path and sorted query", () => {
+    expect(cacheKey("/posts/a")).toBe("/posts/a");
+    expect(cacheKey("/?b=2&a=1")).toBe("/?a=1&b=2");
+    expect(cacheKey(new URL("http://x.test/?b=2&a=1"))).toBe("/?a=1&b=2");
+    expect(cacheKey("/?")).toBe("/");
+    // A double slash is a path, as Astro's Node adapter reads it, not a host.
+    expect(cacheKey("//evil.test/x")).toBe("//evil.test/x");
+  });
+
+  it("evicts the least recently used page beyond its limits", () => {
+    const store = createStore({ maxEntries: 2 });
+    const since = store.generation();
+    store.set("/a", page("a", []), since);
+    store.set("/b", page("b", []), since);
+    store.get("/a");
+    store.set("/c", page("c", []), since);
+    expect(store.get("/b")).toBeUndefined();
+    expect(store.get("/a")).toBeDefined();
+    expect(store.get("/c")).toBeDefined();
+
+    const small = createStore({ maxBytes: 10 });
+    small.set("/a", page("aaaaaa", []), small.generation());
+    small.set("/b", page("bbbbbb", []), small.generation());
+    expect(small.get("/a")).toBeUndefined();
+    expect(small.bytes).toBe(6);
+  });
+});
