@@ -95,6 +95,13 @@ process.env.ASTRO_NODE_AUTOSTART = "disabled";
 type Entry = { startServer: () => { server: { server: import("node:http").Server } } };
 const { startServer } = (await import(entry)) as Entry;
 const http = startServer().server.server;
+// Static files never reach Astro's middleware: give every response the baseline security
+// headers first. Astro's own answers replace the Content-Security-Policy with a page's.
+const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
+const baseline = { ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP };
+http.prependListener("request", (_req, res) => {
+  for (const [name, value] of Object.entries(baseline)) res.setHeader(name, value);
+});
 http.once("listening", () => {
   console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);
 });

@@ -6,6 +6,7 @@ import type { APIContext } from "astro";
 import { MailOutbox, session, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { createBackend, type Backend } from "./harness.ts";
+import { securityHeaders } from "../../src/lib/security-headers.ts";
 
 const backends: Backend[] = [];
 afterEach(() => {
@@ -135,6 +136,10 @@ describe("mail without an SMTP server goes to the outbox", () => {
     expect(followed.headers.get("location")).toMatch(/\/dashboard$/);
     const [after] = await b.db.db.select().from(user).where(eq(user.email, "vera@quire.test"));
     expect(after!.emailVerified).toBe(true);
+
+    // An admin reads what was kept (the page at /admin/outbox lists this).
+    const { caller } = await b.signUp("Otto Outbox", "admin");
+    expect((await caller.mail.outbox()).map((m) => [m.to, m.subject])).toContainEqual(["vera@quire.test", "Confirm your email for Quire"]);
   });
 
   it("resets a password from the mailed link, ends every session, and the new password signs in", async () => {
@@ -160,5 +165,12 @@ describe("mail without an SMTP server goes to the outbox", () => {
     expect((await send(b, "/sign-in/email", { body: { email: "rex@quire.test", password: "new password here" } })).status).toBe(200);
     // The link works once.
     expect((await send(b, "/reset-password", { body: { newPassword: "third password here", token } })).status).toBe(400);
+  });
+});
+
+describe("security headers", () => {
+  it("promise https (HSTS) only for an https site, where browsers honour it", () => {
+    expect(securityHeaders("https://blog.example.com")["Strict-Transport-Security"]).toMatch(/^max-age=\d{7,}/);
+    expect(securityHeaders("http://localhost:4321")).not.toHaveProperty("Strict-Transport-Security");
   });
 });

@@ -72,7 +72,7 @@ beforeAll(async () => {
 afterAll(() => b.close());
 
 describe("tRPC mutations refuse cross-site requests", () => {
-  const mutations = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>)
+  const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
     .filter(([, p]) => p._def.type === "mutation")
     .map(([path]) => path);
 
