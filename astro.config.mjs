@@ -10,6 +10,24 @@ export default defineConfig({
   // Reader pages are rendered on demand and kept in memory until a write purges their
   // tags; scripts/start.ts answers from the same store before a request reaches Astro.
   cache: { provider: { name: "quire", entrypoint: "./src/lib/cache/provider.ts" } },
-  security: { checkOrigin: true },
+  security: {
+    checkOrigin: true,
+    // Sent as a header on every page; Astro adds the hashes of the scripts it emits, so no
+    // inline script runs unless Astro put it there.
+    csp: {
+      directives: [
+        "default-src 'self'",
+        // Avatars are any https address a person gives on their profile.
+        "img-src 'self' https: data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ],
+      // The code highlighter colours with style attributes; styles cannot run code.
+      styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
+    },
+  },
   devToolbar: { enabled: false },
 });

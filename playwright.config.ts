@@ -1,10 +1,16 @@
 import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // E2E_BASE_URL points the suite at a deployed site; otherwise it starts the built server
 // on E2E_PORT (npm test picks a free one) with a fresh database.
 const external = process.env.E2E_BASE_URL?.replace(/\/+$/, "");
 process.env.E2E_PORT ??= String(20_000 + Math.floor(Math.random() * 30_000));
 const baseURL = external ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
+// Where the e2e server's SMTP server leaves received mail for the tests to read. Made once
+// here in the runner; the workers inherit the variable.
+process.env.E2E_MAIL_DIR ??= mkdtempSync(join(tmpdir(), "quire-e2e-mail-"));
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -39,7 +45,7 @@ export default defineConfig({
     : {
         command: `"${process.execPath}" scripts/serve-e2e.ts`,
         url: `${baseURL}/`,
-        env: { PORT: process.env.E2E_PORT, SITE_URL: baseURL },
+        env: { PORT: process.env.E2E_PORT, SITE_URL: baseURL, E2E_MAIL_DIR: process.env.E2E_MAIL_DIR },
         timeout: 60_000,
         reuseExistingServer: false,
         // The server's own graceful stop, which also removes its temporary database.

@@ -101,6 +101,14 @@ const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
 const http = createHttpServer(createFastPath(getStore(), handler));
 await runtime.invalidation.start();
 
+// Static files never reach Astro's middleware: give every response the baseline security
+// headers first. Astro's own answers replace the Content-Security-Policy with a page's, and
+// cached pages carry the headers they were stored with.
+const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
+const baseline = { ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP };
+http.prependListener("request", (_req, res) => {
+  for (const [name, value] of Object.entries(baseline)) res.setHeader(name, value);
+});
 http.once("listening", () => {
   console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);
 });

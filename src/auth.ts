@@ -1,16 +1,51 @@
-// better-auth: email and password, roles through the admin plugin, no telemetry.
-import { betterAuth } from "better-auth";
+// better-auth: email and password with verification and reset by mail, Discord, Google
+// and any OpenID Connect provider when configured, roles through the admin plugin,
+// no telemetry.
+import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { admin } from "better-auth/plugins";
+import { admin, genericOAuth, oAuthProxy } from "better-auth/plugins";
 import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
 import * as schema from "../db/schema.ts";
 import { ac, DEFAULT_ROLE, roles } from "./lib/permissions.ts";
+import { createMailer, type Mailer } from "./server/mail.ts";
 
 /** The header our own server sets to the socket's (or trusted proxy's) client address. */
 export const CLIENT_IP_HEADER = "x-quire-client-ip";
 
-export function initAuth(config: Config, db: Database) {
+/** The provider id of the configured OpenID Connect provider (its callback is /api/auth/callback/oidc). */
+export const OIDC_PROVIDER_ID = "oidc";
+
+/** Where better-auth sends people when sign-in with a provider fails: a page that explains. */
+export const AUTH_ERROR_PATH = "/auth/error";
+
+export function initAuth(config: Config, db: Database, mailer: Mailer = createMailer(config, db)) {
+  const { discord, google, oidc } = config.providers;
+  const plugins: BetterAuthPlugin[] = [];
+  if (oidc) {
+    plugins.push(
+      genericOAuth({
+        config: [
+          {
+            providerId: OIDC_PROVIDER_ID,
+            name: oidc.name,
+            discoveryUrl: oidc.discoveryUrl,
+            clientId: oidc.clientId,
+            clientSecret: oidc.clientSecret,
+            scopes: ["openid", "email", "profile"],
+            // Identity comes from the ID token: never accept one the issuer's keys did not sign.
+            requireIdTokenVerification: true,
+          },
+        ],
+      }),
+    );
+  }
+  if (config.oauthProxyProductionUrl) {
+    plugins.push(oAuthProxy({ productionURL: config.oauthProxyProductionUrl, currentURL: config.siteUrl }));
+  }
+  // Sign-in, sign-up and reset are what a password guesser or a mail bomber repeats.
+  const perClient = { window: 60, max: config.authRateLimit };
+
   return betterAuth({
     appName: "Quire",
     baseURL: config.siteUrl,
@@ -21,6 +56,43 @@ export function initAuth(config: Config, db: Database) {
       enabled: true,
       minPasswordLength: 8,
       maxPasswordLength: 128,
+      // Unverified accounts may sign in: they can only read and comment until an admin
+      // promotes them, and a provider never links into an unverified account (below).
+      requireEmailVerification: false,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) => {
+        await mailer.send({
+          to: user.email,
+          subject: "Reset your Quire password",
+          text: `Hello ${user.name},\n\nSomeone (we hope you) asked to reset the password of your Quire account. Choose a new one here within the hour:\n\n${url}\n\nIf it was not you, ignore this mail: your password stays as it is.\n`,
+        });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url }) => {
+        await mailer.send({
+          to: user.email,
+          subject: "Confirm your email for Quire",
+          text: `Hello ${user.name},\n\nConfirm that this address is yours by opening this link within the hour:\n\n${url}\n\nIf you did not create a Quire account, ignore this mail.\n`,
+        });
+      },
+    },
+    socialProviders: {
+      ...(discord ? { discord: { clientId: discord.clientId, clientSecret: discord.clientSecret } } : {}),
+      ...(google ? { google: { clientId: google.clientId, clientSecret: google.clientSecret } } : {}),
+    },
+    account: {
+      accountLinking: {
+        enabled: true,
+        // A provider signs into an existing account with the same address only when the
+        // provider says the address is verified (Google only hands out verified ones) and
+        // the account here verified it too, so nobody can pre-register someone's address
+        // and wait for them to sign in with their provider.
+        trustedProviders: ["google"],
+        requireLocalEmailVerified: true,
+      },
     },
     user: {
       additionalFields: {
@@ -43,20 +115,25 @@ export function initAuth(config: Config, db: Database) {
       expiresIn: 60 * 60 * 24 * 30,
       updateAge: 60 * 60 * 24,
     },
-    plugins: [admin({ ac, roles, defaultRole: DEFAULT_ROLE, adminRoles: ["admin"] })],
+    plugins: [admin({ ac, roles, defaultRole: DEFAULT_ROLE, adminRoles: ["admin"] }), ...plugins],
     rateLimit: {
-      enabled: config.nodeEnv !== "test",
+      enabled: true,
       window: 60,
       max: 100,
       customRules: {
-        "/sign-in/email": { window: 60, max: config.authRateLimit },
-        "/sign-up/email": { window: 60, max: config.authRateLimit },
+        "/sign-in/*": perClient,
+        "/sign-up/*": perClient,
+        "/request-password-reset": perClient,
+        "/reset-password": perClient,
+        "/send-verification-email": perClient,
+        "/change-password": perClient,
       },
     },
+    onAPIError: { errorURL: `${config.siteUrl}${AUTH_ERROR_PATH}` },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
-    trustedOrigins: [config.siteUrl],
+    trustedOrigins: [config.siteUrl, ...config.trustedOrigins],
   });
 }
 

@@ -41,6 +41,22 @@ const EnvSchema = z.object({
   SITE_TITLE: z.string().trim().min(1).max(80).default("Quire"),
   SITE_DESCRIPTION: z.string().trim().min(1).max(300).default("Writing worth reading, published with Quire."),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_CLIENT_SECRET: optionalString,
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_NAME: optionalString,
+  OAUTH_PROXY_PRODUCTION_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AUTH_TRUSTED_ORIGINS: optionalString,
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: optionalString,
+  SMTP_PASS: optionalString,
+  MAIL_FROM: optionalString,
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
 
@@ -61,15 +77,35 @@ export interface Config {
   };
   authSecret: string;
   seedDemo: boolean;
-  /** Trust X-Forwarded-For from a reverse proxy for the client address. */
+  /** Take the client address from the last X-Forwarded-For entry, the one our reverse proxy appended. */
   trustProxy: boolean;
   /** Whether feeds carry each post's full HTML or only its excerpt. */
   feedContent: "full" | "excerpt";
   siteTitle: string;
   siteDescription: string;
-  /** Sign-in and sign-up attempts a client may make per minute. */
+  /** Sign-in, sign-up and password-reset attempts a client may make per minute. */
   authRateLimit: number;
+  /** Sign-in providers; each is present only when fully configured. */
+  providers: {
+    discord?: OAuthClient;
+    google?: OAuthClient;
+    oidc?: OAuthClient & { issuer: string; discoveryUrl: string; name: string };
+  };
+  /** The production site that completes OAuth for preview deployments, when there are previews. */
+  oauthProxyProductionUrl?: string;
+  /** Other origins sign-in may send people back to (preview deployments, for the OAuth proxy). */
+  trustedOrigins: string[];
+  mail: {
+    from: string;
+    /** nodemailer transport options; without them mail goes to the outbox table and the log. */
+    smtp?: string | { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } };
+  };
   logLevel: "silent" | "error" | "info" | "debug";
+}
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +163,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
   const siteUrl = (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  const issues: string[] = [];
+  const discord = pair(e, "DISCORD_CLIENT_ID", "DISCORD_CLIENT_SECRET", issues);
+  const google = pair(e, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", issues);
+  const oidcClient = pair(e, "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", issues);
+  if (oidcClient && !e.OIDC_ISSUER) issues.push("OIDC_ISSUER: required with OIDC_CLIENT_ID (the provider's issuer URL)");
+  if (e.OIDC_ISSUER && !oidcClient) issues.push("OIDC_CLIENT_ID: required with OIDC_ISSUER");
+  if (e.SMTP_URL && e.SMTP_HOST) issues.push("SMTP_URL: give either SMTP_URL or SMTP_HOST, not both");
+  if (Boolean(e.SMTP_USER) !== Boolean(e.SMTP_PASS)) issues.push("SMTP_PASS: SMTP_USER and SMTP_PASS go together");
+  if (issues.length) throw new ConfigError(issues);
+  const issuer = e.OIDC_ISSUER?.replace(/\/+$/, "");
+  const smtpPort = e.SMTP_PORT ?? 587;
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -146,8 +193,54 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feedContent: e.FEED_CONTENT,
     siteTitle: e.SITE_TITLE,
     siteDescription: e.SITE_DESCRIPTION,
+    providers: {
+      discord,
+      google,
+      oidc:
+        oidcClient && issuer
+          ? {
+              ...oidcClient,
+              issuer,
+              discoveryUrl: issuer.endsWith("/.well-known/openid-configuration")
+                ? issuer
+                : `${issuer}/.well-known/openid-configuration`,
+              name: e.OIDC_NAME ?? "single sign-on",
+            }
+          : undefined,
+    },
+    oauthProxyProductionUrl: e.OAUTH_PROXY_PRODUCTION_URL?.replace(/\/+$/, ""),
+    trustedOrigins: (e.AUTH_TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean),
+    mail: {
+      from: e.MAIL_FROM ?? `Quire <no-reply@${new URL(siteUrl).hostname}>`,
+      smtp:
+        e.SMTP_URL ??
+        (e.SMTP_HOST
+          ? {
+              host: e.SMTP_HOST,
+              port: smtpPort,
+              // 465 is TLS from the first byte; other ports upgrade with STARTTLS.
+              secure: smtpPort === 465,
+              auth: e.SMTP_USER && e.SMTP_PASS ? { user: e.SMTP_USER, pass: e.SMTP_PASS } : undefined,
+            }
+          : undefined),
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** A provider is on only with both halves of its credentials; one half alone is a mistake worth stopping for. */
+function pair(
+  e: Record<string, unknown>,
+  idName: string,
+  secretName: string,
+  issues: string[],
+): OAuthClient | undefined {
+  const clientId = e[idName] as string | undefined;
+  const clientSecret = e[secretName] as string | undefined;
+  if (clientId && clientSecret) return { clientId, clientSecret };
+  if (clientId) issues.push(`${secretName}: required with ${idName}`);
+  if (clientSecret) issues.push(`${idName}: required with ${secretName}`);
+  return undefined;
 }
 
 let cached: Config | undefined;

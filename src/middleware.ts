@@ -2,6 +2,7 @@ import { defineMiddleware } from "astro:middleware";
 import type { Session } from "./auth.ts";
 import { getRuntime } from "./lib/runtime.ts";
 import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-tags.ts";
+import { NOTHING_CSP, securityHeaders } from "./lib/security-headers.ts";
 
 // Runs on every request the route cache does not answer. Cached pages keep the
 // headers they were stored with, so these are set for them too.
@@ -14,9 +15,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   };
   const response = await next();
   const headers = response.headers;
-  headers.set("X-Content-Type-Options", "nosniff");
-  headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  headers.set("X-Frame-Options", "DENY");
+  for (const [name, value] of Object.entries(securityHeaders((await getRuntime()).config.siteUrl))) headers.set(name, value);
+  // Pages carry Astro's policy with their script hashes; API answers and redirects none.
+  if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", NOTHING_CSP);
   if (!headers.has("Cache-Control")) {
     // Shared pages may be kept but browsers must revalidate; anything else is per user.
     const shared = context.cache.enabled && (context.cache.options.tags?.length ?? 0) > 0;

@@ -9,14 +9,46 @@ export function isSameOrigin(request: Request, config: Config): boolean {
   return origin === new URL(config.siteUrl).origin || origin === new URL(request.url).origin;
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Refuses a state-changing request that a page on another site could have sent: every
+ * browser puts an Origin on a POST, so one that is missing or foreign is not ours, and
+ * only JSON is accepted, because forms and text/plain are what cross-site pages can send
+ * without asking. Returns the refusal, or null to go on.
+ */
+export function refuseCrossSite(request: Request, config: Config, opts: { bodyRequired: boolean }): Response | null {
+  if (SAFE_METHODS.has(request.method)) return null;
+  if (!isSameOrigin(request, config)) return jsonError(403, "FORBIDDEN", "Cross-site request refused");
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type ? type !== "application/json" : opts.bodyRequired) {
+    return jsonError(415, "UNSUPPORTED_MEDIA_TYPE", "Send changes as application/json");
+  }
+  return null;
+}
+
+/**
+ * The client's address: the socket's, or behind a trusted reverse proxy the one that
+ * proxy appended to X-Forwarded-For. That is the last entry: anything before it came
+ * from the client and could be anything, so rotating it must not buy fresh attempts.
+ */
+export function clientAddressOf(request: Request, socketAddress: string | undefined, config: Config): string {
+  if (config.trustProxy) {
+    const hops = request.headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean);
+    const last = hops?.at(-1);
+    if (last) return last;
+  }
+  return socketAddress || "unknown";
+}
+
 /**
  * A copy of the request's headers carrying the client address in the one header
- * better-auth is told to trust, so rate limits are per client, not global.
+ * better-auth is told to trust (replacing whatever a client put there), so rate limits
+ * are per client, not global.
  */
 export function withClientAddress(request: Request, clientAddress: string | undefined, config: Config): Request {
   const headers = new Headers(request.headers);
-  const forwarded = config.trustProxy ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
-  headers.set(CLIENT_IP_HEADER, forwarded || clientAddress || "unknown");
+  headers.set(CLIENT_IP_HEADER, clientAddressOf(request, clientAddress, config));
   return new Request(request, { headers });
 }
 

@@ -1,4 +1,5 @@
 import { commentRouter } from "./routers/comment.ts";
+import { mailRouter } from "./routers/mail.ts";
 import { postRouter } from "./routers/post.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   tag: tagRouter,
   comment: commentRouter,
   user: userRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,7 @@
 import { expect, request as requests, type APIRequestContext, type Page } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import superjson from "superjson";
+import { join } from "node:path";
 
 export const ADMIN_STATE = "test-results/admin-state.json";
 
@@ -98,10 +101,35 @@ export async function apiAuthor(request: APIRequestContext, origin: string, name
 function mutator(request: APIRequestContext, origin: string, headers: Record<string, string>) {
   return {
     async mutate<T = { id: string; slug: string; version: number }>(path: string, input: unknown): Promise<T> {
-      const response = await request.post(`${origin}/api/trpc/${path}`, { headers, data: { json: input } });
+      const response = await request.post(`${origin}/api/trpc/${path}`, { headers, data: superjson.serialize(input) });
       const text = await response.text();
       expect(response.status(), text).toBe(200);
       return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
     },
   };
+}
+
+/** Tests that need the suite's own OIDC or SMTP server cannot run against a deployed site. */
+export const DEPLOYED = Boolean(process.env.E2E_BASE_URL);
+
+/**
+ * The newest mail to `to` whose subject matches, as the suite's SMTP server received it,
+ * with the first link in it. Waits for it to arrive.
+ */
+export async function mailTo(to: string, subject: RegExp): Promise<{ subject: string; text: string; link: string }> {
+  const dir = process.env.E2E_MAIL_DIR!;
+  let found: { subject: string; text: string } | undefined;
+  await expect
+    .poll(() => {
+      const mails = readdirSync(dir)
+        .sort()
+        .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { to: string[]; subject: string; text: string })
+        .filter((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject));
+      found = mails.at(-1);
+      return Boolean(found);
+    }, { message: `a mail to ${to} about ${subject}` })
+    .toBe(true);
+  const link = /https?:\/\/\S+/.exec(found!.text)?.[0];
+  if (!link) throw new Error(`no link in the mail "${found!.subject}"`);
+  return { ...found!, link };
 }

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { validateXML } from "xmllint-wasm";
-import { publishDraft, readAsVisitor, signUpAuthor, writeDraft } from "./helpers.ts";
+import { apiAuthor, publishDraft, readAsVisitor, signUpAuthor, writeDraft } from "./helpers.ts";
 
 const stamp = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
 
@@ -83,7 +83,7 @@ test("feeds, the sitemap and search show what is public, and only that", async (
   expect(robots).toContain("Disallow: /dashboard");
 });
 
-test("every page head carries title, description, canonical, previews and feeds; posts carry JSON-LD", async ({ page, request, baseURL }) => {
+test("every page head carries title, description, canonical, previews and feeds; posts carry JSON-LD", async ({ page, request, baseURL, playwright }) => {
   const p = await publication(page);
   const origin = new URL(baseURL!).origin;
   const pages = ["/", `/posts/${p.newerSlug}`, `/tags/${p.tagSlug}`, "/tags", `/authors/${p.authorId}`, `/search?q=${p.word}`];
@@ -124,10 +124,19 @@ test("every page head carries title, description, canonical, previews and feeds;
     author: { "@type": "Person", name: "Wren Weather" },
   });
   expect(new Date(ld.datePublished).getTime()).toBeLessThanOrEqual(new Date(ld.dateModified).getTime() + 1);
-  // Previous and next posts link each other.
-  await reader.getByRole("link", { name: `← Older Older ${p.word}` }).click();
-  await expect(reader).toHaveURL(new RegExp(`/posts/${p.olderSlug}$`));
-  await expect(reader.getByRole("link", { name: `Newer → Newer ${p.word}` })).toBeVisible();
+  // Previous and next posts link each other. Two posts at their own moment in the past, so
+  // no post from a test running alongside comes between them.
+  const author = await apiAuthor(await playwright.request.newContext(), origin, "Nora Neighbour");
+  const moment = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 3e11);
+  const pair = [];
+  for (const [title, at] of [[`First ${p.word}`, moment], [`Second ${p.word}`, moment + 1000]] as const) {
+    const draft = await author.mutate("post.create", { title });
+    pair.push(await author.mutate("post.publish", { id: draft.id, at: new Date(at) }));
+  }
+  await reader.goto(`/posts/${pair[1]!.slug}`);
+  await reader.getByRole("link", { name: `← Older First ${p.word}` }).click();
+  await expect(reader).toHaveURL(new RegExp(`/posts/${pair[0]!.slug}$`));
+  await expect(reader.getByRole("link", { name: `Newer → Second ${p.word}` })).toBeVisible();
   expect((await readAsVisitor(request, "/posts/nothing-here")).status).toBe(404);
   await reader.close();
 });

@@ -64,6 +64,7 @@ const MATRIX: Record<string, Row> = {
   "user.byId": { ...everyone("OK"), call: (c, f) => c.user.byId({ id: f.ownerId }) },
   "user.updateProfile": { ...signedIn, call: (c) => c.user.updateProfile({ name: "Renamed", bio: "", image: "" }) },
   "user.list": { ...admins, call: (c) => c.user.list() },
+  "mail.outbox": { ...admins, call: (c) => c.mail.outbox() },
   "user.setRole": { ...admins, call: (c, f) => c.user.setRole({ userId: f.targetUserId, role: "author" }) },
   "user.ban": { ...admins, call: (c, f) => c.user.ban({ userId: f.targetUserId }) },
   "user.unban": { ...admins, call: (c, f) => c.user.unban({ userId: f.targetUserId }) },

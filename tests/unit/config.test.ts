@@ -114,6 +114,58 @@ describe("database client options", () => {
   });
 });
 
+describe("sign-in providers and mail", () => {
+  const base = { BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_URL: "file::memory:" };
+
+  it("switches each provider on only with both halves of its credentials", () => {
+    const none = loadConfig(base, tempDir());
+    expect(none.providers).toEqual({ discord: undefined, google: undefined, oidc: undefined });
+    const all = loadConfig(
+      {
+        ...base,
+        GOOGLE_CLIENT_ID: "g-id",
+        GOOGLE_CLIENT_SECRET: "g-secret",
+        DISCORD_CLIENT_ID: "d-id",
+        DISCORD_CLIENT_SECRET: "d-secret",
+        OIDC_ISSUER: "https://id.example.com/realms/quire/",
+        OIDC_CLIENT_ID: "o-id",
+        OIDC_CLIENT_SECRET: "o-secret",
+        OIDC_NAME: "Acme SSO",
+      },
+      tempDir(),
+    );
+    expect(all.providers.google).toEqual({ clientId: "g-id", clientSecret: "g-secret" });
+    expect(all.providers.discord).toEqual({ clientId: "d-id", clientSecret: "d-secret" });
+    expect(all.providers.oidc).toMatchObject({
+      name: "Acme SSO",
+      discoveryUrl: "https://id.example.com/realms/quire/.well-known/openid-configuration",
+    });
+  });
+
+  it("stops on half a provider, naming what is missing", () => {
+    expect(issuesOf({ ...base, GOOGLE_CLIENT_ID: "g-id" })).toEqual(["GOOGLE_CLIENT_SECRET: required with GOOGLE_CLIENT_ID"]);
+    expect(issuesOf({ ...base, DISCORD_CLIENT_SECRET: "x" })).toEqual(["DISCORD_CLIENT_ID: required with DISCORD_CLIENT_SECRET"]);
+    expect(issuesOf({ ...base, OIDC_CLIENT_ID: "o", OIDC_CLIENT_SECRET: "s" })[0]).toMatch(/^OIDC_ISSUER:/);
+    expect(issuesOf({ ...base, OIDC_ISSUER: "not a url" })[0]).toMatch(/^OIDC_ISSUER:/);
+  });
+
+  it("sends mail over SMTP when configured, by URL or in parts, and otherwise keeps it in the outbox", () => {
+    expect(loadConfig(base, tempDir()).mail).toEqual({ from: "Quire <no-reply@localhost>", smtp: undefined });
+    expect(loadConfig({ ...base, SMTP_URL: "smtps://u:p@mail.example.com:465", MAIL_FROM: "Blog <b@example.com>" }, tempDir()).mail).toEqual({
+      from: "Blog <b@example.com>",
+      smtp: "smtps://u:p@mail.example.com:465",
+    });
+    expect(loadConfig({ ...base, SMTP_HOST: "mail.example.com", SMTP_USER: "u", SMTP_PASS: "p" }, tempDir()).mail.smtp).toEqual({
+      host: "mail.example.com",
+      port: 587,
+      secure: false,
+      auth: { user: "u", pass: "p" },
+    });
+    expect(issuesOf({ ...base, SMTP_HOST: "mail.example.com", SMTP_USER: "u" })[0]).toMatch(/^SMTP_PASS:/);
+    expect(issuesOf({ ...base, SMTP_URL: "https://mail.example.com" })[0]).toMatch(/^SMTP_URL:/);
+  });
+});
+
 describe("demo seed", () => {
   it("fills an empty database once: an admin author, tagged published posts with their first revisions", async () => {
     const { createBackend } = await import("./harness.ts");

@@ -7,14 +7,17 @@ import { eq } from "drizzle-orm";
 import { createDb, migrateDb, type Db } from "../../db/client.ts";
 import { user } from "../../db/schema.ts";
 import { initAuth, type Auth } from "../../src/auth.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
 import type { Role } from "../../src/lib/permissions.ts";
 import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
+import { createInvalidation } from "../../src/lib/cache/invalidation.ts";
+import { getStore } from "../../src/lib/cache/store.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
 
 export interface Backend {
+  config: Config;
   db: Db;
   auth: Auth;
   /** Every purge call, in order. */
@@ -26,17 +29,29 @@ export interface Backend {
   callerWithCookie(cookie: string): Promise<ReturnType<typeof createCaller>>;
   /** A new account with `role` (author unless said); `null` keeps what sign-up gave. */
   signUp(name: string, role?: Role | null): Promise<{ caller: ReturnType<typeof createCaller>; userId: string; cookie: string }>;
+  /**
+   * Makes this backend the one the API routes (src/pages/api/**) use, so a test can send
+   * them real Requests the way the server does.
+   */
+  mount(): void;
   close(): void;
 }
 
-/** `file` gives a temporary database file (for tests with parallel writers); default is in memory. */
-export async function createBackend(opts: { file?: boolean } = {}): Promise<Backend> {
+const RUNTIME = Symbol.for("quire.runtime");
+
+/**
+ * `file` gives a temporary database file (for tests with parallel writers); default is in
+ * memory. `env` adds to or overrides the test configuration.
+ */
+export async function createBackend(opts: { file?: boolean; env?: Record<string, string> } = {}): Promise<Backend> {
   const dir = opts.file ? mkdtempSync(join(tmpdir(), "quire-test-")) : undefined;
   const config = loadConfig({
     NODE_ENV: "test",
     DATABASE_URL: dir ? `file:${join(dir, "test.db")}` : "file::memory:",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
     SITE_URL: "http://quire.test",
+    LOG_LEVEL: "error",
+    ...opts.env,
   });
   const queries: string[] = [];
   const db = await createDb(config.database, { onQuery: (q) => queries.push(q) });
@@ -59,6 +74,7 @@ export async function createBackend(opts: { file?: boolean } = {}): Promise<Back
 
   let n = 0;
   return {
+    config,
     db,
     auth,
     purged,
@@ -80,7 +96,12 @@ export async function createBackend(opts: { file?: boolean } = {}): Promise<Back
         .join("; ");
       return { caller: await callerFor(new Headers({ cookie })), userId: created.id, cookie };
     },
+    mount() {
+      const invalidation = createInvalidation({ db, store: getStore() });
+      (globalThis as Record<symbol, unknown>)[RUNTIME] = Promise.resolve({ config, db, auth, invalidation });
+    },
     close() {
+      delete (globalThis as Record<symbol, unknown>)[RUNTIME];
       db.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

@@ -3,25 +3,18 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "../../../server/root.ts";
 import { createTRPCContext } from "../../../server/trpc.ts";
 import { getRuntime } from "../../../lib/runtime.ts";
-import { isSameOrigin, jsonError, withClientAddress } from "../../../lib/request.ts";
+import { jsonError, refuseCrossSite, withClientAddress } from "../../../lib/request.ts";
 
 export const prerender = false;
 
 export const ALL: APIRoute = async ({ request, clientAddress }) => {
   const runtime = await getRuntime();
-  if (request.method === "POST") {
-    // tRPC would treat a form or multipart POST as a mutation: only JSON is accepted,
-    // and only from our own pages.
-    const type = request.headers.get("content-type") ?? "";
-    if (!type.startsWith("application/json")) {
-      return jsonError(415, "UNSUPPORTED_MEDIA_TYPE", "Send mutations as application/json");
-    }
-    if (!isSameOrigin(request, runtime.config)) {
-      return jsonError(403, "FORBIDDEN", "Cross-site request refused");
-    }
-  } else if (request.method !== "GET") {
+  if (request.method !== "GET" && request.method !== "POST") {
     return jsonError(405, "METHOD_NOT_SUPPORTED", "Use GET for queries and POST for mutations");
   }
+  // tRPC would treat a form or multipart POST as a mutation: only JSON from our own pages.
+  const refused = refuseCrossSite(request, runtime.config, { bodyRequired: true });
+  if (refused) return refused;
   const req = withClientAddress(request, clientAddress, runtime.config);
   return fetchRequestHandler({
     endpoint: "/api/trpc",

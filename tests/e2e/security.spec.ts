@@ -1,0 +1,142 @@
+// Sessions a person controls, the headers every response carries, scripts the policy
+// refuses, and error answers that give nothing away.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { PASSWORD, publishDraft, signUp, signUpAuthor, writeDraft } from "./helpers.ts";
+
+async function signInElsewhere(browser: Browser, email: string, password = PASSWORD) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return page;
+}
+
+const signedIn = async (page: Page) => {
+  await page.goto("/dashboard");
+  return !/\/sign-in/.test(page.url());
+};
+
+test("a person sees where they are signed in, signs devices out, and a new password ends the others", async ({ page, browser }) => {
+  const email = await signUp(page, "Sid Sessions");
+  const phone = await signInElsewhere(browser, email);
+  const laptop = await signInElsewhere(browser, email);
+
+  await page.goto("/dashboard");
+  await page.getByRole("link", { name: "Security" }).click();
+  const sessions = page.getByTestId("session");
+  await expect(sessions).toHaveCount(3);
+  await expect(sessions.filter({ hasText: "This device" })).toHaveCount(1);
+
+  // One other device, by itself.
+  await sessions.filter({ hasNotText: "This device" }).first().getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByText(/is signed out\.$/)).toBeVisible();
+  await expect(sessions).toHaveCount(2);
+  expect([await signedIn(phone), await signedIn(laptop)].sort()).toEqual([false, true]);
+
+  // A password change signs out every other device, and this one stays in.
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("another long password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed. Every other device is signed out.")).toBeVisible();
+  await expect(sessions).toHaveCount(1);
+  expect(await signedIn(phone)).toBe(false);
+  expect(await signedIn(laptop)).toBe(false);
+
+  // All other devices at once, then everywhere.
+  const tablet = await signInElsewhere(browser, email, "another long password");
+  await page.reload();
+  await expect(sessions).toHaveCount(2);
+  await page.getByRole("button", { name: "Sign out all other devices" }).click();
+  await expect(page.getByText("Every other device is signed out.")).toBeVisible();
+  await expect(sessions).toHaveCount(1);
+  expect(await signedIn(tablet)).toBe(false);
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(await signedIn(page)).toBe(false);
+  for (const p of [phone, laptop, tablet]) await p.context().close();
+});
+
+test("the islands work under the Content-Security-Policy, and an injected inline script does not run", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+
+  // The editor island saves and publishes; the comment island posts.
+  await signUpAuthor(page, "Cyd Policy");
+  const slug = await writeDraft(page, { title: `Under policy ${Date.now().toString(36)}`, body: "Strict but fair." });
+  await publishDraft(page);
+  const response = await page.goto(`/posts/${slug}`);
+  const policy = response!.headers()["content-security-policy"]!;
+  expect(policy).toMatch(/script-src [^;]*'sha256-/);
+  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  await page.getByLabel("Add a comment").fill("Works with the policy on.");
+  await page.getByRole("button", { name: "Post comment" }).click();
+  await expect(page.getByText("Comment posted.")).toBeVisible();
+  expect(violations).toEqual([]);
+
+  // What an attacker's injected markup would do: the browser refuses it and reports why.
+  const outcome = await page.evaluate(
+    () =>
+      new Promise<{ ran: boolean; directive: string }>((resolve) => {
+        document.addEventListener("securitypolicyviolation", (e) =>
+          resolve({ ran: Boolean((window as unknown as { pwned?: boolean }).pwned), directive: e.effectiveDirective }),
+        );
+        const script = document.createElement("script");
+        script.textContent = "window.pwned = true";
+        document.body.append(script);
+      }),
+  );
+  expect(outcome).toEqual({ ran: false, directive: expect.stringMatching(/^script-src/) });
+  expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
+});
+
+test("every kind of response carries the security headers, cached reader pages included", async ({ page, request, baseURL }) => {
+  await signUpAuthor(page, "Hedda Headers");
+  const slug = await writeDraft(page, { title: `Headers ${Date.now().toString(36)}`, body: "Cached with care." });
+  await publishDraft(page);
+  const home = await (await request.get("/", { headers: { cookie: "" } })).text();
+  const asset = /\/_astro\/[^"]+\.(css|js)/.exec(home)?.[0] ?? "/favicon.svg";
+
+  const paths = ["/", "/", `/posts/${slug}`, `/posts/${slug}`, "/sign-in", "/no-such-page", "/dashboard", "/api/auth/get-session", "/api/trpc/post.list", "/favicon.svg", asset];
+  for (const path of paths) {
+    const response = await request.get(path, { headers: { cookie: "" }, maxRedirects: 0 });
+    const h = response.headers();
+    const csp = h["content-security-policy"] ?? "";
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(csp, path).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(h["x-content-type-options"], path).toBe("nosniff");
+    expect(h["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    // Browsers only honour HSTS over https, and it must never be sent for a plain-http site.
+    if (baseURL!.startsWith("https:")) expect(h["strict-transport-security"], path).toMatch(/max-age=\d{7,}/);
+    else expect(h["strict-transport-security"], path).toBeUndefined();
+  }
+});
+
+test("error answers carry no stack trace and no server path", async ({ request, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const json = { "content-type": "application/json", origin };
+  const responses = [
+    await request.post("/api/trpc/post.create", { headers: json, data: "{not json" }),
+    await request.post("/api/trpc/post.preview", { headers: json, data: '{"json":{"body":{"$bad":1}}}' }),
+    await request.get("/api/trpc/no.such.procedure"),
+    await request.get("/api/trpc/post.create"),
+    await request.post("/api/auth/sign-in/email", { headers: json, data: '{"email":' }),
+    await request.post("/api/auth/sign-in/email", { headers: json, data: { email: 42 } }),
+    await request.get("/api/auth/no-such-endpoint"),
+    await request.get("/api/auth/callback/oidc?code=x&state=y", { maxRedirects: 0 }),
+    await request.get("/no-such-page"),
+  ];
+  for (const response of responses) {
+    expect(response.status(), response.url()).toBeGreaterThanOrEqual(300);
+    const body = await response.text();
+    expect(body, response.url()).not.toMatch(/\n\s*at \S+/);
+    expect(body, response.url()).not.toMatch(/\bat [^\s]+ \(/);
+    expect(body, response.url()).not.toMatch(/\/work\/|node_modules|\/tmp\/|file:\/\/|\.ts:\d+/);
+  }
+});
