@@ -67,6 +67,7 @@ if (only !== "unit") {
     console.log(`\nEnd-to-end target: ${process.env.E2E_BASE_URL} (already deployed; nothing is built or started)`);
   } else {
     step("Build (astro build)", [join(root, "node_modules/astro/bin/astro.mjs"), "build"]);
+    step("Island sizes", [join(root, "scripts/island-size.ts")]);
     env.E2E_PORT = String(await freePort());
   }
   env.PLAYWRIGHT_JSON_OUTPUT_FILE = join(reports, "e2e.json");

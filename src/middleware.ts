@@ -3,6 +3,7 @@ import type { Session } from "./auth.ts";
 import { getRuntime } from "./lib/runtime.ts";
 import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-tags.ts";
 import { NOTHING_CSP, securityHeaders } from "./lib/security-headers.ts";
+import { moveIslandStyleToHead } from "./lib/html.ts";
 
 // Runs on every request the route cache does not answer. Cached pages keep the
 // headers they were stored with, so these are set for them too.
@@ -13,7 +14,12 @@ export const onRequest = defineMiddleware(async (context, next) => {
     session ??= getRuntime().then(({ auth }) => auth.api.getSession({ headers: context.request.headers }));
     return session;
   };
-  const response = await next();
+  let response = await next();
+  if (response.headers.get("content-type")?.startsWith("text/html") && response.body) {
+    // Runs on cache misses only; the stored page is the fixed one.
+    const html = moveIslandStyleToHead(await response.text());
+    response = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
   const headers = response.headers;
   for (const [name, value] of Object.entries(securityHeaders((await getRuntime()).config.siteUrl))) headers.set(name, value);
   // Pages carry Astro's policy with their script hashes; API answers and redirects none.

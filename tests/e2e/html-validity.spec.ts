@@ -1,0 +1,49 @@
+// The W3C Nu HTML checker (vnu-jar, on Java) reports no errors on any page type.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import vnu from "vnu-jar";
+import { ADMIN_STATE, publishDraft, signUpAuthor, writeDraft } from "./helpers.ts";
+
+test("every page type is valid HTML", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now().toString(36);
+  await signUpAuthor(page, "Val Valid");
+  const slug = await writeDraft(page, { title: `Valid ${stamp}`, body: "Text, [a link](https://example.com), `code`.\n\n```js\nlet a;\n```", tags: `Valid ${stamp}` });
+  const editor = page.url();
+  await publishDraft(page);
+  await page.goto(`/posts/${slug}`);
+  await page.getByLabel("Add a comment").fill("A *comment*.");
+  await page.getByRole("button", { name: "Post comment" }).click();
+  await expect(page.getByText("Comment posted.")).toBeVisible();
+  const session = await (await page.request.get("/api/auth/get-session")).json();
+
+  const dir = mkdtempSync(join(tmpdir(), "quire-vnu-"));
+  const save = async (name: string, html: string) => writeFileSync(join(dir, `${name}.html`), html);
+  const anonymous = await browser.newContext();
+  const reader = anonymous.request;
+  for (const [name, path] of Object.entries({
+    home: "/", post: `/posts/${slug}`, tag: `/tags/valid-${stamp}`, tags: "/tags", author: `/authors/${session.user.id}`,
+    search: "/search?q=valid", notFound: "/no-such-page", signIn: "/sign-in", signUp: "/sign-up",
+  })) await save(name, await (await reader.get(path)).text());
+  // Author pages as the server sends them to a signed-in person.
+  for (const [name, path] of Object.entries({ dashboard: "/dashboard", newPost: "/dashboard/new", editor: new URL(editor).pathname, profile: "/profile" })) {
+    await save(name, await (await page.request.get(path)).text());
+  }
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  await save("people", await (await admin.request.get("/admin/people")).text());
+
+  let report = "";
+  try {
+    report = execFileSync("java", ["-jar", String(vnu), "--errors-only", "--format", "json", "--stdout", dir], { encoding: "utf8" });
+  } catch (e) {
+    report = String((e as { stdout?: string }).stdout ?? e);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await Promise.all([anonymous.close(), admin.close()]);
+  }
+  const messages = (JSON.parse(report) as { messages: { type: string; url: string; message: string; extract?: string }[] }).messages;
+  expect(messages.filter((m) => m.type === "error").map((m) => `${m.url.split("/").pop()}: ${m.message} [${m.extract ?? ""}]`)).toEqual([]);
+});

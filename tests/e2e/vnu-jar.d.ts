@@ -1,0 +1,5 @@
+/** vnu-jar exports the path of vnu.jar (a String object). */
+declare module "vnu-jar" {
+  const jar: string;
+  export default jar;
+}
