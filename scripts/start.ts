@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { freePort } from "./free-port.ts";
 
 process.env.NODE_ENV = "production";
 const root = resolve(import.meta.dirname, "..");
@@ -33,16 +34,6 @@ function portIsFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-async function freePort(host: string): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer()
-      .once("error", fail)
-      .listen(0, host, () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => ok(port));
-      });
-  });
-}
 
 const { ConfigError, getConfig } = await import("../src/config.ts");
 let config;

@@ -2,9 +2,9 @@
 // build on a free port with a fresh database, or against E2E_BASE_URL when it is set.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { findOrInstallChromium } from "./browser.ts";
+import { freePort } from "./free-port.ts";
 
 const root = resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -23,16 +23,6 @@ function step(title: string, cmd: string[], env: Record<string, string> = {}): v
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer()
-      .once("error", fail)
-      .listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => ok(port));
-      });
-  });
-}
 
 // Each suite also writes a JSON report, so the run ends with one count a person or CI can read.
 const reports = join(root, "test-results/reports");

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { READER_PAGE_CACHE_CONTROL } from "../../src/lib/cache-tags.ts";
 import { apiAuthor } from "./helpers.ts";
+import { freePort } from "../../scripts/free-port.ts";
 
 const external = Boolean(process.env.E2E_BASE_URL);
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -63,16 +63,6 @@ test("a cached reader page answers 304 to its ETag and 200 with the same ETag ot
 
 const SERVE = fileURLToPath(new URL("../../scripts/serve-e2e.ts", import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer()
-      .once("error", fail)
-      .listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => ok(port));
-      });
-  });
-}
 
 /** Another Quire process on `dbFile`, as the e2e harness starts one. */
 async function startQuire(dbFile: string) {
