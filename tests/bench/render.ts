@@ -1,0 +1,71 @@
+// npm run bench:render — cold renders (cache misses) at scale: 10,000 posts, 100,000
+// comments, 1,000 people. Seeds a fresh database, starts Quire, then asks one at a time for
+// pages no one has asked for yet (every post page is new; the home page under a query the
+// cache has not seen), and prints p50/p95/p99. Goal: ≤ 10 ms at p50 for both.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { freePort } from "../../scripts/free-port.ts";
+import { FULL, seedScale } from "./scale-seed.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 500);
+const GOAL_MS = 10;
+const dir = mkdtempSync(join(tmpdir(), "quire-render-"));
+const url = `file:${join(dir, "scale.db")}`;
+
+const seeded = await seedScale(url);
+console.log(`Seeded ${FULL.people} people, ${FULL.posts} posts, ${FULL.comments} comments in ${seeded.seconds.toFixed(1)} s`);
+
+const port = await freePort();
+const server = spawn(process.execPath, ["scripts/start.ts"], {
+  cwd: root,
+  env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: "127.0.0.1", SITE_URL: `http://127.0.0.1:${port}`, SEED_DEMO: "false", LOG_LEVEL: "error" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const stop = () => {
+  if (server.exitCode === null) server.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+};
+process.on("exit", stop);
+await new Promise<void>((ok, fail) => {
+  let out = "";
+  server.stdout!.on("data", (c) => {
+    out += c;
+    if (out.includes("Quire is running")) ok();
+  });
+  server.once("exit", (code) => fail(new Error(`server exited (${code}):\n${out}`)));
+});
+
+const base = `http://127.0.0.1:${port}`;
+async function time(path: string): Promise<number> {
+  const t = performance.now();
+  const response = await fetch(base + path);
+  await response.arrayBuffer();
+  const ms = performance.now() - t;
+  if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+  if (response.headers.get("x-astro-cache") === "HIT") throw new Error(`${path} was a cache hit, not a cold render`);
+  return ms;
+}
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+// Warm the process (code paths, statement caches), on pages not measured after.
+for (let i = 0; i < 50; i++) await time(`/posts/post-${FULL.posts - i}`);
+for (let i = 0; i < 20; i++) await time(`/?warm=${i}`);
+
+const rows: [string, number[]][] = [];
+const post: number[] = [];
+for (let i = 0; i < SAMPLES; i++) post.push(await time(`/posts/post-${1 + ((i * 7919) % (FULL.posts - 100))}`));
+rows.push(["post page", post]);
+const home: number[] = [];
+for (let i = 0; i < SAMPLES; i++) home.push(await time(`/?sample=${i}`));
+rows.push(["home page", home]);
+
+console.log(`\n${SAMPLES} cold renders each, one at a time, over HTTP on 127.0.0.1:\n`);
+console.log("page        p50 ms  p95 ms  p99 ms  goal (p50 ≤ 10 ms)");
+for (const [name, xs] of rows) {
+  const p50 = pct(xs, 50);
+  console.log(`${name.padEnd(10)} ${p50.toFixed(2).padStart(7)} ${pct(xs, 95).toFixed(2).padStart(7)} ${pct(xs, 99).toFixed(2).padStart(7)}  ${p50 <= GOAL_MS ? "met" : "NOT met"}`);
+}
+process.exit(0);
