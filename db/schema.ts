@@ -35,6 +35,8 @@ export const Post = sqliteTable(
   },
   (t) => [
     index("post_status_published_idx").on(t.status, t.publishedAt, t.id),
+    // Public lists walk this newest first and stop at their page size.
+    index("post_published_idx").on(t.publishedAt, t.id),
     index("post_author_idx").on(t.authorId, t.updatedAt),
   ],
 );

@@ -24,9 +24,13 @@ import { PostConflict } from "../errors.ts";
 
 const authorColumns = { id: user.id, name: user.name, image: user.image };
 
-/** Public now: published, or scheduled for a moment that has passed. */
+/**
+ * Public now: published, or scheduled for a moment that has passed. A published post's
+ * published_at is never in the future, so one range test covers both, which lets lists
+ * walk the published_at index in order instead of sorting every public post.
+ */
 export function visibleNow(now = new Date()): SQL {
-  return or(eq(Post.status, "published"), and(eq(Post.status, "scheduled"), lte(Post.publishedAt, now)))!;
+  return and(inArray(Post.status, ["published", "scheduled"]), lte(Post.publishedAt, now))!;
 }
 
 /** What a reader would call the post's state at this moment. */

@@ -1,0 +1,1 @@
+CREATE INDEX `post_published_idx` ON `post` (`published_at`,`id`);
