@@ -38,6 +38,8 @@ export const Post = sqliteTable(
     // Public lists walk this newest first and stop at their page size.
     index("post_published_idx").on(t.publishedAt, t.id),
     index("post_author_idx").on(t.authorId, t.updatedAt),
+    // An author's public page, newest first, without sorting all their posts.
+    index("post_author_published_idx").on(t.authorId, t.publishedAt, t.id),
   ],
 );
 

@@ -82,7 +82,8 @@ export const commentRouter = createTRPCRouter({
           .select({ c: Comment, author: authorColumns })
           .from(Comment)
           .innerJoin(user, eq(user.id, Comment.authorId))
-          .where(and(inArray(Comment.parentId, page.map((t) => t.c.id)), eq(Comment.status, "visible")))
+          // The post's id too, so the (post, parent) index finds them without a scan.
+          .where(and(eq(Comment.postId, input.postId), inArray(Comment.parentId, page.map((t) => t.c.id)), eq(Comment.status, "visible")))
           .orderBy(asc(Comment.createdAt), asc(Comment.id))
       : [];
     const items = page

@@ -27,10 +27,22 @@ const authorColumns = { id: user.id, name: user.name, image: user.image };
 /**
  * Public now: published, or scheduled for a moment that has passed. A published post's
  * published_at is never in the future, so one range test covers both, which lets lists
- * walk the published_at index in order instead of sorting every public post.
+ * walk the published_at index in order instead of sorting every public post. The unary
+ * `+` keeps SQLite from choosing the status index for the IN instead: with two statuses
+ * that index yields two ranges, which it must merge by sorting them whole.
  */
 export function visibleNow(now = new Date()): SQL {
-  return and(inArray(Post.status, ["published", "scheduled"]), lte(Post.publishedAt, now))!;
+  return and(publicStatus(), lte(Post.publishedAt, now))!;
+}
+const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
+
+/**
+ * Public posts older than a (published_at, id) position. SQLite takes one upper bound for
+ * the index range, so the position must be the only one: a position in the past already
+ * implies "not in the future"; one in the future (a crafted cursor) means just "now".
+ */
+function publicOlderThan(at: Date, id: string, now = new Date()): SQL {
+  return at.getTime() <= now.getTime() ? and(publicStatus(), olderThan(at, id))! : visibleNow(now);
 }
 
 /** What a reader would call the post's state at this moment. */
@@ -98,6 +110,14 @@ export interface Neighbour {
   title: string;
 }
 
+/**
+ * Posts strictly older / newer than a (published_at, id) position, as one row-value
+ * comparison: SQLite turns it into a single range on the published_at index, where the
+ * equivalent OR of two comparisons makes it merge two ranges and sort them.
+ */
+const olderThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) < (${at.getTime()}, ${id})`;
+const newerThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) > (${at.getTime()}, ${id})`;
+
 /** The public posts just older and just newer than `post`, as its page links them. */
 async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt">) {
   const at = post.publishedAt ?? new Date(0);
@@ -106,13 +126,13 @@ async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt"
     db
       .select(columns)
       .from(Post)
-      .where(and(visibleNow(), or(lt(Post.publishedAt, at), and(eq(Post.publishedAt, at), lt(Post.id, post.id)))))
+      .where(publicOlderThan(at, post.id))
       .orderBy(desc(Post.publishedAt), desc(Post.id))
       .limit(1),
     db
       .select(columns)
       .from(Post)
-      .where(and(visibleNow(), or(gt(Post.publishedAt, at), and(eq(Post.publishedAt, at), gt(Post.id, post.id)))))
+      .where(and(visibleNow(), newerThan(at, post.id)))
       .orderBy(asc(Post.publishedAt), asc(Post.id))
       .limit(1),
   ]);
@@ -281,10 +301,7 @@ export const postRouter = createTRPCRouter({
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
     const now = new Date();
     const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-    const filters: SQL[] = [visibleNow(now)];
-    if (after) {
-      filters.push(or(lt(Post.publishedAt, after.at), and(eq(Post.publishedAt, after.at), lt(Post.id, after.id)))!);
-    }
+    const filters: SQL[] = [after ? publicOlderThan(after.at, after.id, now) : visibleNow(now)];
     if (input.authorId) filters.push(eq(Post.authorId, input.authorId));
     if (input.tag) {
       filters.push(
@@ -317,30 +334,37 @@ export const postRouter = createTRPCRouter({
     if (!match) return { items: [], nextCursor: null, total: 0 };
     const offset = Number(input.cursor ?? 0);
     const now = Date.now();
+    // Rank first, on the index alone: FTS5 drives (CROSS JOIN keeps SQLite from looking
+    // the query up once per post), and snippets are made only for the page shown, so a
+    // word in every post costs a sort, not ten thousand snippets.
     const rows = await ctx.db.all<{
-      id: string; slug: string; title: string; title_hl: string; snippet: string;
+      rid: number; id: string; slug: string; title: string;
       published_at: number; author_id: string; author_name: string; total: number;
     }>(sql`
-      with hits as (
-        select rowid, bm25(post_fts, 10.0, 1.0) as rank,
-               highlight(post_fts, 0, char(1), char(2)) as title_hl,
-               snippet(post_fts, 1, char(1), char(2), '…', 24) as snippet
-        from post_fts where post_fts match ${match}
-      )
-      select p.id, p.slug, p.title, p.published_at, u.id as author_id, u.name as author_name,
-             hits.title_hl, hits.snippet, count(*) over () as total
-      from hits
-      join ${Post} p on p.rowid = hits.rowid
-      join ${user} u on u.id = p.author_id
-      where p.status = 'published' or (p.status = 'scheduled' and p.published_at <= ${now})
-      order by hits.rank
+      select hits.*, u.name as author_name, count(*) over () as total from (
+        select p.rowid as rid, p.id, p.slug, p.title, p.published_at, p.author_id,
+               bm25(post_fts, 10.0, 1.0) as rank
+        from post_fts cross join ${Post} p on p.rowid = post_fts.rowid
+        where post_fts match ${match}
+          and (p.status = 'published' or (p.status = 'scheduled' and p.published_at <= ${now}))
+      ) hits
+      join ${user} u on u.id = hits.author_id
+      order by hits.rank, hits.published_at desc, hits.id
       limit ${input.limit + 1} offset ${offset}`);
+    const marks = rows.length
+      ? await ctx.db.all<{ rowid: number; title_hl: string; snippet: string }>(sql`
+          select rowid, highlight(post_fts, 0, char(1), char(2)) as title_hl,
+                 snippet(post_fts, 1, char(1), char(2), '…', 24) as snippet
+          from post_fts
+          where post_fts match ${match} and rowid in (select value from json_each(${JSON.stringify(rows.map((r) => r.rid))}))`)
+      : [];
+    const highlights = new Map(marks.map((m) => [m.rowid, m]));
     const items = rows.slice(0, input.limit).map((r) => ({
       id: r.id,
       slug: r.slug,
       title: r.title,
-      titleHtml: marked(r.title_hl),
-      snippetHtml: marked(r.snippet),
+      titleHtml: marked(highlights.get(r.rid)?.title_hl ?? r.title),
+      snippetHtml: marked(highlights.get(r.rid)?.snippet ?? ""),
       publishedAt: new Date(r.published_at),
       author: { id: r.author_id, name: r.author_name },
     }));

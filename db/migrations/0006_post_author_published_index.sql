@@ -1,0 +1,1 @@
+CREATE INDEX `post_author_published_idx` ON `post` (`author_id`,`published_at`,`id`);
