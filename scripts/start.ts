@@ -89,17 +89,18 @@ type Entry = { handler: import("node:http").RequestListener };
 const { handler } = (await import(entry)) as Entry;
 const { getStore } = await import("../src/lib/cache/store.ts");
 const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
-const http = createHttpServer(createFastPath(getStore(), handler));
-await runtime.invalidation.start();
-
-// Static files never reach Astro's middleware: give every response the baseline security
-// headers first. Astro's own answers replace the Content-Security-Policy with a page's, and
-// cached pages carry the headers they were stored with.
+// Static files never reach Astro's middleware: give every response Astro makes the baseline
+// security headers first (its own answers replace the Content-Security-Policy with a
+// page's). Cached pages carry the headers they were stored with, and are left alone: a
+// header set before writeHead would push Node off its fast path for a raw header list.
 const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
-const baseline = { ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP };
-http.prependListener("request", (_req, res) => {
-  for (const [name, value] of Object.entries(baseline)) res.setHeader(name, value);
-});
+const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP });
+const withBaseline: import("node:http").RequestListener = (req, res) => {
+  for (const [name, value] of baseline) res.setHeader(name, value);
+  return handler(req, res);
+};
+const http = createHttpServer(createFastPath(getStore(), withBaseline));
+await runtime.invalidation.start();
 http.once("listening", () => {
   console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);
 });
