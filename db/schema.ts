@@ -60,8 +60,18 @@ export const PostTag = sqliteTable(
     tagId: text("tag_id")
       .notNull()
       .references(() => Tag.id, { onDelete: "cascade" }),
+    /**
+     * The post's published_at while it is published or scheduled, else null. Kept by
+     * triggers (migration 0007), never written by code: it lets a tag's page walk
+     * (tag, public_at) newest first instead of sorting every post the tag has.
+     */
+    publicAt: integer("public_at", { mode: "timestamp_ms" }),
   },
-  (t) => [primaryKey({ columns: [t.postId, t.tagId] }), index("post_tag_tag_idx").on(t.tagId, t.postId)],
+  (t) => [
+    primaryKey({ columns: [t.postId, t.tagId] }),
+    index("post_tag_tag_idx").on(t.tagId, t.postId),
+    index("post_tag_public_idx").on(t.tagId, t.publicAt, t.postId),
+  ],
 );
 
 export const COMMENT_STATUSES = ["visible", "hidden", "deleted"] as const;

@@ -311,3 +311,47 @@ describe("search", () => {
     expect((await anon.post.search({ q: "peppers" })).items).toEqual([]);
   });
 });
+
+describe("a tag's copy of when its post went public", () => {
+  // Tag pages walk post_tag's own (tag, public_at) index, so the copy kept by triggers
+  // must match the post through every change, or a tag page would show a draft or lose
+  // a published post.
+  it("follows the post through draft, retag, publish, schedule, unpublish and delete", async () => {
+    const { caller } = await b.signUp("Tess Tagger");
+    const mismatches = async () => {
+      const rows = await b.db.client.execute(`
+        select pt.post_id, pt.tag_id, pt.public_at, p.status, p.published_at from post_tag pt join post p on p.id = pt.post_id
+        where pt.public_at is not (case when p.status in ('published', 'scheduled') then p.published_at end)`);
+      return rows.rows.length;
+    };
+    const count = async () => Number((await b.db.client.execute("select count(*) as n from post_tag")).rows[0]!.n);
+
+    const post = await caller.post.create({ title: "Tagged", body: "Body", tags: ["one", "two"] });
+    expect(await count()).toBe(2);
+    expect(await mismatches()).toBe(0);
+    const published = await caller.post.publish({ id: post.id });
+    expect(await mismatches()).toBe(0);
+    // Tags added after publishing get the date too; removed ones go.
+    await caller.post.update({ id: post.id, version: published.version, tags: ["two", "three"] });
+    expect(await count()).toBe(2);
+    expect(await mismatches()).toBe(0);
+    await expect(caller.tag.bySlug({ slug: "three" })).resolves.toMatchObject({ posts: 1 });
+    await expect(caller.tag.bySlug({ slug: "one" })).rejects.toThrow(/No published posts/);
+
+    const scheduled = await caller.post.publish({ id: post.id, at: new Date(Date.now() + 3_600_000) });
+    expect(scheduled.status).toBe("scheduled");
+    expect(await mismatches()).toBe(0);
+    const anonymous = await b.anonymous();
+    expect((await anonymous.post.list({ tag: "three", limit: 10 })).items).toHaveLength(0);
+
+    await caller.post.publish({ id: post.id });
+    expect((await anonymous.post.list({ tag: "three", limit: 10 })).items.map((p) => p.id)).toEqual([post.id]);
+    await caller.post.unpublish({ id: post.id });
+    expect(await mismatches()).toBe(0);
+    expect((await anonymous.post.list({ tag: "three", limit: 10 })).items).toHaveLength(0);
+    await expect(anonymous.tag.all()).resolves.toEqual([]);
+
+    await caller.post.delete({ id: post.id });
+    expect(await count()).toBe(0);
+  });
+});

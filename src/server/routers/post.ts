@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, max, min, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
@@ -36,13 +37,28 @@ export function visibleNow(now = new Date()): SQL {
 }
 const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
 
+/** Where a list is ordered from: the post's own columns, or a tag's copy of them. */
+interface Position {
+  at: SQLiteColumn;
+  id: SQLiteColumn;
+}
+const byPost: Position = { at: Post.publishedAt, id: Post.id };
+const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
+
 /**
- * Public posts older than a (published_at, id) position. SQLite takes one upper bound for
- * the index range, so the position must be the only one: a position in the past already
- * implies "not in the future"; one in the future (a crafted cursor) means just "now".
+ * Public posts older than a (published_at, id) cursor (or all of them), newest first
+ * along `from`'s index. SQLite takes one upper bound for an index range, so there is only
+ * one: a cursor in the past already implies "not in the future"; one in the future (a
+ * crafted cursor) means just "now". A tag's public_at is null unless the post is
+ * published or scheduled, so its bound alone already keeps drafts out; the status test
+ * on the post stays as the rule everyone reads.
  */
-function publicOlderThan(at: Date, id: string, now = new Date()): SQL {
-  return at.getTime() <= now.getTime() ? and(publicStatus(), olderThan(at, id))! : visibleNow(now);
+function publicBefore(from: Position, after: { at: Date; id: string } | undefined, now: Date): SQL {
+  const bound =
+    after && after.at.getTime() <= now.getTime()
+      ? sql`(${from.at}, ${from.id}) < (${after.at.getTime()}, ${after.id})`
+      : lte(from.at, now);
+  return and(publicStatus(), bound)!;
 }
 
 /** What a reader would call the post's state at this moment. */
@@ -111,11 +127,10 @@ export interface Neighbour {
 }
 
 /**
- * Posts strictly older / newer than a (published_at, id) position, as one row-value
- * comparison: SQLite turns it into a single range on the published_at index, where the
- * equivalent OR of two comparisons makes it merge two ranges and sort them.
+ * Posts strictly newer than a (published_at, id) position, as one row-value comparison:
+ * SQLite turns it into a single range on the published_at index, where the equivalent OR
+ * of two comparisons makes it merge two ranges and sort them.
  */
-const olderThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) < (${at.getTime()}, ${id})`;
 const newerThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) > (${at.getTime()}, ${id})`;
 
 /** The public posts just older and just newer than `post`, as its page links them. */
@@ -126,7 +141,7 @@ async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt"
     db
       .select(columns)
       .from(Post)
-      .where(publicOlderThan(at, post.id))
+      .where(publicBefore(byPost, { at, id: post.id }, new Date()))
       .orderBy(desc(Post.publishedAt), desc(Post.id))
       .limit(1),
     db
@@ -301,22 +316,22 @@ export const postRouter = createTRPCRouter({
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
     const now = new Date();
     const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-    const filters: SQL[] = [after ? publicOlderThan(after.at, after.id, now) : visibleNow(now)];
+    // A tag's page walks that tag's own index; other lists walk the posts'.
+    const from = input.tag ? byTag : byPost;
+    const filters: SQL[] = [publicBefore(from, after, now)];
     if (input.authorId) filters.push(eq(Post.authorId, input.authorId));
-    if (input.tag) {
-      filters.push(
-        inArray(
-          Post.id,
-          ctx.db.select({ id: PostTag.postId }).from(PostTag).innerJoin(Tag, eq(Tag.id, PostTag.tagId)).where(eq(Tag.slug, input.tag)),
-        ),
-      );
-    }
-    const rows = await ctx.db
-      .select({ ...listColumns, html: input.full ? Post.html : sql<string>`''` })
-      .from(Post)
+    const columns = { ...listColumns, html: input.full ? Post.html : sql<string>`''` };
+    const rows = await (input.tag
+      ? ctx.db
+          .select(columns)
+          .from(PostTag)
+          .innerJoin(Tag, and(eq(Tag.id, PostTag.tagId), eq(Tag.slug, input.tag)))
+          .innerJoin(Post, eq(Post.id, PostTag.postId))
+      : ctx.db.select(columns).from(Post)
+    )
       .innerJoin(user, eq(user.id, Post.authorId))
       .where(and(...filters))
-      .orderBy(desc(Post.publishedAt), desc(Post.id))
+      .orderBy(desc(from.at), desc(from.id))
       .limit(input.limit + 1);
     const items = rows.slice(0, input.limit);
     const tags = await tagsOf(ctx.db, items.map((p) => p.id));
