@@ -3,10 +3,22 @@ import node from "@astrojs/node";
 import svelte from "@astrojs/svelte";
 import { defineConfig } from "astro/config";
 
+/**
+ * Svelte runtime modules that only the author islands use (a <select> binding, rest props,
+ * class directives, stores). Svelte's package does not say its modules are free of side
+ * effects, so the bundler treats every island as needing every runtime module it bundles,
+ * and the comment island on reader pages would download these too. Their top level only
+ * declares functions and constants, so saying so lets them go to the islands that use them.
+ * If the comment island ever uses one, the bundler links it in and `npm run build` counts it.
+ */
+const AUTHOR_ONLY_SVELTE =
+  /svelte[\\/]src[\\/]internal[\\/](client[\\/](dom[\\/]elements[\\/](bindings[\\/]select|class)|reactivity[\\/](props|store))|shared[\\/]attributes)\.js$/;
+
 export default defineConfig({
   output: "server",
   adapter: node({ mode: "standalone" }),
-  integrations: [svelte()],
+  // The version tag Svelte sets on window is one more file every island loads.
+  integrations: [svelte({ compilerOptions: { discloseVersion: false } })],
   // Reader pages are rendered on demand and kept in memory until a write purges their
   // tags; scripts/start.ts answers from the same store before a request reaches Astro.
   cache: { provider: { name: "quire", entrypoint: "./src/lib/cache/provider.ts" } },
@@ -30,4 +42,7 @@ export default defineConfig({
     },
   },
   devToolbar: { enabled: false },
+  vite: {
+    build: { rolldownOptions: { treeshake: { moduleSideEffects: [{ test: AUTHOR_ONLY_SVELTE, sideEffects: false }] } } },
+  },
 });

@@ -50,6 +50,32 @@ test("readers comment, reply, edit and delete; the post's author hides a comment
   // Every reader sees it on their next request: the cached page was dropped.
   expect((await readAsVisitor(request, `/posts/${slug}`)).html).toContain("Loved the <em>ending</em>.");
 
+  // Failures say what happened and keep the text: a field error, the network, an ended session.
+  const box = reader.getByLabel("Add a comment");
+  await box.fill("   ");
+  await reader.getByRole("button", { name: "Post comment" }).click();
+  await expect(reader.getByRole("alert")).toHaveText("body: Write something first");
+  await box.fill("Kept through the outage.");
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await reader.route("**/api/trpc/comment.create", async (route) => {
+    await held;
+    await route.abort();
+  });
+  await reader.getByRole("button", { name: "Post comment" }).click();
+  await expect(reader.getByRole("button", { name: "Posting…" })).toBeDisabled();
+  release();
+  await expect(reader.getByRole("alert")).toHaveText(/^Could not reach the server/);
+  await expect(box).toHaveValue("Kept through the outage.");
+  await reader.unroute("**/api/trpc/comment.create");
+  const cookies = await readerContext.cookies();
+  await readerContext.clearCookies();
+  await reader.getByRole("button", { name: "Post comment" }).click();
+  await expect(reader.getByRole("alert")).toHaveText(/^Your session has ended/);
+  await expect(box).toHaveValue("Kept through the outage.");
+  await readerContext.addCookies(cookies);
+  await box.fill("");
+
   await first.getByRole("button", { name: "Reply" }).click();
   await reader.getByLabel("Reply to Rhea Reader").fill("And the middle, on second thought.");
   await reader.getByRole("button", { name: "Post reply" }).click();
@@ -79,6 +105,10 @@ test("readers comment, reply, edit and delete; the post's author hides a comment
   expect(visitor.html).not.toContain("And the title.");
   await reader.reload();
   await expect(reader.getByText("And the title.")).toHaveCount(0);
+  await page.getByRole("button", { name: "Unhide" }).click();
+  await expect(page.getByText("Comment shown again.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Hidden comments/ })).toHaveCount(0);
+  expect((await readAsVisitor(request, `/posts/${slug}`)).html).toContain("And the title.");
   await readerContext.close();
 });
 

@@ -1,7 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { validateXML } from "xmllint-wasm";
-import { apiAuthor, publishDraft, readAsVisitor, signUpAuthor, writeDraft } from "./helpers.ts";
+import { GOAL_KB, islandSizes } from "../../scripts/island-size.ts";
+import { apiAuthor, DEPLOYED, publishDraft, readAsVisitor, signUpAuthor, writeDraft } from "./helpers.ts";
 
 const stamp = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
 
@@ -170,4 +172,44 @@ test("reader pages fit a 320 px phone and follow the system's dark theme", async
     expect(r! + g! + b!, `${path} is dark`).toBeLessThan(150);
   }
   await phone.close();
+});
+
+test("reader pages carry no JavaScript but the comment island, loaded when scrolled to and at most 20 KB gzipped", async ({ page, request, baseURL }) => {
+  const word = `quill${stamp()}`;
+  const tag = `Length ${stamp()}`;
+  const author = await apiAuthor(request, new URL(baseURL!).origin, "Lorna Long");
+  // Long enough that the comments start below the first screen.
+  const body = Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1} about ${word}, long enough to take a line or two.`).join("\n\n");
+  const post = await author.mutate("post.create", { title: `Long ${word}`, body, tags: [tag] });
+  await author.mutate("post.publish", { id: post.id });
+  const { user } = (await (await request.get("/api/auth/get-session")).json()) as { user: { id: string } };
+
+  for (const path of ["/", `/tags/${tag.toLowerCase().replace(/ /g, "-")}`, `/authors/${user.id}`, `/search?q=${word}`]) {
+    const visit = await readAsVisitor(request, path);
+    expect(visit.html, path).toContain(`href="/posts/${post.slug}"`);
+    expect(visit.hasScript, path).toBe(false);
+  }
+  expect((await readAsVisitor(request, `/posts/${post.slug}`)).islands).toEqual([{ component: expect.stringMatching(/Comments/), client: "visible" }]);
+
+  const scripts: { url: string; gzipped: Promise<number> }[] = [];
+  page.on("response", (response) => {
+    if (response.request().resourceType() === "script") scripts.push({ url: response.url(), gzipped: response.body().then((b) => gzipSync(b).length) });
+  });
+  await page.goto(`/posts/${post.slug}`);
+  await page.waitForLoadState("networkidle");
+  expect(scripts.map((s) => s.url), "no script before the comments are in view").toEqual([]);
+
+  await page.getByRole("heading", { name: "Comments" }).scrollIntoViewIfNeeded();
+  await expect(page.locator("astro-island")).not.toHaveAttribute("ssr");
+  await page.waitForLoadState("networkidle");
+  const files = scripts.map((s) => new URL(s.url).pathname.replace("/_astro/", "")).sort();
+  const kb = (await Promise.all(scripts.map((s) => s.gzipped))).reduce((a, b) => a + b, 0) / 1024;
+  expect(files.some((f) => f.startsWith("Comments."))).toBe(true);
+  expect(kb).toBeLessThanOrEqual(GOAL_KB);
+  // What the build reports is what a browser loads (a deployed site may be another build).
+  if (!DEPLOYED) {
+    const built = islandSizes().find((s) => s.island === "Comments")!;
+    expect(files).toEqual(built.files);
+    expect(kb).toBeCloseTo(built.kb, 1);
+  }
 });
