@@ -2,10 +2,14 @@
 import node from "@astrojs/node";
 import svelte from "@astrojs/svelte";
 import { defineConfig } from "astro/config";
+import { TRPC_BODY_LIMIT } from "./src/lib/body-limit.ts";
 
 export default defineConfig({
   output: "server",
-  adapter: node({ mode: "standalone" }),
+  // scripts/start.ts refuses oversized bodies with a 413 before Astro reads them
+  // (src/lib/body-limit.ts); this is the adapter's own cap, the same 2 MB, should the built
+  // server ever run without it.
+  adapter: node({ mode: "standalone", bodySizeLimit: TRPC_BODY_LIMIT }),
   integrations: [svelte()],
   // Reader pages are rendered on demand and kept in memory until a write purges their
   // tags; scripts/start.ts answers from the same store before a request reaches Astro.

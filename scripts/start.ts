@@ -89,7 +89,9 @@ type Entry = { handler: import("node:http").RequestListener };
 const { handler } = (await import(entry)) as Entry;
 const { getStore } = await import("../src/lib/cache/store.ts");
 const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
-const http = createHttpServer(createFastPath(getStore(), handler));
+// Oversized bodies are refused (413) from their headers, before anything reads them.
+const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
+const http = createHttpServer(limitRequestBodies(createFastPath(getStore(), handler)));
 await runtime.invalidation.start();
 
 // Static files never reach Astro's middleware: give every response the baseline security
