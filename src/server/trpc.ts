@@ -78,8 +78,11 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** tRPC's own refusals, in words that say what to change. */
+/** tRPC's own refusals in words that say what to change; our own failures in none of theirs. */
 function readable(error: TRPCError, message: string): string {
+  // An unexpected error's message is the database's or a library's, and may name a file or
+  // a table: it is logged (api/trpc), never sent.
+  if (error.code === "INTERNAL_SERVER_ERROR") return "Something went wrong on the server; try again in a moment";
   // JSON.parse's words ("Unexpected end of JSON input") describe the parser, not the request.
   if (error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError) return "The input is not valid JSON";
   if (error.message === TRPC_BATCH_REFUSED) return `A batch holds at most ${MAX_BATCH} calls`;
