@@ -89,15 +89,19 @@ type Entry = { handler: import("node:http").RequestListener };
 const { handler } = (await import(entry)) as Entry;
 const { getStore } = await import("../src/lib/cache/store.ts");
 const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
-// Static files never reach Astro's middleware: give every response Astro makes the baseline
-// security headers first (its own answers replace the Content-Security-Policy with a
-// page's). Cached pages carry the headers they were stored with, and are left alone: a
-// header set before writeHead would push Node off its fast path for a raw header list.
+// Static files never reach Astro's middleware: give every response Astro makes (and every
+// refusal) the baseline security headers first; Astro's own answers replace the
+// Content-Security-Policy with a page's. Cached pages carry the headers they were stored
+// with, and are left alone: a header set before writeHead would push Node off its fast
+// path for a raw header list.
 const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
 const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP });
+// Oversized bodies are refused (413) from their headers, before anything reads them.
+const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
+const limited = limitRequestBodies(handler);
 const withBaseline: import("node:http").RequestListener = (req, res) => {
   for (const [name, value] of baseline) res.setHeader(name, value);
-  return handler(req, res);
+  return limited(req, res);
 };
 const http = createHttpServer(createFastPath(getStore(), withBaseline));
 await runtime.invalidation.start();

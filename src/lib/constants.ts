@@ -5,3 +5,9 @@ export const COMMENT_EDIT_WINDOW_MS = 15 * 60 * 1000;
 
 /** Roles that moderate every comment; a post's author moderates their own post's. */
 export const MODERATOR_ROLES = ["editor", "admin"];
+
+/**
+ * The most calls one batched tRPC request may carry: the islands batch a handful at a
+ * time, and a bigger batch is refused (400) before any of it runs.
+ */
+export const MAX_BATCH = 20;

@@ -3,9 +3,10 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../server/root.ts";
+import { MAX_BATCH } from "./constants.ts";
 
 export { readError, type ReadableError } from "./api-error.ts";
 
 export const api = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+  links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH })],
 });

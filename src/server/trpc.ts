@@ -6,6 +6,7 @@ import { z, ZodError } from "zod";
 import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
 import { can } from "../lib/permissions.ts";
+import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
 
 export interface CreateContextOptions {
@@ -36,15 +37,36 @@ export async function createTRPCContext(opts: CreateContextOptions) {
 
 export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
+/** tRPC's words for a batch over `maxBatchSize`, which do not say what the limit is. */
+const TRPC_BATCH_REFUSED = "Batch call exceeds maximum size";
+
+/**
+ * superjson both ways, except that an input it cannot decode (a hand-made envelope whose
+ * annotations lie) is a 400 that says so, not superjson's insides ("x.map is not a function").
+ */
+const transformer = {
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    deserialize: (value: unknown) => {
+      try {
+        return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
+      } catch {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "The input could not be decoded: send it as superjson, as the tRPC client does" });
+      }
+    },
+  },
+  output: superjson,
+};
+
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Stack traces stay on the server whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     return {
       ...shape,
-      message: zodError ? summarize(zodError) : shape.message,
+      message: zodError ? summarize(zodError) : readable(error, shape.message),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
@@ -55,6 +77,17 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+/** tRPC's own refusals in words that say what to change; our own failures in none of theirs. */
+function readable(error: TRPCError, message: string): string {
+  // An unexpected error's message is the database's or a library's, and may name a file or
+  // a table: it is logged (api/trpc), never sent.
+  if (error.code === "INTERNAL_SERVER_ERROR") return "Something went wrong on the server; try again in a moment";
+  // JSON.parse's words ("Unexpected end of JSON input") describe the parser, not the request.
+  if (error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError) return "The input is not valid JSON";
+  if (error.message === TRPC_BATCH_REFUSED) return `A batch holds at most ${MAX_BATCH} calls`;
+  return message;
+}
 
 /** "title: Give the post a title" — the first problem, readable on its own. */
 function summarize(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }): string {

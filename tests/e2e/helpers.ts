@@ -133,3 +133,16 @@ export async function mailTo(to: string, subject: RegExp): Promise<{ subject: st
   if (!link) throw new Error(`no link in the mail "${found!.subject}"`);
   return { ...found!, link };
 }
+
+/**
+ * What an answer must never show: a stack frame or a path on the server. Returns the
+ * first such thing found in `body`, unless the client itself sent it (an input echoed
+ * back in an error message is not a leak).
+ */
+export function leakIn(body: string, sent = ""): string | null {
+  for (const pattern of [/\n\s*at \S+/, /\bat [^\s]+ \(/, /\/work\/|node_modules|\/tmp\/|file:\/\/|\.ts:\d+/]) {
+    const found = pattern.exec(body)?.[0];
+    if (found && !sent.includes(found.trim())) return found;
+  }
+  return null;
+}

@@ -3,6 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "../../../server/root.ts";
 import { createTRPCContext } from "../../../server/trpc.ts";
 import { getRuntime } from "../../../lib/runtime.ts";
+import { MAX_BATCH } from "../../../lib/constants.ts";
 import { jsonError, refuseCrossSite, withClientAddress } from "../../../lib/request.ts";
 
 export const prerender = false;
@@ -20,6 +21,7 @@ export const ALL: APIRoute = async ({ request, clientAddress }) => {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    maxBatchSize: MAX_BATCH,
     createContext: () =>
       createTRPCContext({
         headers: req.headers,

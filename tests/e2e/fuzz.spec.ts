@@ -1,0 +1,355 @@
+// Property-based fuzzing (fast-check) of every tRPC procedure through the real HTTP
+// endpoint: whatever a client sends, the answer is a 2xx, or a 4xx whose JSON carries a
+// readable message; never a 5xx, never a stack trace or a path on the server.
+//
+// The procedures come from the router itself, so a new one is fuzzed without touching
+// this file, and each one's near-valid inputs are derived from its own zod schema (through
+// its JSON Schema). Each runs as an anonymous visitor and as a signed-in admin, so
+// protected procedures parse their input too.
+//
+// The admin is one this file makes (promoted by the suite's admin), and the only real
+// things it may touch are its own: its profile and a draft it writes for each test. Every
+// other id it sends belongs to nothing, so specs running alongside see no change.
+import { expect, request as requests, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import fc from "fast-check";
+import superjson from "superjson";
+import { z } from "zod";
+import { appRouter } from "../../src/server/root.ts";
+import { ADMIN_STATE, leakIn, PASSWORD, uniqueEmail } from "./helpers.ts";
+
+type Kind = "query" | "mutation" | "subscription";
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: Kind; inputs: z.ZodType[] } }>);
+
+/** Runs per procedure, per caller, per kind of input (plus the examples below). */
+const RUNS = { arbitrary: 10, nearValid: 16 };
+/** A procedure that turns visitors away reads no input of theirs: a few runs show that holds. */
+const RUNS_TURNED_AWAY = { arbitrary: 3, nearValid: 3 };
+/** Node refuses a request line over 16 KB before any of our code runs: queries stay under it. */
+const MAX_QUERY_URL = 12_000;
+/** A published fuzz post would show on the home page other specs read: this one never gets the own draft. */
+const NEVER_ON_OWN = new Set(["post.publish"]);
+
+// ── What gets sent ────────────────────────────────────────────────────────────
+
+/** The wire form the islands use; a value superjson cannot encode goes as plain JSON. */
+function encode(value: unknown): string {
+  try {
+    return JSON.stringify(superjson.serialize(value));
+  } catch {
+    return JSON.stringify({ json: value }, (_key, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? "null";
+  }
+}
+
+/** Nested `depth` levels deep, arrays and objects in turn. */
+const nested = (depth: number): unknown => {
+  let v: unknown = "bottom";
+  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
+  return v;
+};
+
+/** Values that have broken servers before: wrong types, extremes, odd strings, deep nesting. */
+const hostile: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything({
+    maxDepth: 3,
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSparseArray: true,
+    withBoxedValues: true,
+    stringUnit: "grapheme",
+  }),
+  fc.constantFrom<unknown>(
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    2 ** 53 + 2,
+    -(2 ** 63),
+    2n ** 70n,
+    null,
+    undefined,
+    "",
+    " ",
+    "\u0000",
+    "\ud800",
+    "__proto__",
+    "constructor",
+    "🦄".repeat(500),
+    "x".repeat(100_000),
+    new Date(NaN),
+    new Date(8.64e15),
+    [],
+    {},
+  ),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.integer({ min: 20, max: 1000 }).map(nested),
+);
+
+/** A JSON Schema, as zod's `toJSONSchema` writes one for our inputs. */
+interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  anyOf?: Schema[];
+  enum?: unknown[];
+  const?: unknown;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  maxItems?: number;
+}
+
+/** Ids of real things this file's admin owns, by the field name that carries them. */
+type Own = Partial<Record<"id" | "postId" | "revisionId" | "userId", string[]>>;
+
+/** Values the schema accepts (mostly: refinements such as "a tag needs a letter" are not in it). */
+function valid(s: Schema, own: Own, key = ""): fc.Arbitrary<unknown> {
+  if (s.anyOf) return fc.oneof(...s.anyOf.map((branch) => valid(branch, own, key)));
+  if ("const" in s) return fc.constant(s.const);
+  if (s.enum) return fc.constantFrom(...s.enum);
+  switch (s.type) {
+    case "object": {
+      const props = Object.entries(s.properties ?? {});
+      return fc.record(Object.fromEntries(props.map(([k, v]) => [k, valid(v, own, k)])), { requiredKeys: s.required ?? [] });
+    }
+    case "array":
+      return fc.array(valid(s.items ?? {}, own), { maxLength: Math.min(s.maxItems ?? 5, 5) });
+    case "string": {
+      const min = s.minLength ?? 0;
+      const max = s.maxLength ?? 1_000;
+      const options: fc.Arbitrary<unknown>[] = [
+        fc.string({ minLength: min, maxLength: Math.min(max, 40), unit: "grapheme" }),
+        fc.string({ minLength: min, maxLength: Math.min(max, 40) }),
+      ];
+      if (s.pattern) {
+        const pattern = new RegExp(s.pattern);
+        options.push(fc.stringMatching(pattern).filter((v) => v.length >= min && v.length <= max));
+      }
+      if (s.format === "uri") options.push(fc.webUrl().filter((v) => v.length <= max));
+      // The longest accepted value, where rendering one is cheap.
+      if (max <= 5_000) options.push(fc.constant("x".repeat(max)));
+      const ids = own[key as keyof Own];
+      if (ids?.length) options.push(fc.constantFrom(...ids), fc.constantFrom(...ids));
+      if (/id$/i.test(key)) options.push(fc.uuid());
+      return fc.oneof(...options);
+    }
+    case "integer":
+      return fc.oneof(
+        fc.integer({ min: Math.max(s.minimum ?? -(2 ** 31), -(2 ** 31)), max: Math.min(s.maximum ?? 2 ** 31 - 1, 2 ** 31 - 1) }),
+        fc.constantFrom(...[s.minimum, s.maximum].filter((v) => v !== undefined)),
+      );
+    case "number":
+      return fc.double({ min: s.minimum, max: s.maximum, noNaN: true });
+    case "boolean":
+      return fc.boolean();
+    case undefined:
+      // What JSON Schema cannot say (a Date): anything, dates first.
+      return fc.oneof(fc.date(), hostile);
+    default:
+      throw new Error(`the fuzzer has no generator for JSON Schema type "${s.type}": add one`);
+  }
+}
+
+/** Valid-looking inputs with one thing wrong: a field of the wrong kind, one missing, one too many. */
+function nearValid(s: Schema, own: Own): fc.Arbitrary<unknown> {
+  const base = valid(s, own);
+  const keys = Object.keys(s.properties ?? {});
+  if (s.type !== "object" || !keys.length) return fc.oneof(base, hostile);
+  const asObject = base as fc.Arbitrary<Record<string, unknown>>;
+  return fc.oneof(
+    { arbitrary: base, weight: 2 },
+    fc.tuple(asObject, fc.constantFrom(...keys), hostile).map(([v, k, h]) => ({ ...v, [k]: h })),
+    fc.tuple(asObject, fc.constantFrom(...keys)).map(([v, k]) => {
+      const { [k]: _dropped, ...rest } = v;
+      return rest;
+    }),
+    fc.tuple(asObject, fc.constantFrom("__proto__", "constructor", "prototype", "toString", "extra"), hostile).map(([v, k, h]) => {
+      const o = { ...v };
+      Object.defineProperty(o, k, { value: h, enumerable: true, configurable: true, writable: true });
+      return o;
+    }),
+  );
+}
+
+const metaValue = fc.oneof(
+  fc.constantFrom("undefined", "bigint", "Date", "regexp", "set", "map", "Error", "number", "symbol:x", "class:X", "custom:x", "nope"),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+/** Whole request bodies and query strings, beyond what superjson would make. */
+const arbitraryWire: fc.Arbitrary<string> = fc.oneof(
+  hostile.map(encode),
+  fc.jsonValue().map((v) => JSON.stringify(v)),
+  // A superjson envelope whose annotations lie about the values.
+  fc
+    .record({
+      json: fc.jsonValue({ maxDepth: 3 }),
+      meta: fc.record(
+        {
+          values: fc.oneof(fc.dictionary(fc.string(), metaValue), metaValue),
+          referentialEqualities: fc.oneof(fc.dictionary(fc.string(), fc.array(fc.string())), fc.jsonValue({ maxDepth: 2 })),
+          v: fc.jsonValue({ maxDepth: 1 }),
+        },
+        { requiredKeys: [] },
+      ),
+    })
+    .map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 200 }),
+);
+
+/** Inputs that once got a library's words back (or worse): tried first on every run. */
+const FOUND = [
+  '{"json":[],"meta":{"referentialEqualities":[]}}',
+  '{"json":[],"meta":{"referentialEqualities":{"":0}}}',
+  '{"json":0,"meta":{"values":[],"referentialEqualities":{"":[]}}}',
+  '{"json":[],"meta":{"values":{"":"undefined"}}}',
+  '{"json":{"a":"x"},"meta":{"values":{"a":["regexp"]}}}',
+  '{"json":{"a":1},"meta":{"values":{"a":[["class","X"]]}}}',
+  '{"json":1,"meta":{"values":{"__proto__.polluted":["Date"]}}}',
+  '{"json":{"__proto__":{"polluted":1}}}',
+  "{not json",
+  " ",
+  "null",
+].map((wire) => [wire] as [string]);
+
+// ── Calling and judging ───────────────────────────────────────────────────────
+
+interface Caller {
+  name: string;
+  api: APIRequestContext;
+}
+
+async function call(caller: Caller, origin: string, path: string, type: Kind, wire: string): Promise<APIResponse> {
+  if (type === "query") return caller.api.get(`/api/trpc/${path}?input=${encodeURIComponent(wire)}`);
+  return caller.api.post(`/api/trpc/${path}`, { headers: { origin, "content-type": "application/json" }, data: wire });
+}
+
+/** What one answer says, after checking it is one a client can live with. */
+async function judge(response: APIResponse, sent: string, where: string): Promise<{ status: number; zodError: unknown }> {
+  const status = response.status();
+  const text = await response.text();
+  const about = `${where} sent ${sent.slice(0, 300)} got ${status} ${text.slice(0, 500)}`;
+  expect(status, about).toBeLessThan(500);
+  expect(status, about).toBeGreaterThanOrEqual(200);
+  expect(leakIn(text, sent), about).toBeNull();
+  const body = JSON.parse(text) as { error?: { json?: ErrorShape } & ErrorShape };
+  if (status >= 300) {
+    const error = body.error?.json ?? body.error;
+    expect(typeof error?.message, about).toBe("string");
+    const message = error!.message!;
+    expect(message.trim().length, about).toBeGreaterThan(0);
+    // A dumped object or issue list is not a message a person reads, and neither are the
+    // words of a library's or the engine's insides ("number 1 is not iterable").
+    expect(message, about).not.toMatch(/^\s*[[{]|\[object Object\]/);
+    expect(message, about).not.toMatch(ENGINE_WORDS);
+    // The procedure was found: the fuzzer reaches what the router has.
+    expect(message, about).not.toMatch(/No procedure found/i);
+    return { status, zodError: error?.data?.zodError ?? null };
+  }
+  return { status, zodError: null };
+}
+const ENGINE_WORDS =
+  /Maximum call stack|is not (a function|iterable|defined)|Cannot (read|set|convert)|Unknown transformation|deserialize unknown|in JSON at position|Unexpected (token|end)|\b(Type|Range|Reference|Syntax)Error\b/;
+
+interface ErrorShape {
+  message?: string;
+  code?: unknown;
+  data?: { code?: string; zodError?: unknown };
+}
+
+// ── The callers ──────────────────────────────────────────────────────────────
+
+let admin: Caller & { userId: string };
+let anonymous: Caller;
+let origin: string;
+
+test.beforeAll(async ({}, info) => {
+  const baseURL = info.project.use.baseURL!;
+  origin = new URL(baseURL).origin;
+  anonymous = { name: "anonymous", api: await requests.newContext({ baseURL }) };
+  const api = await requests.newContext({ baseURL, extraHTTPHeaders: { origin } });
+  const signUp = await api.post("/api/auth/sign-up/email", {
+    data: { name: "Fuzz Admin", email: uniqueEmail("fuzz"), password: PASSWORD },
+  });
+  expect(signUp.status(), await signUp.text()).toBe(200);
+  const { user } = (await signUp.json()) as { user: { id: string } };
+  const siteAdmin = await requests.newContext({ baseURL, storageState: ADMIN_STATE });
+  const promoted = await siteAdmin.post("/api/trpc/user.setRole", { data: { json: { userId: user.id, role: "admin" } }, headers: { origin } });
+  expect(promoted.status(), await promoted.text()).toBe(200);
+  await siteAdmin.dispose();
+  admin = { name: "admin", api, userId: user.id };
+});
+
+test.afterAll(async () => {
+  await Promise.all([admin?.api.dispose(), anonymous?.api.dispose()]);
+});
+
+/** A draft of the fuzz admin's own, with its first revision, for near-valid ids to point at. */
+async function ownDraft(): Promise<Own> {
+  const post = async (path: string, input: unknown) => {
+    const response = await admin.api.post(`/api/trpc/${path}`, { headers: { "content-type": "application/json" }, data: encode(input) });
+    expect(response.status(), await response.text()).toBe(200);
+    return superjson.deserialize<{ id: string }>((await response.json()).result.data);
+  };
+  const draft = await post("post.create", { title: "Fuzz target", body: "Mine to *mangle*." });
+  const query = await admin.api.get(`/api/trpc/post.revisions?input=${encodeURIComponent(encode({ id: draft.id }))}`);
+  const [revision] = superjson.deserialize<{ id: string }[]>((await query.json()).result.data);
+  return { id: [draft.id, revision!.id], postId: [draft.id], revisionId: [revision!.id], userId: [admin.userId] };
+}
+
+// ── The properties ───────────────────────────────────────────────────────────
+
+// A trace of a few thousand requests costs more than the requests; a failure names its input.
+test.use({ trace: "off" });
+
+for (const [path, procedure] of procedures) {
+  const { type, inputs } = procedure._def;
+  test(`${path} (${type}) answers any input with a 2xx or a readable 4xx`, async () => {
+    expect(type, "the fuzzer speaks queries (GET) and mutations (POST)").not.toBe("subscription");
+    expect(inputs.length, "the fuzzer knows one input parser per procedure").toBeLessThanOrEqual(1);
+    const schema: Schema = inputs[0] ? (z.toJSONSchema(inputs[0], { io: "input", unrepresentable: "any" }) as Schema) : {};
+    const own = NEVER_ON_OWN.has(path) ? {} : await ownDraft();
+    const fits = (wire: string) => type !== "query" || encodeURIComponent(wire).length < MAX_QUERY_URL;
+    /** Whether the procedure's own schema takes this input, as the server will read it. */
+    const accepts = (wire: string) => {
+      try {
+        return !inputs[0] || inputs[0].safeParse(superjson.deserialize(JSON.parse(wire))).success;
+      } catch {
+        return false;
+      }
+    };
+    // Two inputs the schema surely takes come first, so the procedure's own code runs.
+    const valids = fc.sample(valid(schema, own).map(encode).filter(fits).filter(accepts), 2).map((wire) => [wire] as [string]);
+    const turnedAway = (await call(anonymous, origin, path, type, valids[0]![0])).status() === 401;
+
+    for (const caller of [anonymous, admin]) {
+      const where = `${path} as ${caller.name}`;
+      const runs = caller === anonymous && turnedAway ? RUNS_TURNED_AWAY : RUNS;
+      await fc.assert(
+        fc.asyncProperty(arbitraryWire.filter(fits), async (wire) => {
+          await judge(await call(caller, origin, path, type, wire), wire, where);
+        }),
+        { numRuns: runs.arbitrary, examples: runs === RUNS ? FOUND : [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(nearValid(schema, own).map(encode).filter(fits), async (wire) => {
+          const { zodError } = await judge(await call(caller, origin, path, type, wire), wire, where);
+          if (accepts(wire)) {
+            // What the schema takes here, it takes over HTTP too.
+            expect(zodError, `${where} refused an input its schema takes: ${wire.slice(0, 300)}`).toBeNull();
+          }
+        }),
+        { numRuns: runs.nearValid, examples: valids },
+      );
+    }
+  });
+}
