@@ -7,6 +7,8 @@ import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
 import { can } from "../lib/permissions.ts";
 import { PostConflict } from "./errors.ts";
+import { databaseUnavailable } from "../../db/unavailable.ts";
+import { UNAVAILABLE_MESSAGES } from "../lib/unavailable.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -19,10 +21,19 @@ export interface CreateContextOptions {
   log?: (line: string) => void;
 }
 
+/** A database that is locked or out of reach is a 503 the client may retry, not a 500. */
+function asUnavailable(error: unknown): TRPCError | null {
+  if (error instanceof TRPCError && error.code === "SERVICE_UNAVAILABLE") return error;
+  const why = databaseUnavailable(error);
+  return why ? new TRPCError({ code: "SERVICE_UNAVAILABLE", message: UNAVAILABLE_MESSAGES[why], cause: error }) : null;
+}
+
 export async function createTRPCContext(opts: CreateContextOptions) {
   const session: Session | null = opts.anonymous
     ? null
-    : await opts.auth.api.getSession({ headers: opts.headers });
+    : await opts.auth.api.getSession({ headers: opts.headers }).catch((e: unknown) => {
+        throw asUnavailable(e) ?? e;
+      });
   return {
     headers: opts.headers,
     db: opts.db.db,
@@ -44,7 +55,8 @@ const t = initTRPC.context<Context>().create({
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     return {
       ...shape,
-      message: zodError ? summarize(zodError) : shape.message,
+      // An unexpected failure's own message may quote SQL and its parameters: it stays in the log.
+      message: zodError ? summarize(zodError) : error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_MESSAGE : shape.message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
@@ -56,6 +68,8 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+const INTERNAL_MESSAGE = "Something went wrong on the server; it has been logged.";
+
 /** "title: Give the post a title" — the first problem, readable on its own. */
 function summarize(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }): string {
   const [field, messages] = Object.entries(flat.fieldErrors).find(([, m]) => m?.length) ?? [];
@@ -66,6 +80,15 @@ function summarize(flat: { formErrors: string[]; fieldErrors: Record<string, str
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+const unavailable = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = asUnavailable(result.error);
+    if (mapped && mapped !== result.error) throw mapped;
+  }
+  return result;
+});
+
 const timing = t.middleware(async ({ next, path, type, ctx }) => {
   const start = performance.now();
   const result = await next();
@@ -74,7 +97,7 @@ const timing = t.middleware(async ({ next, path, type, ctx }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(timing);
+export const publicProcedure = t.procedure.use(timing).use(unavailable);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });

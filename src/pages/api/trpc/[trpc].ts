@@ -3,6 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "../../../server/root.ts";
 import { createTRPCContext } from "../../../server/trpc.ts";
 import { getRuntime } from "../../../lib/runtime.ts";
+import { RETRY_AFTER_SECONDS } from "../../../lib/unavailable.ts";
 import { jsonError, refuseCrossSite, withClientAddress } from "../../../lib/request.ts";
 
 export const prerender = false;
@@ -28,6 +29,11 @@ export const ALL: APIRoute = async ({ request, clientAddress }) => {
         log: ["info", "debug"].includes(runtime.config.logLevel) ? (line) => console.info(line) : () => {},
         purge: (tags) => runtime.invalidation.purge(tags),
       }),
+    responseMeta({ errors }) {
+      // A locked or unreachable database: worth retrying shortly.
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) return { headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } };
+      return {};
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
     },
