@@ -32,6 +32,9 @@ export type Unavailable = "busy" | "unreachable";
 export function databaseUnavailable(error: unknown): Unavailable | null {
   // Drizzle wraps the driver's error, tRPC wraps Drizzle's: a few levels at most.
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    // The local driver opening a connection (at start, or when it replaces a broken one)
+    // reports a file it cannot open with no code, only this message.
+    if (e.message.startsWith("ConnectionFailed(")) return "unreachable";
     const code = (e as { code?: unknown }).code;
     if (typeof code !== "string") continue;
     const sqlite = SQLITE_UNAVAILABLE.find((c) => code === c || code.startsWith(`${c}_`));

@@ -5,6 +5,7 @@ import { request as http } from "node:http";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import superjson from "superjson";
@@ -229,6 +230,56 @@ test("a database locked by another process answers writes with 503 and a reason,
     await Promise.all([api.dispose(), reader.dispose()]);
   } finally {
     lock?.close();
+    expect(await server?.stop()).toBe(0);
+    remove();
+  }
+});
+
+const OUTAGE = fileURLToPath(new URL("./servers/outage.ts", import.meta.url));
+
+test("a remote database that goes away gives pages and the API a 503 with a reason, and the site recovers when it is back", async ({ playwright }) => {
+  const { dbFile, remove } = freshDatabase();
+  let server: QuireProcess | undefined;
+  try {
+    server = await startQuire(dbFile, {}, OUTAGE);
+    const origin = server.url;
+    const api = await playwright.request.newContext();
+    const post = await publishedPost(api, origin);
+    const reader = await playwright.request.newContext({ baseURL: origin });
+    expect((await reader.get("/")).status()).toBe(200); // now cached
+
+    server.signal("SIGUSR2");
+    await server.printed("Database unreachable.");
+
+    // A page that must be rendered: a readable page saying what happened, kept by no cache.
+    const page = await reader.get(`/posts/${post.slug}`, { timeout: 15_000 });
+    expect(page.status()).toBe(503);
+    expect(page.headers()["content-type"]).toMatch(/^text\/html/);
+    expect(page.headers()["cache-control"]).toBe("no-store");
+    expect(page.headers()["retry-after"]).toMatch(/^\d+$/);
+    const html = await page.text();
+    expect(html).toContain("The database cannot be reached right now; try again in a moment.");
+    expect(html).not.toMatch(/ECONNREFUSED|fetch failed|select |\.ts:\d+|\bat \S+ \(/);
+    // A page already in the cache is still served.
+    const cached = await reader.get("/");
+    expect(cached.status()).toBe(200);
+    expect(await cached.text()).toContain(post.title);
+    // The API: JSON with the reason, for a signed-in mutation and for a query.
+    const refused = await trpcMutation(api, origin, "comment.create", { postId: post.id, body: "Anyone there?" }, { timeout: 15_000 });
+    expect(refused.status()).toBe(503);
+    expect((await refused.json()).error.json.message).toBe("The database cannot be reached right now; try again in a moment.");
+
+    server.signal("SIGUSR2");
+    await server.printed("Database back.");
+
+    // The 503 was not kept: the page renders, and writes go through again.
+    const back = await reader.get(`/posts/${post.slug}`);
+    expect(back.status()).toBe(200);
+    expect(await back.text()).toContain(post.title);
+    const accepted = await trpcMutation(api, origin, "comment.create", { postId: post.id, body: "Back again." });
+    expect(accepted.status(), await accepted.text()).toBe(200);
+    await Promise.all([api.dispose(), reader.dispose()]);
+  } finally {
     expect(await server?.stop()).toBe(0);
     remove();
   }

@@ -20,12 +20,15 @@ export interface QuireProcess {
   stop(): Promise<number | null>;
   /** SIGKILL: no chance to finish anything. */
   kill(): Promise<number | null>;
+  /** Sends any other signal; resolves at once. */
+  signal(name: NodeJS.Signals): void;
 }
 
-export async function startQuire(dbFile: string, env: Record<string, string> = {}): Promise<QuireProcess> {
+/** `script` runs instead of serve-e2e.ts: one that wraps it with a test's own switches. */
+export async function startQuire(dbFile: string, env: Record<string, string> = {}, script = SERVE): Promise<QuireProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [SERVE], {
+  const child = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: String(port), SITE_URL: url, E2E_DATABASE_FILE: dbFile, LOG_LEVEL: "error", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -60,5 +63,6 @@ export async function startQuire(dbFile: string, env: Record<string, string> = {
     exited,
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
+    signal: (name) => void signal(name),
   };
 }
