@@ -105,6 +105,26 @@ describe("a remote database that cannot be reached", () => {
   });
 });
 
+describe("any other failure", () => {
+  it("is a 500 whose message keeps the query and its parameters in the log", async () => {
+    // A database the migrations never ran on: every query fails, for a reason that is ours.
+    const client = createClient({ url: "file::memory:" });
+    const empty = drizzle(client, { schema }) as Database;
+    b.mount({ db: empty, client, write: (fn) => fn(empty), close: () => client.close() });
+    try {
+      const input = encodeURIComponent(JSON.stringify(superjson.serialize({ slug: "secret-slug" })));
+      const response = await trpcRoute(context(new Request(`${SITE}/api/trpc/post.bySlug?input=${input}`)));
+      const text = await response.text();
+      expect(response.status, text).toBe(500);
+      expect(JSON.parse(text).error.json.message).toBe("Something went wrong on the server; it has been logged.");
+      expect(text).not.toMatch(/select|no such table|secret-slug/i);
+    } finally {
+      b.mount(gone);
+      client.close();
+    }
+  });
+});
+
 describe("what counts as the database being out of reach", () => {
   it("is a lock, a missing file or a lost connection; a wrong query or a missing row is not", async () => {
     // Real errors from the real driver.
