@@ -1,6 +1,7 @@
 // Faults: the server killed mid-write, stopped with SIGTERM mid-request, and a database
 // another process keeps locked. Each test runs Quire processes of its own (the built
 // site, production mode) on a fresh database file, so it can kill them.
+import { spawn } from "node:child_process";
 import { request as http } from "node:http";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import superjson from "superjson";
 import { apiAuthor, apiSignUp, trpcMutation } from "./helpers.ts";
 import { startQuire, type QuireProcess } from "./servers/quire.ts";
+import { freePort } from "../../scripts/free-port.ts";
 
 test.skip(!!process.env.E2E_BASE_URL, "kills and locks servers of its own, which a deployed site does not allow");
 
@@ -236,6 +238,7 @@ test("a database locked by another process answers writes with 503 and a reason,
 });
 
 const OUTAGE = fileURLToPath(new URL("./servers/outage.ts", import.meta.url));
+const START = fileURLToPath(new URL("../../scripts/start.ts", import.meta.url));
 
 test("a remote database that goes away gives pages and the API a 503 with a reason, and the site recovers when it is back", async ({ playwright }) => {
   const { dbFile, remove } = freshDatabase();
@@ -283,4 +286,20 @@ test("a remote database that goes away gives pages and the API a 503 with a reas
     expect(await server?.stop()).toBe(0);
     remove();
   }
+});
+
+test("a database that cannot be reached at start stops the server with a message, not a stack trace", async () => {
+  const url = `libsql://127.0.0.1:${await freePort()}`;
+  const child = spawn(process.execPath, [START, "--no-build"], {
+    env: { ...process.env, PORT: String(await freePort()), DATABASE_URL: url, BETTER_AUTH_SECRET: "faults-spec-secret-faults-spec-secret-0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c));
+  child.stderr.on("data", (c: Buffer) => (output += c));
+  const code = await new Promise<number | null>((ok) => child.once("exit", ok));
+  expect(code, output).toBe(1);
+  expect(output).toContain(`Quire cannot start: its database (${url}) cannot be reached or opened.`);
+  expect(output).toContain("ECONNREFUSED");
+  expect(output).not.toMatch(/\n\s+at \S+/);
 });
