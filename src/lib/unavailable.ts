@@ -2,6 +2,7 @@
 // when that is): 503 with a message saying so and when to try again, as JSON under /api/
 // and as a small page everywhere else. Never kept by the route cache or a CDN: the next
 // request may well succeed.
+import type { Db } from "../../db/client.ts";
 import { databaseUnavailable, type Unavailable } from "../../db/unavailable.ts";
 
 export const UNAVAILABLE_MESSAGES: Record<Unavailable, string> = {
@@ -42,13 +43,17 @@ function page(message: string): string {
 `;
 }
 
-/** The 503 for `error` when it means the database is out of reach, else null. */
-export function unavailableResponse(error: unknown, request: Request): Response | null {
+/**
+ * The 503 for `error` when it means the database is out of reach, else null. `flat` gives
+ * the JSON better-auth's client reads its errors from (`{ code, message }`).
+ */
+export function unavailableResponse(error: unknown, request: Request, options: { flat?: boolean } = {}): Response | null {
   const why = databaseUnavailable(error);
   if (!why) return null;
   const message = UNAVAILABLE_MESSAGES[why];
   if (new URL(request.url).pathname.startsWith("/api/")) {
-    return new Response(JSON.stringify({ error: { code: "SERVICE_UNAVAILABLE", message } }), {
+    const code = "SERVICE_UNAVAILABLE";
+    return new Response(JSON.stringify(options.flat ? { code, message } : { error: { code, message } }), {
       status: 503,
       headers: { ...HEADERS, "Content-Type": "application/json" },
     });
@@ -57,4 +62,24 @@ export function unavailableResponse(error: unknown, request: Request): Response 
     status: 503,
     headers: { ...HEADERS, "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": PAGE_CSP },
   });
+}
+
+/**
+ * Whether the database can take a write right now: null if so, else the error that says
+ * why not. For code that only sees a failure's outcome (better-auth answers a failed query
+ * with its own 500): a write transaction opened and rolled back at once.
+ */
+export async function writeProbe(db: Db): Promise<unknown> {
+  try {
+    const tx = await db.client.transaction("write");
+    try {
+      // A remote client sends BEGIN with the first statement, not before.
+      await tx.execute("SELECT 1");
+    } finally {
+      await tx.rollback().catch(() => {});
+    }
+    return null;
+  } catch (e) {
+    return e;
+  }
 }

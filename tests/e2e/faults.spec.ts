@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import superjson from "superjson";
-import { apiAuthor, apiSignUp, trpcMutation } from "./helpers.ts";
+import { apiAuthor, apiSignUp, PASSWORD, trpcMutation } from "./helpers.ts";
 import { startQuire, type QuireProcess } from "./servers/quire.ts";
 import { freePort } from "../../scripts/free-port.ts";
 
@@ -198,6 +198,8 @@ test("a database locked by another process answers writes with 503 and a reason,
     const post = await publishedPost(api, origin);
     const reader = await playwright.request.newContext({ baseURL: origin });
     expect((await reader.get("/")).status()).toBe(200);
+    const person = await playwright.request.newContext();
+    const { email } = await apiSignUp(person, origin, "Lou Locked");
 
     // Another program (a backup, a migration, a stuck script) takes the write lock and keeps it.
     lock = new DatabaseSync(dbFile, { timeout: 5000 });
@@ -212,6 +214,15 @@ test("a database locked by another process answers writes with 503 and a reason,
     expect(error.message).toBe("The database is busy; try again in a moment.");
     expect(error.data.code).toBe("SERVICE_UNAVAILABLE");
     expect(JSON.stringify(error)).not.toMatch(/insert into|SQLITE|\bat \w+ \(/i);
+
+    // Signing in writes a session: refused the same way, in the shape the sign-in form reads.
+    const signIn = await person.post(`${origin}/api/auth/sign-in/email`, {
+      headers: { origin },
+      data: { email, password: PASSWORD },
+      timeout: 15_000,
+    });
+    expect(signIn.status()).toBe(503);
+    expect(await signIn.json()).toEqual({ code: "SERVICE_UNAVAILABLE", message: "The database is busy; try again in a moment." });
 
     // Readers are not blocked by a writer's lock (WAL): a page that misses the cache renders.
     const miss = await reader.get(`/posts/${post.slug}?fresh=${unique()}`, { timeout: 15_000 });
@@ -229,7 +240,9 @@ test("a database locked by another process answers writes with 503 and a reason,
     const page = await reader.get(`/posts/${post.slug}`);
     expect(page.status()).toBe(200);
     expect(await page.text()).toContain(body);
-    await Promise.all([api.dispose(), reader.dispose()]);
+    const again = await person.post(`${origin}/api/auth/sign-in/email`, { headers: { origin }, data: { email, password: PASSWORD } });
+    expect(again.status(), await again.text()).toBe(200);
+    await Promise.all([api.dispose(), reader.dispose(), person.dispose()]);
   } finally {
     lock?.close();
     expect(await server?.stop()).toBe(0);

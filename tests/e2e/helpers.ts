@@ -84,7 +84,7 @@ export async function apiSignUp(request: APIRequestContext, origin: string, name
   });
   const signUpText = await signUp.text();
   expect(signUp.status(), signUpText).toBe(200);
-  return (JSON.parse(signUpText) as { user: { id: string; role: string } }).user;
+  return (JSON.parse(signUpText) as { user: { id: string; role: string; email: string } }).user;
 }
 
 /** One tRPC mutation as an island sends it: superjson body, the site's own Origin. */

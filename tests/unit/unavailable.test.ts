@@ -10,6 +10,7 @@ import * as schema from "../../db/schema.ts";
 import type { Database, Db } from "../../db/client.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
 import { freePort } from "../../scripts/free-port.ts";
+import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { homePage, postPage, tagPage } from "../../src/lib/reader.ts";
 import { createCaller } from "../../src/server/root.ts";
@@ -73,6 +74,14 @@ describe("a remote database that cannot be reached", () => {
       body: JSON.stringify(superjson.serialize({ postId: "00000000-0000-4000-8000-000000000000", body: "Hello?" })),
     });
     await expectUnavailable(await trpcRoute(context(request)));
+  });
+
+  it("turns better-auth's own 500 into a 503 its client shows: the session lookup", async () => {
+    const response = await authRoute(context(new Request(`${SITE}/api/auth/get-session`, { headers: { cookie } })));
+    const text = await response.text();
+    expect(response.status, text).toBe(503);
+    expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(JSON.parse(text)).toEqual({ code: "SERVICE_UNAVAILABLE", message: UNREACHABLE });
   });
 
   it("gives the pages' callers a SERVICE_UNAVAILABLE error", async () => {
