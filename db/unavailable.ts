@@ -43,3 +43,10 @@ export function databaseUnavailable(error: unknown): Unavailable | null {
   }
   return null;
 }
+
+/** The innermost cause's message: what the driver or the network actually said. */
+export function rootMessage(error: unknown): string {
+  let e = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -77,11 +77,9 @@ const { prepareDatabase } = await import("./prepare-db.ts");
 const where = config.database.localPath ?? config.database.url.replace(/\/\/[^@/]*@/, "//");
 const { runtime, seeded } = await prepareDatabase({ seed: config.seedDemo }).catch(async (e: unknown) => {
   // A database that is not there is a setup problem to state plainly, not a stack trace.
-  const { databaseUnavailable } = await import("../db/unavailable.ts");
+  const { databaseUnavailable, rootMessage } = await import("../db/unavailable.ts");
   if (!databaseUnavailable(e)) throw e;
-  let reason = e;
-  while (reason instanceof Error && reason.cause instanceof Error) reason = reason.cause;
-  console.error(`\nQuire cannot start: its database (${where}) cannot be reached or opened.\n${reason instanceof Error ? reason.message : String(reason)}\n`);
+  console.error(`\nQuire cannot start: its database (${where}) cannot be reached or opened.\n${rootMessage(e)}\n`);
   process.exit(1);
 });
 console.log(`Database ready: ${where}`);

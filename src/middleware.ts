@@ -5,6 +5,7 @@ import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-ta
 import { NOTHING_CSP, securityHeaders } from "./lib/security-headers.ts";
 import { moveIslandStyleToHead } from "./lib/html.ts";
 import { unavailableResponse } from "./lib/unavailable.ts";
+import { rootMessage } from "../db/unavailable.ts";
 
 // Runs on every request the route cache does not answer. Cached pages keep the
 // headers they were stored with, so these are set for them too.
@@ -27,7 +28,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     // A locked or unreachable database is a 503 to retry, not a crash; anything else is.
     const unavailable = unavailableResponse(e, context.request);
     if (!unavailable) throw e;
-    console.error(`[db] ${context.request.method} ${context.url.pathname}: 503:`, e instanceof Error ? e.message : e);
+    console.error(`[db] ${context.request.method} ${context.url.pathname}: 503: ${rootMessage(e)}`);
     response = unavailable;
   }
   const headers = response.headers;

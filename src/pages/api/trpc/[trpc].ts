@@ -4,6 +4,7 @@ import { appRouter } from "../../../server/root.ts";
 import { createTRPCContext } from "../../../server/trpc.ts";
 import { getRuntime } from "../../../lib/runtime.ts";
 import { RETRY_AFTER_SECONDS } from "../../../lib/unavailable.ts";
+import { rootMessage } from "../../../../db/unavailable.ts";
 import { jsonError, refuseCrossSite, withClientAddress } from "../../../lib/request.ts";
 
 export const prerender = false;
@@ -36,6 +37,8 @@ export const ALL: APIRoute = async ({ request, clientAddress }) => {
     },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+      // Worth an operator's attention, without the stack: the client was told to retry.
+      if (error.code === "SERVICE_UNAVAILABLE") console.error(`[db] ${path ?? "?"}: 503: ${rootMessage(error)}`);
     },
   });
 };
