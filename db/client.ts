@@ -7,6 +7,14 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
 
+/**
+ * How long a statement waits for another process's lock before failing with SQLITE_BUSY
+ * (a 503 to the client). The local driver waits synchronously, so the whole server, cache
+ * hits included, stalls for as long: long enough for any real write transaction (they
+ * take milliseconds), short enough that a lock held elsewhere does not freeze the site.
+ */
+export const BUSY_TIMEOUT_MS = 1000;
+
 export interface DatabaseConfig {
   url: string;
   authToken?: string;
@@ -54,7 +62,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     // WAL lets readers in other processes go on while one writes; the busy timeout
     // makes a second process wait for the lock instead of failing at once.
     if (config.localPath) await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
+    await client.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     await client.execute("PRAGMA synchronous = NORMAL");
   }
   await client.execute("PRAGMA foreign_keys = ON");

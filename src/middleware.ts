@@ -4,6 +4,8 @@ import { getRuntime } from "./lib/runtime.ts";
 import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-tags.ts";
 import { NOTHING_CSP, securityHeaders } from "./lib/security-headers.ts";
 import { moveIslandStyleToHead } from "./lib/html.ts";
+import { unavailableResponse } from "./lib/unavailable.ts";
+import { rootMessage } from "../db/unavailable.ts";
 
 // Runs on every request the route cache does not answer. Cached pages keep the
 // headers they were stored with, so these are set for them too.
@@ -14,11 +16,20 @@ export const onRequest = defineMiddleware(async (context, next) => {
     session ??= getRuntime().then(({ auth }) => auth.api.getSession({ headers: context.request.headers }));
     return session;
   };
-  let response = await next();
-  if (response.headers.get("content-type")?.startsWith("text/html") && response.body) {
-    // Runs on cache misses only; the stored page is the fixed one.
-    const html = moveIslandStyleToHead(await response.text());
-    response = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+  let response: Response;
+  try {
+    response = await next();
+    if (response.headers.get("content-type")?.startsWith("text/html") && response.body) {
+      // Runs on cache misses only; the stored page is the fixed one.
+      const html = moveIslandStyleToHead(await response.text());
+      response = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
+  } catch (e) {
+    // A locked or unreachable database is a 503 to retry, not a crash; anything else is.
+    const unavailable = unavailableResponse(e, context.request);
+    if (!unavailable) throw e;
+    console.error(`[db] ${context.request.method} ${context.url.pathname}: 503: ${rootMessage(e)}`);
+    response = unavailable;
   }
   const headers = response.headers;
   for (const [name, value] of Object.entries(securityHeaders((await getRuntime()).config.siteUrl))) headers.set(name, value);

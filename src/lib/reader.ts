@@ -1,5 +1,6 @@
 // What reader pages fetch, and the cache tags that say what they show. Pages call one
 // function each; everything is read as an anonymous visitor so the HTML is shareable.
+import { TRPCError } from "@trpc/server";
 import { cacheTags, maxAgeUntil, postTags } from "./cache-tags.ts";
 import { readerApi } from "./api.ts";
 
@@ -16,9 +17,18 @@ const anonymous = (): Promise<Api> => readerApi();
 
 const authorTags = (items: { author: { id: string } }[]) => [...new Set(items.map((i) => cacheTags.author(i.author.id)))];
 
-/** Bad cursors are a reader's typo, not an error: callers send them to the first page. */
+/**
+ * Missing things and bad cursors (a reader's typo) are null: callers answer 404 or send
+ * the reader to the first page. Anything else, a database out of reach above all, is
+ * thrown: it must not pass for "not found".
+ */
+export function missing(error: unknown): null {
+  if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
+  throw error;
+}
+
 async function listOrNull(api: Api, input: Parameters<Api["post"]["list"]>[0]) {
-  return api.post.list(input).catch(() => null);
+  return api.post.list(input).catch(missing);
 }
 
 export async function homePage(cursor: string | undefined, api?: Api) {
@@ -29,7 +39,7 @@ export async function homePage(cursor: string | undefined, api?: Api) {
 
 export async function tagPage(slug: string, cursor: string | undefined, given?: Api) {
   const api = given ?? (await anonymous());
-  const tag = await api.tag.bySlug({ slug }).catch(() => null);
+  const tag = await api.tag.bySlug({ slug }).catch(missing);
   if (!tag) return null;
   const page = await listOrNull(api, { tag: tag.slug, cursor, limit: 10 });
   if (!page) return null;
@@ -46,7 +56,7 @@ export async function tagIndexPage(given?: Api) {
 
 export async function authorPage(id: string, cursor: string | undefined, given?: Api) {
   const api = given ?? (await anonymous());
-  const author = await api.user.byId({ id }).catch(() => null);
+  const author = await api.user.byId({ id }).catch(missing);
   if (!author) return null;
   const page = await listOrNull(api, { authorId: author.id, cursor, limit: 10 });
   if (!page) return null;
@@ -55,7 +65,7 @@ export async function authorPage(id: string, cursor: string | undefined, given?:
 
 export async function postPage(slug: string, given?: Api) {
   const api = given ?? (await anonymous());
-  const post = await api.post.bySlug({ slug }).catch(() => null);
+  const post = await api.post.bySlug({ slug }).catch(missing);
   if (!post) return null;
   const comments = await api.comment.byPost({ postId: post.id, limit: 50 });
   const commenters = comments.items.flatMap((c) => [c, ...c.replies]).flatMap((c) => (c.author ? [cacheTags.author(c.author.id)] : []));
@@ -73,7 +83,7 @@ export async function searchPage(q: string, cursor: string | undefined, given?: 
 
 export async function feed(tag?: string, given?: Api) {
   const api = given ?? (await anonymous());
-  const found = tag ? await api.tag.bySlug({ slug: tag }).catch(() => null) : null;
+  const found = tag ? await api.tag.bySlug({ slug: tag }).catch(missing) : null;
   if (tag && !found) return null;
   const page = await api.post.list({ tag: found?.slug, limit: 20, full: true });
   const tags = [found ? cacheTags.tag(found.slug) : cacheTags.list, ...authorTags(page.items)];

@@ -8,6 +8,8 @@ import type { Db } from "../../db/client.ts";
 import { can } from "../lib/permissions.ts";
 import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
+import { databaseUnavailable } from "../../db/unavailable.ts";
+import { UNAVAILABLE_MESSAGES } from "../lib/unavailable.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -20,10 +22,19 @@ export interface CreateContextOptions {
   log?: (line: string) => void;
 }
 
+/** A database that is locked or out of reach is a 503 the client may retry, not a 500. */
+function asUnavailable(error: unknown): TRPCError | null {
+  if (error instanceof TRPCError && error.code === "SERVICE_UNAVAILABLE") return error;
+  const why = databaseUnavailable(error);
+  return why ? new TRPCError({ code: "SERVICE_UNAVAILABLE", message: UNAVAILABLE_MESSAGES[why], cause: error }) : null;
+}
+
 export async function createTRPCContext(opts: CreateContextOptions) {
   const session: Session | null = opts.anonymous
     ? null
-    : await opts.auth.api.getSession({ headers: opts.headers });
+    : await opts.auth.api.getSession({ headers: opts.headers }).catch((e: unknown) => {
+        throw asUnavailable(e) ?? e;
+      });
   return {
     headers: opts.headers,
     db: opts.db.db,
@@ -78,11 +89,13 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+const INTERNAL_MESSAGE = "Something went wrong on the server; it has been logged. Try again in a moment.";
+
 /** tRPC's own refusals in words that say what to change; our own failures in none of theirs. */
 function readable(error: TRPCError, message: string): string {
   // An unexpected error's message is the database's or a library's, and may name a file or
   // a table: it is logged (api/trpc), never sent.
-  if (error.code === "INTERNAL_SERVER_ERROR") return "Something went wrong on the server; try again in a moment";
+  if (error.code === "INTERNAL_SERVER_ERROR") return INTERNAL_MESSAGE;
   // JSON.parse's words ("Unexpected end of JSON input") describe the parser, not the request.
   if (error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError) return "The input is not valid JSON";
   if (error.message === TRPC_BATCH_REFUSED) return `A batch holds at most ${MAX_BATCH} calls`;
@@ -99,6 +112,15 @@ function summarize(flat: { formErrors: string[]; fieldErrors: Record<string, str
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+const unavailable = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = asUnavailable(result.error);
+    if (mapped && mapped !== result.error) throw mapped;
+  }
+  return result;
+});
+
 const timing = t.middleware(async ({ next, path, type, ctx }) => {
   const start = performance.now();
   const result = await next();
@@ -107,7 +129,7 @@ const timing = t.middleware(async ({ next, path, type, ctx }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(timing);
+export const publicProcedure = t.procedure.use(timing).use(unavailable);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });

@@ -74,34 +74,45 @@ export async function publishDraft(page: Page) {
   await expect(page.getByText("Published. Readers see it now.")).toBeVisible();
 }
 
+const jsonHeaders = (origin: string) => ({ origin, "content-type": "application/json" });
+
+/** better-auth's email sign-up over HTTP; the context keeps the session cookie. */
+export async function apiSignUp(request: APIRequestContext, origin: string, name: string) {
+  const signUp = await request.post(`${origin}/api/auth/sign-up/email`, {
+    headers: jsonHeaders(origin),
+    data: { name, email: uniqueEmail(name.split(" ")[0]!.toLowerCase()), password: PASSWORD },
+  });
+  const signUpText = await signUp.text();
+  expect(signUp.status(), signUpText).toBe(200);
+  return (JSON.parse(signUpText) as { user: { id: string; role: string; email: string } }).user;
+}
+
+/** One tRPC mutation as an island sends it: superjson body, the site's own Origin. */
+export function trpcMutation(request: APIRequestContext, origin: string, path: string, input: unknown, options: { timeout?: number } = {}) {
+  return request.post(`${origin}/api/trpc/${path}`, { headers: jsonHeaders(origin), data: superjson.serialize(input), ...options });
+}
+
 /**
  * An author driven over HTTP, as the islands do: better-auth's sign-up, then tRPC
  * mutations (superjson bodies). The context keeps the session cookie; `origin` is the
  * site's own, as a browser on it would send.
  */
 export async function apiAuthor(request: APIRequestContext, origin: string, name: string) {
-  const headers = { origin, "content-type": "application/json" };
-  const signUp = await request.post(`${origin}/api/auth/sign-up/email`, {
-    headers,
-    data: { name, email: uniqueEmail(name.split(" ")[0]!.toLowerCase()), password: PASSWORD },
-  });
-  const signUpText = await signUp.text();
-  expect(signUp.status(), signUpText).toBe(200);
+  const user = await apiSignUp(request, origin, name);
   // New accounts are readers: the site's admin makes this one an author (unless it is the
   // first account on its database, and so the admin already).
-  const { user } = JSON.parse(signUpText) as { user: { id: string; role: string } };
-  if (user.role === "admin") return mutator(request, origin, headers);
+  if (user.role === "admin") return mutator(request, origin);
   const admin = await requests.newContext({ baseURL: origin, storageState: ADMIN_STATE });
   const promoted = await admin.post("/api/trpc/user.setRole", { data: { json: { userId: user.id, role: "author" } }, headers: { origin } });
   expect(promoted.status(), await promoted.text()).toBe(200);
   await admin.dispose();
-  return mutator(request, origin, headers);
+  return mutator(request, origin);
 }
 
-function mutator(request: APIRequestContext, origin: string, headers: Record<string, string>) {
+function mutator(request: APIRequestContext, origin: string) {
   return {
     async mutate<T = { id: string; slug: string; version: number }>(path: string, input: unknown): Promise<T> {
-      const response = await request.post(`${origin}/api/trpc/${path}`, { headers, data: superjson.serialize(input) });
+      const response = await trpcMutation(request, origin, path, input);
       const text = await response.text();
       expect(response.status(), text).toBe(200);
       return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;

@@ -31,9 +31,10 @@ export interface Backend {
   signUp(name: string, role?: Role | null): Promise<{ caller: ReturnType<typeof createCaller>; userId: string; cookie: string }>;
   /**
    * Makes this backend the one the API routes (src/pages/api/**) use, so a test can send
-   * them real Requests the way the server does.
+   * them real Requests the way the server does. `other` swaps in another database (one
+   * that is out of reach, say) under the same configuration.
    */
-  mount(): void;
+  mount(other?: Db): void;
   close(): void;
 }
 
@@ -96,9 +97,11 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
         .join("; ");
       return { caller: await callerFor(new Headers({ cookie })), userId: created.id, cookie };
     },
-    mount() {
-      const invalidation = createInvalidation({ db, store: getStore() });
-      (globalThis as Record<symbol, unknown>)[RUNTIME] = Promise.resolve({ config, db, auth, invalidation });
+    mount(other) {
+      const mounted = other ?? db;
+      const invalidation = createInvalidation({ db: mounted, store: getStore() });
+      const mountedAuth = other ? initAuth(config, other.db) : auth;
+      (globalThis as Record<symbol, unknown>)[RUNTIME] = Promise.resolve({ config, db: mounted, auth: mountedAuth, invalidation });
     },
     close() {
       delete (globalThis as Record<symbol, unknown>)[RUNTIME];

@@ -65,7 +65,7 @@ describe("tRPC's answers in words", () => {
   it("never repeats an unexpected error's own message", async () => {
     const broken = await ask("broken");
     expect(broken.status).toBe(500);
-    expect(broken.message).toBe("Something went wrong on the server; try again in a moment");
+    expect(broken.message).toBe("Something went wrong on the server; it has been logged. Try again in a moment.");
     expect(broken.text).not.toMatch(/SQLITE|quire\.db|\/srv\//);
   });
 });

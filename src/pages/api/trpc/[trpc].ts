@@ -4,6 +4,8 @@ import { appRouter } from "../../../server/root.ts";
 import { createTRPCContext } from "../../../server/trpc.ts";
 import { getRuntime } from "../../../lib/runtime.ts";
 import { MAX_BATCH } from "../../../lib/constants.ts";
+import { RETRY_AFTER_SECONDS } from "../../../lib/unavailable.ts";
+import { rootMessage } from "../../../../db/unavailable.ts";
 import { jsonError, refuseCrossSite, withClientAddress } from "../../../lib/request.ts";
 
 export const prerender = false;
@@ -30,8 +32,15 @@ export const ALL: APIRoute = async ({ request, clientAddress }) => {
         log: ["info", "debug"].includes(runtime.config.logLevel) ? (line) => console.info(line) : () => {},
         purge: (tags) => runtime.invalidation.purge(tags),
       }),
+    responseMeta({ errors }) {
+      // A locked or unreachable database: worth retrying shortly.
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) return { headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } };
+      return {};
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+      // Worth an operator's attention, without the stack: the client was told to retry.
+      if (error.code === "SERVICE_UNAVAILABLE") console.error(`[db] ${path ?? "?"}: 503: ${rootMessage(error)}`);
     },
   });
 };
