@@ -7,6 +7,7 @@ import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
 import { can } from "../lib/permissions.ts";
 import { PostConflict } from "./errors.ts";
+import { readSession } from "./session.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -20,9 +21,7 @@ export interface CreateContextOptions {
 }
 
 export async function createTRPCContext(opts: CreateContextOptions) {
-  const session: Session | null = opts.anonymous
-    ? null
-    : await opts.auth.api.getSession({ headers: opts.headers });
+  const session: Session | null = opts.anonymous ? null : await readSession(opts.auth, opts.db.db, opts.headers);
   return {
     headers: opts.headers,
     db: opts.db.db,
