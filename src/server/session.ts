@@ -10,7 +10,7 @@
 // So a sign-out, a revoked session, a ban or a role change shows on the very next request.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { BetterAuthOptions } from "better-auth";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Auth, Session } from "../auth.ts";
 import type { Database } from "../../db/client.ts";
 import { session, user } from "../../db/auth-schema.ts";
@@ -44,6 +44,18 @@ function verifiedToken(value: string, secret: string): string | null {
   return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;
 }
 
+/** The session and its user by token, built once per database: it runs on every request. */
+function prepareLookup(db: Database) {
+  return db
+    .select({ session, user })
+    .from(session)
+    .innerJoin(user, eq(user.id, session.userId))
+    .where(eq(session.token, sql.placeholder("token")))
+    .limit(1)
+    .prepare();
+}
+const lookups = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
+
 export async function readSession(auth: Auth, db: Database, headers: Headers): Promise<Session | null> {
   const ctx = await auth.$context;
   const options: BetterAuthOptions = ctx.options;
@@ -54,12 +66,9 @@ export async function readSession(auth: Auth, db: Database, headers: Headers): P
   const token = verifiedToken(value, ctx.secret);
   // A forged or damaged cookie: better-auth answers no session too.
   if (!token) return null;
-  const [row] = await db
-    .select({ session, user })
-    .from(session)
-    .innerJoin(user, eq(user.id, session.userId))
-    .where(eq(session.token, token))
-    .limit(1);
+  let lookup = lookups.get(db);
+  if (!lookup) lookups.set(db, (lookup = prepareLookup(db)));
+  const [row] = await lookup.all({ token });
   const now = Date.now();
   const expiresAt = row?.session.expiresAt.getTime() ?? 0;
   const { expiresIn, updateAge } = ctx.sessionConfig;
