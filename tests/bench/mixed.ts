@@ -37,6 +37,8 @@ export interface MixedResult {
   conflicts: number;
   failures: { op: string; status: number; body: string }[];
   latencies: number[];
+  /** Latencies of each procedure, ms. */
+  byOp: Record<string, number[]>;
 }
 
 const SEED_POSTS = 10_000;
@@ -44,7 +46,7 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 
 export async function runMixed(accounts: Client[], clientsPerAccount: number, seconds: number): Promise<MixedResult> {
   const ledger: Ledger = { posts: new Map(), comments: new Map(), disagreements: [] };
-  const result: MixedResult = { ledger, ops: {}, conflicts: 0, failures: [], latencies: [] };
+  const result: MixedResult = { ledger, ops: {}, conflicts: 0, failures: [], latencies: [], byOp: {} };
   /** Posts both tabs of an account edit, by account id; never deleted. */
   const shared = new Map<string, string[]>(accounts.map((a) => [a.id, []]));
   /** Shared posts that are public, where any client may comment. */
@@ -67,6 +69,7 @@ export async function runMixed(accounts: Client[], clientsPerAccount: number, se
     const outcome = await client.mutate<T>(path, input);
     result.latencies.push(outcome.reply.ms);
     result.ops[op] = (result.ops[op] ?? 0) + 1;
+    (result.byOp[op] ??= []).push(outcome.reply.ms);
     if (!outcome.ok) {
       if (outcome.code === "CONFLICT") result.conflicts++;
       else result.failures.push({ op, status: outcome.reply.status, body: outcome.reply.body });
