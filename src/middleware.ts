@@ -1,6 +1,7 @@
 import { defineMiddleware } from "astro:middleware";
 import type { Session } from "./auth.ts";
 import { getRuntime } from "./lib/runtime.ts";
+import { readSession } from "./server/session.ts";
 import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-tags.ts";
 import { NOTHING_CSP, securityHeaders } from "./lib/security-headers.ts";
 import { moveIslandStyleToHead } from "./lib/html.ts";
@@ -13,7 +14,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   let session: Promise<Session | null> | undefined;
   // Loaded only by pages that ask: reader pages never look at who is asking.
   context.locals.getSession = () => {
-    session ??= getRuntime().then(({ auth }) => auth.api.getSession({ headers: context.request.headers }));
+    session ??= getRuntime().then(({ auth, db }) => readSession(auth, db.db, context.request.headers));
     return session;
   };
   let response: Response;

@@ -105,16 +105,18 @@ function relUgc() {
   };
 }
 
+// Built and frozen once: its plugins keep no state, and every comment write renders.
+const commentProcessor = unified()
+  .use(remarkParse)
+  .use(remarkGfm, { singleTilde: false })
+  .use(remarkRehype)
+  .use(rehypeSanitize, commentSchema)
+  .use(relUgc)
+  .use(rehypeStringify)
+  .freeze();
+
 export async function renderCommentMarkdown(source: string): Promise<string> {
-  const file = await unified()
-    .use(remarkParse)
-    .use(remarkGfm, { singleTilde: false })
-    .use(remarkRehype)
-    .use(rehypeSanitize, commentSchema)
-    .use(relUgc)
-    .use(rehypeStringify)
-    .process(source);
-  return String(file);
+  return String(await commentProcessor.process(source));
 }
 
 export function readingMinutes(words: number): number {

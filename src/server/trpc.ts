@@ -10,6 +10,7 @@ import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
 import { UNAVAILABLE_MESSAGES } from "../lib/unavailable.ts";
+import { readSession } from "./session.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -32,7 +33,7 @@ function asUnavailable(error: unknown): TRPCError | null {
 export async function createTRPCContext(opts: CreateContextOptions) {
   const session: Session | null = opts.anonymous
     ? null
-    : await opts.auth.api.getSession({ headers: opts.headers }).catch((e: unknown) => {
+    : await readSession(opts.auth, opts.db.db, opts.headers).catch((e: unknown) => {
         throw asUnavailable(e) ?? e;
       });
   return {

@@ -7,10 +7,11 @@
 // request is printed too, which such work does not skew. Only 127.0.0.1 is loaded.
 // BENCH_SECONDS and BENCH_WARMUP_SECONDS change the runs.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../../scripts/free-port.ts";
+import { cpuMs } from "./proc.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,18 +51,6 @@ function startChild(
     child.stderr!.on("data", collect);
     child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited (${code}) before it was ready:\n${output}`)));
   });
-}
-
-/**
- * CPU time (ms) a process has used, from /proc: unlike req/s, CPU per request does not
- * drop when other work on the machine takes the cores. Undefined off Linux.
- */
-function cpuMs(pid: number): number | undefined {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return undefined;
-  const fields = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
-  // utime and stime, fields 14 and 15 of the whole line, in clock ticks (USER_HZ, 100).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 interface Result {

@@ -3,14 +3,12 @@
 // pages no one has asked for yet (every post page is new; the home page under a query the
 // cache has not seen), and prints p50/p95/p99. Goal: ≤ 10 ms at p50 for both. Also times a
 // search for a word in every post, which has no goal but must not take seconds.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { freePort } from "../../scripts/free-port.ts";
+import { join } from "node:path";
+import { startQuire } from "./proc.ts";
 import { FULL, seedScale } from "./scale-seed.ts";
 
-const root = resolve(import.meta.dirname, "../..");
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 500);
 const GOAL_MS = 10;
 const dir = mkdtempSync(join(tmpdir(), "quire-render-"));
@@ -19,27 +17,9 @@ const url = `file:${join(dir, "scale.db")}`;
 const seeded = await seedScale(url);
 console.log(`Seeded ${FULL.people} people, ${FULL.posts} posts, ${FULL.comments} comments in ${seeded.seconds.toFixed(1)} s`);
 
-const port = await freePort();
-const server = spawn(process.execPath, ["scripts/start.ts"], {
-  cwd: root,
-  env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: "127.0.0.1", SITE_URL: `http://127.0.0.1:${port}`, SEED_DEMO: "false", LOG_LEVEL: "error" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const stop = () => {
-  if (server.exitCode === null) server.kill("SIGTERM");
-  rmSync(dir, { recursive: true, force: true });
-};
-process.on("exit", stop);
-await new Promise<void>((ok, fail) => {
-  let out = "";
-  server.stdout!.on("data", (c) => {
-    out += c;
-    if (out.includes("Quire is running")) ok();
-  });
-  server.once("exit", (code) => fail(new Error(`server exited (${code}):\n${out}`)));
-});
+const { base } = await startQuire(url);
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-const base = `http://127.0.0.1:${port}`;
 async function time(path: string): Promise<number> {
   const t = performance.now();
   const response = await fetch(base + path);
@@ -62,7 +42,7 @@ rows.push(["post page", post]);
 const home: number[] = [];
 for (let i = 0; i < SAMPLES; i++) home.push(await time(`/?sample=${i}`));
 rows.push(["home page", home]);
-// Not part of the goal: a tag page, and its second page (tags walk their own index).
+// Not part of the goal: tag pages (each walks its own tag index).
 const tag: number[] = [];
 for (let i = 0; i < Math.min(SAMPLES, 100); i++) tag.push(await time(`/tags/topic-${1 + (i % 50)}?sample=${i}`));
 rows.push(["tag page", tag]);

@@ -91,6 +91,34 @@ describe("cache invalidation across processes", () => {
     expect([...one.errors, ...two.errors]).toEqual([]);
   });
 
+  it("purges made while the log is busy share one row, and each returns once it is logged", async () => {
+    const file = join(dir, "shared.db");
+    const one = await openProcess(file);
+    await migrateDb(one.db.db, MIGRATIONS);
+    const two = await openProcess(file);
+    expect(await two.invalidation.poll()).toBe(0);
+    cachePages(two.store);
+    // Another write holds the one write path while three requests purge.
+    let release!: () => void;
+    const busy = one.db.write(() => new Promise<void>((done) => (release = done)));
+    const logged: string[] = [];
+    const purges = [["post:a"], ["list", "post:a"], ["author:1"]].map((tags) =>
+      one.invalidation.purge(tags).then(() => logged.push(tags.join())),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(logged).toEqual([]);
+    release();
+    await Promise.all([busy, ...purges]);
+    const rows = await two.db.db.select().from(CachePurge);
+    expect(rows.map((r) => r.tags)).toEqual([["post:a", "list", "author:1"]]);
+    expect(await two.invalidation.poll()).toBe(1);
+    expect(keys(two.store)).toEqual(["/posts/c"]);
+    // Once written, the next purge makes a row of its own.
+    await one.invalidation.purge(["post:c"]);
+    expect((await two.db.db.select().from(CachePurge)).map((r) => r.tags)).toEqual([["post:a", "list", "author:1"], ["post:c"]]);
+    expect([...one.errors, ...two.errors]).toEqual([]);
+  });
+
   it("the background poller applies other processes' purges", async () => {
     const file = join(dir, "shared.db");
     const one = await openProcess(file);

@@ -32,6 +32,12 @@ export interface Invalidation {
   stop(): Promise<void>;
 }
 
+/** Tags waiting for the next log row, and when that row is written (or has failed). */
+interface Batch {
+  tags: Set<string>;
+  recorded: Promise<void>;
+}
+
 export const PURGE_POLL_MS = 200;
 export const PURGE_RETENTION_MS = 10 * 60_000;
 
@@ -49,6 +55,7 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
   let lastPrune = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   let inFlight: Promise<unknown> | undefined;
+  let next: Batch | undefined;
 
   async function latestId(): Promise<number> {
     const [row] = await db.db.select({ max: sql<number | null>`max(${CachePurge.id})` }).from(CachePurge);
@@ -105,16 +112,33 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
     async purge(tags) {
       if (tags.length === 0) return;
       store.purgeTags(tags);
-      try {
-        const [row] = await db.write((d) =>
-          d.insert(CachePurge).values({ tags: [...tags] }).returning({ id: CachePurge.id }),
-        );
-        // Only worth remembering when a poll will read it; else it would stay forever.
-        if (row && lastSeen !== undefined && row.id > lastSeen) own.add(row.id);
-      } catch (e) {
-        // The change itself is saved; failing the request would invite a retry of it.
-        onError(`recording purge of ${tags.join(", ")} failed; other processes keep those pages until they expire`, e);
+      // Purges that arrive while the log row before them waits its turn to be written join
+      // the next one: under load one row records many mutations, and each caller still
+      // returns only once its tags are in the log.
+      if (!next) {
+        const batch: Batch = { tags: new Set(), recorded: Promise.resolve() };
+        batch.recorded = db
+          .write((d) => {
+            // From here on, later purges start a new row.
+            next = undefined;
+            return d.insert(CachePurge).values({ tags: [...batch.tags] }).returning({ id: CachePurge.id });
+          })
+          .then(
+            ([row]) => {
+              // Only worth remembering when a poll will read it; else it would stay forever.
+              if (row && lastSeen !== undefined && row.id > lastSeen) own.add(row.id);
+            },
+            (e) => {
+              if (next === batch) next = undefined;
+              // The change itself is saved; failing the request would invite a retry of it.
+              const which = [...batch.tags].join(", ");
+              onError(`recording purge of ${which} failed; other processes keep those pages until they expire`, e);
+            },
+          );
+        next = batch;
       }
+      for (const tag of tags) next.tags.add(tag);
+      await next.recorded;
     },
     poll,
     prune,

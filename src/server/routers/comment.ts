@@ -32,10 +32,10 @@ function toPublic(c: Pick<CommentRow, "id" | "parentId" | "body" | "html" | "sta
   return { id: c.id, parentId: c.parentId, removed, body: removed ? "" : c.body, html: removed ? "" : c.html, author: removed ? null : author, createdAt: c.createdAt, editedAt: c.editedAt };
 }
 
-async function publicPost(ctx: Context, postId: string) {
-  const [post] = await ctx.db.select().from(Post).where(and(eq(Post.id, postId), visibleNow())).limit(1);
+/** Throws unless the post is public now. Reads only its id: its body is not needed here. */
+async function assertPublicPost(ctx: Context, postId: string) {
+  const [post] = await ctx.db.select({ id: Post.id }).from(Post).where(and(eq(Post.id, postId), visibleNow())).limit(1);
   if (!post) throw new TRPCError({ code: "NOT_FOUND", message: "No published post with that id" });
-  return post;
 }
 
 async function findComment(ctx: Context, id: string) {
@@ -66,7 +66,7 @@ export const commentRouter = createTRPCRouter({
    * replies. Hidden and deleted comments with replies stay as placeholders.
    */
   byPost: publicProcedure.input(CommentListInput).query(async ({ ctx, input }) => {
-    await publicPost(ctx, input.postId);
+    await assertPublicPost(ctx, input.postId);
     const after = input.cursor ? new Date(Number(input.cursor)) : undefined;
     if (after && Number.isNaN(after.getTime())) throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not a valid cursor" });
     const tops = await ctx.db
@@ -111,7 +111,7 @@ export const commentRouter = createTRPCRouter({
   }),
 
   create: commenterProcedure.input(CommentCreateInput).mutation(async ({ ctx, input }) => {
-    await publicPost(ctx, input.postId);
+    await assertPublicPost(ctx, input.postId);
     if (input.parentId) {
       const [parent] = await ctx.db.select().from(Comment).where(eq(Comment.id, input.parentId)).limit(1);
       if (!parent || parent.postId !== input.postId || parent.status !== "visible") {

@@ -1,0 +1,76 @@
+// readSession answers what better-auth's getSession answers, for every kind of cookie, and
+// leaves expiry and refresh to better-auth.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { session, user } from "../../db/schema.ts";
+import { readSession } from "../../src/server/session.ts";
+import { createBackend, type Backend } from "./harness.ts";
+
+let b: Backend;
+beforeAll(async () => {
+  b = await createBackend();
+  await b.signUp("Ada Admin", null);
+});
+afterAll(() => b.close());
+
+const headers = (cookie: string) => new Headers({ cookie });
+const both = async (cookie: string) => ({
+  ours: await readSession(b.auth, b.db.db, headers(cookie)),
+  theirs: await b.auth.api.getSession({ headers: headers(cookie) }),
+});
+const tokenOf = (cookie: string) => {
+  const value = decodeURIComponent(/better-auth\.session_token=([^;]+)/.exec(cookie)![1]!);
+  return value.slice(0, value.lastIndexOf("."));
+};
+
+describe("readSession", () => {
+  it("finds the same session and user as better-auth, with the current role", async () => {
+    const { cookie, userId } = await b.signUp("Rita Reader", "reader");
+    const { ours, theirs } = await both(cookie);
+    expect(ours?.user.id).toBe(userId);
+    expect(ours).toEqual(theirs);
+    await b.db.db.update(user).set({ role: "editor" }).where(eq(user.id, userId));
+    expect((await readSession(b.auth, b.db.db, headers(cookie)))?.user.role).toBe("editor");
+  });
+
+  it("finds the session among other cookies, quoted or not", async () => {
+    const { cookie, userId } = await b.signUp("Olga Other", "reader");
+    const [name, value] = cookie.split("; ").find((c) => c.includes("session_token="))!.split(/=(.*)/s);
+    const session = await readSession(b.auth, b.db.db, headers(`theme=dark; ${name}="${value}"; lang=en`));
+    expect(session?.user.id).toBe(userId);
+  });
+
+  it("answers null like better-auth for no cookie, a forged signature and an unknown token", async () => {
+    const { cookie } = await b.signUp("Fay Forged", "reader");
+    const token = tokenOf(cookie);
+    const forged = `better-auth.session_token=${encodeURIComponent(`${token}.${"A".repeat(43)}=`)}`;
+    const unsigned = `better-auth.session_token=${token}`;
+    for (const c of ["", "other=1", forged, unsigned]) {
+      const { ours, theirs } = await both(c);
+      expect(ours).toBeNull();
+      expect(theirs).toBeNull();
+    }
+    // A signed token whose session is gone (signed out, revoked, banned).
+    await b.db.db.delete(session).where(eq(session.token, token));
+    expect(await readSession(b.auth, b.db.db, headers(cookie))).toBeNull();
+  });
+
+  it("leaves an expired session to better-auth, which ends it", async () => {
+    const { cookie } = await b.signUp("Eve Expired", "reader");
+    const token = tokenOf(cookie);
+    await b.db.db.update(session).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(session.token, token));
+    expect(await readSession(b.auth, b.db.db, headers(cookie))).toBeNull();
+    expect(await b.db.db.select().from(session).where(eq(session.token, token))).toEqual([]);
+  });
+
+  it("leaves a session due for its refresh to better-auth, which extends it", async () => {
+    const { cookie, userId } = await b.signUp("Rex Refresh", "reader");
+    const token = tokenOf(cookie);
+    // Last extended two days ago: past the one-day update age of a 30-day session.
+    const stale = new Date(Date.now() + 28 * 86_400_000);
+    await b.db.db.update(session).set({ expiresAt: stale }).where(eq(session.token, token));
+    expect((await readSession(b.auth, b.db.db, headers(cookie)))?.user.id).toBe(userId);
+    const [row] = await b.db.db.select().from(session).where(eq(session.token, token));
+    expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+  });
+});
