@@ -1,12 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { READER_PAGE_CACHE_CONTROL } from "../../src/lib/cache-tags.ts";
 import { apiAuthor } from "./helpers.ts";
-import { freePort } from "../../scripts/free-port.ts";
+import { startQuire, type QuireServer } from "./servers/quire.ts";
 
 const external = Boolean(process.env.E2E_BASE_URL);
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -61,51 +59,19 @@ test("a cached reader page answers 304 to its ETag and 200 with the same ETag ot
   await Promise.all([writer.dispose(), reader.dispose()]);
 });
 
-const SERVE = fileURLToPath(new URL("../../scripts/serve-e2e.ts", import.meta.url));
-
-
-/** Another Quire process on `dbFile`, as the e2e harness starts one. */
-async function startQuire(dbFile: string) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [SERVE], {
-    env: { ...process.env, PORT: String(port), SITE_URL: url, E2E_DATABASE_FILE: dbFile, LOG_LEVEL: "error" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
-  await new Promise<void>((ok, fail) => {
-    const collect = (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes("Quire is running")) ok();
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    void exited.then((code) => fail(new Error(`Quire exited (${code}) before it was ready:\n${output}`)));
-  });
-  return {
-    url,
-    /** SIGTERM, as a process manager stops it; resolves to the exit code. */
-    stop(): Promise<number | null> {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      return exited;
-    },
-  };
-}
-
 test.describe("two server processes on one database", () => {
   test.skip(Boolean(process.env.E2E_BASE_URL), "starts its own servers, which a deployed site does not let it do");
 
   test("a post published through one shows on the other's cached pages within a second", async ({ playwright }) => {
     const dir = mkdtempSync(join(tmpdir(), "quire-two-"));
     const dbFile = join(dir, "shared.db");
-    const servers: Awaited<ReturnType<typeof startQuire>>[] = [];
+    const servers: QuireServer[] = [];
     let exitCodes: (number | null)[] = [];
     try {
       // One after the other: the first migrates the new database.
-      const one = await startQuire(dbFile);
+      const one = await startQuire({ E2E_DATABASE_FILE: dbFile });
       servers.push(one);
-      const two = await startQuire(dbFile);
+      const two = await startQuire({ E2E_DATABASE_FILE: dbFile });
       servers.push(two);
       const writer = await playwright.request.newContext();
       const reader = await playwright.request.newContext({ baseURL: two.url });
