@@ -93,7 +93,7 @@ export interface Config {
   };
   /** The production site that completes OAuth for preview deployments, when there are previews. */
   oauthProxyProductionUrl?: string;
-  /** Other origins sign-in may send people back to (preview deployments, for the OAuth proxy). */
+  /** Other origins sign-in may send people back to (callback URLs on another site of yours). */
   trustedOrigins: string[];
   mail: {
     from: string;
