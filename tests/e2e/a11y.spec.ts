@@ -16,7 +16,9 @@ for (const scheme of ["light", "dark"] as const) {
     await signUpAuthor(page, `Alex Access ${scheme}`);
     const slug = await writeDraft(page, {
       title: `Accessible post ${stamp}`,
-      body: "A paragraph with a [link](https://example.com).\n\n```ts\nconst a = 1;\n```\n\n> A quote.",
+      // The code has a token of each colour the highlighter uses: comment, keyword,
+      // function, parameter, type, string, number.
+      body: "A paragraph with a [link](https://example.com).\n\n```ts\n// Greets someone.\nexport function greet(name: string, times = 2): string {\n  return `Hello, ${name}!`.repeat(times);\n}\n```\n\n> A quote.",
       tags: `A11y ${stamp}`,
     });
     const editorUrl = page.url();
