@@ -1,8 +1,9 @@
 // Provider sign-in on a preview deployment, through production (better-auth's OAuth proxy).
 // The provider knows only production's callback URL. The preview sends the person there;
 // production exchanges the code and hands the result back to the preview, encrypted with the
-// secret both share; the preview makes the account and the session in its own database, on
-// its own origin. This spec starts its own OIDC provider, a production and a preview.
+// proxy secret both share (each keeps its own BETTER_AUTH_SECRET); the preview makes the
+// account and the session in its own database, on its own origin. This spec starts its own
+// OIDC provider, a production and a preview.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { freePort } from "../../scripts/free-port.ts";
@@ -10,7 +11,8 @@ import { startIdentityProvider } from "./servers/identity-provider.ts";
 import { startQuire, type QuireServer } from "./servers/quire.ts";
 import { uniqueEmail } from "./helpers.ts";
 
-const SECRET = randomBytes(32).toString("base64url");
+const newSecret = () => randomBytes(32).toString("base64url");
+const PROXY_SECRET = newSecret();
 const callback = (site: QuireServer) => `${site.url}/api/auth/callback/oidc`;
 
 interface Session {
@@ -55,12 +57,12 @@ test.describe("sign-in on a preview deployment through production", () => {
     // gets the provider's redirect_uri_mismatch.
     provider = await startIdentityProvider({ redirectUris: [`${productionUrl}/api/auth/callback/oidc`] });
     // Both run the proxy plugin: the preview to send sign-ins out, production to open them.
-    const shared = { E2E_OIDC_ISSUER: provider.issuer, BETTER_AUTH_SECRET: SECRET, OAUTH_PROXY_PRODUCTION_URL: productionUrl };
-    production = await startQuire(shared, { port: productionPort });
+    const shared = { E2E_OIDC_ISSUER: provider.issuer, OAUTH_PROXY_PRODUCTION_URL: productionUrl, OAUTH_PROXY_SECRET: PROXY_SECRET };
+    production = await startQuire({ ...shared, BETTER_AUTH_SECRET: newSecret() }, { port: productionPort });
     servers.push(production);
     // Another host name for the preview, so the browser keeps its cookies apart from
     // production's, as it would for preview.example.com and example.com.
-    preview = await startQuire(shared, { host: "localhost" });
+    preview = await startQuire({ ...shared, BETTER_AUTH_SECRET: newSecret() }, { host: "localhost" });
     servers.push(preview);
   });
 
@@ -131,10 +133,10 @@ test.describe("sign-in on a preview deployment through production", () => {
     await expect(page).toHaveURL(`${preview.url}/sign-in`);
   });
 
-  test("a deployment without the shared secret cannot sign anyone in through production", async ({ page }) => {
+  test("a deployment without the shared proxy secret cannot sign anyone in through production", async ({ page }) => {
     // Someone else's deployment, pointed at our production with our (public) client id.
     const impostor = await startQuire(
-      { E2E_OIDC_ISSUER: provider.issuer, BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"), OAUTH_PROXY_PRODUCTION_URL: production.url },
+      { E2E_OIDC_ISSUER: provider.issuer, OAUTH_PROXY_PRODUCTION_URL: production.url, OAUTH_PROXY_SECRET: newSecret(), BETTER_AUTH_SECRET: newSecret() },
       { host: "localhost" },
     );
     servers.push(impostor);
