@@ -3,7 +3,8 @@
 // that database file instead and leaves it in place, so a test can run several servers on
 // one database), and the counterparts a real site talks to: an OpenID Connect provider and
 // an SMTP server, each on a free loopback port and started before the server reads its
-// configuration.
+// configuration. With E2E_OIDC_ISSUER it uses that provider instead of starting one, so a
+// spec can put several servers in front of one provider (a preview and its production).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { startMailServer } from "../tests/e2e/servers/mail-server.ts";
 const shared = process.env.E2E_DATABASE_FILE;
 const dir = shared ? undefined : mkdtempSync(join(tmpdir(), "quire-e2e-"));
 const port = process.env.PORT ?? "0";
-const provider = await startIdentityProvider();
+const provider = process.env.E2E_OIDC_ISSUER ? { issuer: process.env.E2E_OIDC_ISSUER } : await startIdentityProvider();
 // The suite reads received mail from E2E_MAIL_DIR (playwright.config.ts makes it).
 const mail = await startMailServer(process.env.E2E_MAIL_DIR ?? join(dir ?? mkdtempSync(join(tmpdir(), "quire-e2e-mail-")), "mail"));
 Object.assign(process.env, {

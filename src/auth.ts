@@ -41,7 +41,11 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
     );
   }
   if (config.oauthProxyProductionUrl) {
-    plugins.push(oAuthProxy({ productionURL: config.oauthProxyProductionUrl, currentURL: config.siteUrl }));
+    // currentURL from configuration: the plugin must never take a preview's address from
+    // request headers. The proxy's own secret seals the hand-over, not authSecret.
+    plugins.push(
+      oAuthProxy({ productionURL: config.oauthProxyProductionUrl, currentURL: config.siteUrl, secret: config.oauthProxySecret }),
+    );
   }
   // Sign-in, sign-up and reset are what a password guesser or a mail bomber repeats.
   const perClient = { window: 60, max: config.authRateLimit };

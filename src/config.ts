@@ -50,6 +50,9 @@ const EnvSchema = z.object({
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_NAME: optionalString,
   OAUTH_PROXY_PRODUCTION_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OAUTH_PROXY_SECRET: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+  ),
   AUTH_TRUSTED_ORIGINS: optionalString,
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   SMTP_HOST: optionalString,
@@ -93,7 +96,12 @@ export interface Config {
   };
   /** The production site that completes OAuth for preview deployments, when there are previews. */
   oauthProxyProductionUrl?: string;
-  /** Other origins sign-in may send people back to (preview deployments, for the OAuth proxy). */
+  /**
+   * Seals the hand-over between a preview and production. Its own secret, so previews never
+   * hold production's BETTER_AUTH_SECRET (which could forge production's cookies).
+   */
+  oauthProxySecret?: string;
+  /** Other origins sign-in may send people back to (callback URLs on another site of yours). */
   trustedOrigins: string[];
   mail: {
     from: string;
@@ -171,6 +179,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.OIDC_ISSUER && !oidcClient) issues.push("OIDC_CLIENT_ID: required with OIDC_ISSUER");
   if (e.SMTP_URL && e.SMTP_HOST) issues.push("SMTP_URL: give either SMTP_URL or SMTP_HOST, not both");
   if (Boolean(e.SMTP_USER) !== Boolean(e.SMTP_PASS)) issues.push("SMTP_PASS: SMTP_USER and SMTP_PASS go together");
+  if (e.OAUTH_PROXY_PRODUCTION_URL && !e.OAUTH_PROXY_SECRET) {
+    issues.push("OAUTH_PROXY_SECRET: required with OAUTH_PROXY_PRODUCTION_URL, the same on production and every preview (try: openssl rand -base64 32)");
+  }
+  if (e.OAUTH_PROXY_SECRET && !e.OAUTH_PROXY_PRODUCTION_URL) issues.push("OAUTH_PROXY_PRODUCTION_URL: required with OAUTH_PROXY_SECRET");
+  // Previews hold the proxy secret: if it were this site's session secret, they could forge its cookies.
+  if (e.OAUTH_PROXY_SECRET && e.OAUTH_PROXY_SECRET === e.BETTER_AUTH_SECRET) {
+    issues.push("OAUTH_PROXY_SECRET: must differ from BETTER_AUTH_SECRET (previews hold it)");
+  }
   if (issues.length) throw new ConfigError(issues);
   const issuer = e.OIDC_ISSUER?.replace(/\/+$/, "");
   const smtpPort = e.SMTP_PORT ?? 587;
@@ -209,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     oauthProxyProductionUrl: e.OAUTH_PROXY_PRODUCTION_URL?.replace(/\/+$/, ""),
+    oauthProxySecret: e.OAUTH_PROXY_SECRET,
     trustedOrigins: (e.AUTH_TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean),
     mail: {
       from: e.MAIL_FROM ?? `Quire <no-reply@${new URL(siteUrl).hostname}>`,

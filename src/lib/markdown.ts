@@ -73,7 +73,10 @@ export async function renderMarkdown(source: string): Promise<Rendered> {
     .use(rehypeSanitize, sanitizeSchema)
     .use(collectFacts(facts))
     .use(rehypeShiki, {
-      themes: { light: "github-light", dark: "github-dark" },
+      // GitHub's current (Primer) themes: every token colour meets WCAG AA on its
+      // background; the older github-light/-dark have orange parameters and grey comments
+      // that do not.
+      themes: { light: "github-light-default", dark: "github-dark-default" },
       langs: LANGS,
       fallbackLanguage: "text",
       defaultLanguage: "text",

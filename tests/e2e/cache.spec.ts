@@ -69,9 +69,9 @@ test.describe("two server processes on one database", () => {
     let exitCodes: (number | null)[] = [];
     try {
       // One after the other: the first migrates the new database.
-      const one = await startQuire(dbFile);
+      const one = await startQuire({ dbFile });
       servers.push(one);
-      const two = await startQuire(dbFile);
+      const two = await startQuire({ dbFile });
       servers.push(two);
       const writer = await playwright.request.newContext();
       const reader = await playwright.request.newContext({ baseURL: two.url });

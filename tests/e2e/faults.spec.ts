@@ -61,7 +61,7 @@ test("SIGKILL in the middle of sustained writes loses no acknowledged write and 
   const servers: QuireProcess[] = [];
   const contexts: APIRequestContext[] = [];
   try {
-    const first = await startQuire(dbFile);
+    const first = await startQuire({ dbFile });
     servers.push(first);
     const api = await playwright.request.newContext();
     contexts.push(api);
@@ -101,7 +101,7 @@ test("SIGKILL in the middle of sustained writes loses no acknowledged write and 
     const before = acknowledged.length;
 
     // A new process on the same file, as a supervisor would restart it.
-    const second = await startQuire(dbFile);
+    const second = await startQuire({ dbFile });
     servers.push(second);
     expect(inspect(dbFile, integrity)).toEqual(["ok"]);
     const stored = new Set(inspect(dbFile, (db) => db.prepare("SELECT id FROM comment").all().map((r) => String(r.id))));
@@ -138,7 +138,7 @@ test("SIGTERM lets the request in flight finish, refuses new connections, and cl
   const { dbFile, remove } = freshDatabase();
   let server: QuireProcess | undefined;
   try {
-    server = await startQuire(dbFile);
+    server = await startQuire({ dbFile });
     const origin = server.url;
     const api = await playwright.request.newContext();
     await apiAuthor(api, origin, "Terry Term");
@@ -192,7 +192,7 @@ test("a database locked by another process answers writes with 503 and a reason,
   let server: QuireProcess | undefined;
   let lock: DatabaseSync | undefined;
   try {
-    server = await startQuire(dbFile);
+    server = await startQuire({ dbFile });
     const origin = server.url;
     const api = await playwright.request.newContext();
     const post = await publishedPost(api, origin);
@@ -257,7 +257,7 @@ test("a remote database that goes away gives pages and the API a 503 with a reas
   const { dbFile, remove } = freshDatabase();
   let server: QuireProcess | undefined;
   try {
-    server = await startQuire(dbFile, {}, OUTAGE);
+    server = await startQuire({ dbFile, script: OUTAGE });
     const origin = server.url;
     const api = await playwright.request.newContext();
     const post = await publishedPost(api, origin);

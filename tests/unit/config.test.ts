@@ -149,6 +149,22 @@ describe("sign-in providers and mail", () => {
     expect(issuesOf({ ...base, OIDC_ISSUER: "not a url" })[0]).toMatch(/^OIDC_ISSUER:/);
   });
 
+  it("proxies preview sign-in only with a secret of its own, shared by production and the previews", () => {
+    const proxy = { OAUTH_PROXY_PRODUCTION_URL: "https://blog.example.com/", OAUTH_PROXY_SECRET: "p".repeat(40) };
+    const config = loadConfig({ ...base, ...proxy }, tempDir());
+    expect(config.oauthProxyProductionUrl).toBe("https://blog.example.com");
+    expect(config.oauthProxySecret).toBe("p".repeat(40));
+    expect(loadConfig(base, tempDir()).oauthProxyProductionUrl).toBeUndefined();
+    expect(issuesOf({ ...base, OAUTH_PROXY_PRODUCTION_URL: proxy.OAUTH_PROXY_PRODUCTION_URL })).toEqual([
+      "OAUTH_PROXY_SECRET: required with OAUTH_PROXY_PRODUCTION_URL, the same on production and every preview (try: openssl rand -base64 32)",
+    ]);
+    expect(issuesOf({ ...base, ...proxy, OAUTH_PROXY_SECRET: "short" })[0]).toMatch(/^OAUTH_PROXY_SECRET: must be at least 32/);
+    expect(issuesOf({ ...base, OAUTH_PROXY_SECRET: proxy.OAUTH_PROXY_SECRET })).toEqual(["OAUTH_PROXY_PRODUCTION_URL: required with OAUTH_PROXY_SECRET"]);
+    expect(issuesOf({ ...base, ...proxy, OAUTH_PROXY_SECRET: base.BETTER_AUTH_SECRET })).toEqual([
+      "OAUTH_PROXY_SECRET: must differ from BETTER_AUTH_SECRET (previews hold it)",
+    ]);
+  });
+
   it("sends mail over SMTP when configured, by URL or in parts, and otherwise keeps it in the outbox", () => {
     expect(loadConfig(base, tempDir()).mail).toEqual({ from: "Quire <no-reply@localhost>", smtp: undefined });
     expect(loadConfig({ ...base, SMTP_URL: "smtps://u:p@mail.example.com:465", MAIL_FROM: "Blog <b@example.com>" }, tempDir()).mail).toEqual({

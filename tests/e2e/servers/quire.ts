@@ -1,6 +1,6 @@
 // Another Quire process, as the e2e harness starts one (scripts/serve-e2e.ts: the built
-// site, production mode, --no-build) on a free port and a database file the test names,
-// for tests that need servers of their own: several on one database, or one to kill.
+// site, production mode, --no-build) on a free port, for specs that need servers of their
+// own: several on one database file, one to kill, a preview deployment beside production.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../../scripts/free-port.ts";
@@ -24,12 +24,31 @@ export interface QuireProcess {
   signal(name: NodeJS.Signals): void;
 }
 
-/** `script` runs instead of serve-e2e.ts: one that wraps it with a test's own switches. */
-export async function startQuire(dbFile: string, env: Record<string, string> = {}, script = SERVE): Promise<QuireProcess> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, PORT: String(port), SITE_URL: url, E2E_DATABASE_FILE: dbFile, LOG_LEVEL: "error", ...env },
+export interface StartOptions {
+  /** The database file to serve (created and migrated if new); a fresh temporary one if unset. */
+  dbFile?: string;
+  /** On top of this process's environment. */
+  env?: Record<string, string>;
+  /** Runs instead of serve-e2e.ts: a script that wraps it with a test's own switches. */
+  script?: string;
+  /** The name its SITE_URL uses (it listens on 127.0.0.1): another loopback name gets its own cookies in a browser. */
+  host?: string;
+  /** A free one unless given. */
+  port?: number;
+}
+
+export async function startQuire(opts: StartOptions = {}): Promise<QuireProcess> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://${opts.host ?? "127.0.0.1"}:${port}`;
+  const child = spawn(process.execPath, [opts.script ?? SERVE], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SITE_URL: url,
+      ...(opts.dbFile ? { E2E_DATABASE_FILE: opts.dbFile } : {}),
+      LOG_LEVEL: "error",
+      ...opts.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
