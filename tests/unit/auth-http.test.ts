@@ -91,6 +91,22 @@ describe("sign-in, sign-up and reset are rate limited per client", () => {
     const mails = await b.db.db.select().from(MailOutbox).where(eq(MailOutbox.subject, "Reset your Quire password"));
     expect(mails).toHaveLength(2);
   });
+
+  it("never limits reading who is signed in: many readers may share one address", async () => {
+    const b = await backend();
+    const signedUp = await send(b, "/sign-up/email", {
+      body: { name: "Nat Shared", email: "nat@quire.test", password: "long enough password" },
+      clientAddress: "198.51.100.30",
+    });
+    const cookie = cookieOf(signedUp);
+    // Past the global allowance (100 a minute), every post view still finds its reader.
+    for (let i = 0; i < 120; i++) {
+      const response = await send(b, "/get-session", { headers: { cookie }, clientAddress: "198.51.100.30" });
+      expect(response.status, `request ${i + 1}`).toBe(200);
+    }
+    const last = await send(b, "/get-session", { headers: { cookie }, clientAddress: "198.51.100.30" });
+    expect(((await last.json()) as { user: { email: string } }).user.email).toBe("nat@quire.test");
+  });
 });
 
 describe("session cookies", () => {
