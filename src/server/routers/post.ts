@@ -40,12 +40,23 @@ export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, n
 
 /**
  * A reader's words → an FTS5 query: every word must appear, the last one as a prefix
- * (search as you type). Quoting each word means no input is FTS5 syntax.
+ * (search as you type). Quoting each word means no input is FTS5 syntax. The index keeps
+ * text as written, so a word is looked up as typed, or in its NFKC form when that differs
+ * (fullwidth "ｔｅｓｔ" also finds "test"; "ªº" still finds "ªº", which NFKC alone turns
+ * into "ao" and would miss).
  */
 export function ftsQuery(q: string): string | null {
-  const words = (q.normalize("NFKC").match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
+  const words = (q.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
   if (!words.length) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? "*" : ""}`).join(" ");
+  const phrase = (w: string, last: boolean) => `"${w.replaceAll('"', '""')}"${last ? "*" : ""}`;
+  return words
+    .map((w, i) => {
+      const last = i === words.length - 1;
+      const folded = w.normalize("NFKC");
+      return folded === w ? phrase(w, last) : `(${phrase(w, last)} OR ${phrase(folded, last)})`;
+    })
+    // FTS5 takes an implicit AND between phrases but not after a bracket: say it.
+    .join(" AND ");
 }
 
 /** FTS5 marks matches with \x01…\x02 in raw text: escape the text, then mark. */
