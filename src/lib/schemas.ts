@@ -12,6 +12,8 @@ import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
 const CLEAN_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]*$/u;
 const CONTROL_MESSAGE = "Remove the invisible control characters (such as U+001B, escape) or broken characters";
 const cleanText = <S extends z.ZodString>(s: S) => s.regex(CLEAN_TEXT, CONTROL_MESSAGE);
+/** Any text the site shows or feeds, of any length. */
+export const CleanText = cleanText(z.string());
 
 export const TITLE_MAX = 200;
 export const EXCERPT_MAX = 500;
@@ -114,10 +116,14 @@ export const CommentListInput = z
   .strict();
 
 export const NAME_MAX = 80;
+/** A display name, wherever it is set: the profile form, sign-up, better-auth's update-user. */
+export const PersonName = cleanText(
+  z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`),
+);
 export const BIO_MAX = 1_000;
 export const ProfileInput = z
   .object({
-    name: cleanText(z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`)),
+    name: PersonName,
     bio: cleanText(z.string().trim().max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`)),
     image: z
       .union([z.literal(""), z.url({ protocol: /^https?$/, message: "Use an http(s) address for the avatar" }).max(500)])
