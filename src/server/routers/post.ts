@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, like, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
@@ -172,12 +172,19 @@ function isUniqueViolation(e: unknown): boolean {
 }
 const slugTaken = () => new TRPCError({ code: "CONFLICT", message: "slug: Another post already uses this slug" });
 
+/**
+ * The title's slug, or the first free `-n` after it. Titles with no Latin letters or digits
+ * all start from "untitled", so the taken ones are read in one query, not one per try.
+ */
 async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
+  const stem = root.slice(0, 75);
+  // Slugs hold only a-z, 0-9 and hyphens: nothing in `stem` is a LIKE wildcard.
+  const rows = await db.select({ slug: Post.slug }).from(Post).where(or(eq(Post.slug, root), like(Post.slug, `${stem}-%`)));
+  const taken = new Set(rows.map((r) => r.slug));
   for (let n = 1; ; n++) {
-    const candidate = n === 1 ? root : `${root.slice(0, 75)}-${n}`;
-    const [hit] = await db.select({ id: Post.id }).from(Post).where(eq(Post.slug, candidate)).limit(1);
-    if (!hit) return candidate;
+    const candidate = n === 1 ? root : `${stem}-${n}`;
+    if (!taken.has(candidate)) return candidate;
   }
 }
 
