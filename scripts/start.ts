@@ -90,6 +90,12 @@ const { handler } = (await import(entry)) as Entry;
 const { getStore } = await import("../src/lib/cache/store.ts");
 const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
 const http = createHttpServer(createFastPath(getStore(), handler));
+// Node closes an idle kept-alive connection after 5 s; a client that sends its next request
+// on it at that moment gets ECONNRESET, and a POST is not retried (the naughty-strings spec
+// lost a profile save this way under load). Keep idle connections longer than the usual
+// client and proxy idle limits (60 s), so the client is the one that closes them.
+http.keepAliveTimeout = 65_000;
+http.headersTimeout = 66_000;
 await runtime.invalidation.start();
 
 // Static files never reach Astro's middleware: give every response the baseline security
