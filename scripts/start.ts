@@ -110,6 +110,12 @@ const withBaseline: import("node:http").RequestListener = (req, res) => {
   return limited(req, res);
 };
 const http = createHttpServer(createFastPath(getStore(), withBaseline));
+// Node closes an idle kept-alive connection after 5 s; a client that sends its next request
+// on it at that moment gets ECONNRESET, and a POST is not retried (the naughty-strings spec
+// lost a profile save this way under load). Keep idle connections longer than the usual
+// client and proxy idle limits (60 s), so the client is the one that closes them.
+http.keepAliveTimeout = 65_000;
+http.headersTimeout = 66_000;
 await runtime.invalidation.start();
 http.once("listening", () => {
   console.log(`\nQuire is running at ${config.siteUrl}\n(listening on ${config.host}:${config.port}; Ctrl+C stops it)`);

@@ -2,12 +2,14 @@
 // and any OpenID Connect provider when configured, roles through the admin plugin,
 // no telemetry.
 import { betterAuth, type BetterAuthPlugin } from "better-auth";
+import { APIError } from "better-auth/api";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { admin, genericOAuth, oAuthProxy } from "better-auth/plugins";
 import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
 import * as schema from "../db/schema.ts";
 import { ac, DEFAULT_ROLE, roles } from "./lib/permissions.ts";
+import { CleanText, PersonName } from "./lib/schemas.ts";
 import { createMailer, type Mailer } from "./server/mail.ts";
 
 /** The header our own server sets to the socket's (or trusted proxy's) client address. */
@@ -108,9 +110,15 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
         create: {
           // The first account on an empty database runs the place.
           before: async (newUser) => {
+            // Names from sign-in providers keep their length; none may carry control characters.
+            const name = checked(CleanText, newUser.name);
             const [first] = await db.select({ id: schema.user.id }).from(schema.user).limit(1);
-            return first ? undefined : { data: { ...newUser, role: "admin" } };
+            return { data: { ...newUser, name, ...(first ? {} : { role: "admin" }) } };
           },
+        },
+        // better-auth's own update-user endpoint sets names too: the profile form's rules hold there.
+        update: {
+          before: async (change) => (typeof change.name === "string" ? { data: { ...change, name: checked(PersonName, change.name) } } : undefined),
         },
       },
     },
@@ -146,3 +154,10 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
 
 export type Auth = ReturnType<typeof initAuth>;
 export type Session = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;
+
+/** The name as the schema would store it, or a 400 that says what is wrong with it. */
+function checked(schema: typeof PersonName, name: string): string {
+  const parsed = schema.safeParse(name);
+  if (!parsed.success) throw new APIError("BAD_REQUEST", { message: `name: ${parsed.error.issues[0]?.message}` });
+  return parsed.data;
+}

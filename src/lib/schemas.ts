@@ -4,21 +4,32 @@ import { z } from "zod";
 import { Post } from "../../db/schema.ts";
 import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
 
+/**
+ * Control characters other than tab and line breaks, and broken UTF-16 (lone surrogates,
+ * which the database would turn into U+FFFD): nobody types them on purpose, a page cannot
+ * show them, and an RSS feed that carried one would not be XML. Refused, never stripped.
+ */
+const CLEAN_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]*$/u;
+const CONTROL_MESSAGE = "Remove the invisible control characters (such as U+001B, escape) or broken characters";
+const cleanText = <S extends z.ZodString>(s: S) => s.regex(CLEAN_TEXT, CONTROL_MESSAGE);
+/** Any text the site shows or feeds, of any length. */
+export const CleanText = cleanText(z.string());
+
 export const TITLE_MAX = 200;
 export const EXCERPT_MAX = 500;
 export const BODY_MAX = 200_000;
 
 const PostFields = createInsertSchema(Post, {
   title: (s) =>
-    s.trim().min(1, "Give the post a title").max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`),
+    cleanText(s.trim().min(1, "Give the post a title").max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`)),
   slug: (s) =>
     s
       .trim()
       .min(1, "The slug cannot be empty")
       .max(SLUG_MAX, `Keep the slug under ${SLUG_MAX} characters`)
       .regex(SLUG_PATTERN, "Use lowercase letters, digits and single hyphens (like my-first-post)"),
-  body: (s) => s.max(BODY_MAX, `The body is over ${BODY_MAX.toLocaleString("en")} characters`),
-  excerpt: (s) => s.trim().max(EXCERPT_MAX, `Keep the excerpt under ${EXCERPT_MAX} characters`),
+  body: (s) => cleanText(s.max(BODY_MAX, `The body is over ${BODY_MAX.toLocaleString("en")} characters`)),
+  excerpt: (s) => cleanText(s.trim().max(EXCERPT_MAX, `Keep the excerpt under ${EXCERPT_MAX} characters`)),
 });
 
 export const Id = z.string().min(1).max(64);
@@ -34,6 +45,7 @@ export const TagNames = z
       .trim()
       .min(1, "A tag cannot be empty")
       .max(TAG_MAX, `Keep each tag under ${TAG_MAX} characters`)
+      .regex(CLEAN_TEXT, CONTROL_MESSAGE)
       .refine((name) => slugify(name).length > 0, "A tag needs at least one letter or digit"),
   )
   .max(TAGS_PER_POST, `Use at most ${TAGS_PER_POST} tags`);
@@ -94,7 +106,8 @@ export const CommentBody = z
   .string()
   .trim()
   .min(1, "Write something first")
-  .max(COMMENT_MAX, `Keep comments under ${COMMENT_MAX.toLocaleString("en")} characters`);
+  .max(COMMENT_MAX, `Keep comments under ${COMMENT_MAX.toLocaleString("en")} characters`)
+  .regex(CLEAN_TEXT, CONTROL_MESSAGE);
 export const CommentCreateInput = z.object({ postId: Id, body: CommentBody, parentId: Id.optional() }).strict();
 export const CommentEditInput = z.object({ id: Id, body: CommentBody }).strict();
 export const CommentId = z.object({ id: Id }).strict();
@@ -103,11 +116,15 @@ export const CommentListInput = z
   .strict();
 
 export const NAME_MAX = 80;
+/** A display name, wherever it is set: the profile form, sign-up, better-auth's update-user. */
+export const PersonName = cleanText(
+  z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`),
+);
 export const BIO_MAX = 1_000;
 export const ProfileInput = z
   .object({
-    name: z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`),
-    bio: z.string().trim().max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`),
+    name: PersonName,
+    bio: cleanText(z.string().trim().max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`)),
     image: z
       .union([z.literal(""), z.url({ protocol: /^https?$/, message: "Use an http(s) address for the avatar" }).max(500)])
       .transform((v) => v || null),

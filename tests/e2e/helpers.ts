@@ -1,4 +1,4 @@
-import { expect, request as requests, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request as requests, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
 import { readdirSync, readFileSync } from "node:fs";
 import superjson from "superjson";
 import { join } from "node:path";
@@ -109,6 +109,16 @@ export async function apiAuthor(request: APIRequestContext, origin: string, name
   return mutator(request, origin);
 }
 
+/** A tRPC answer as the islands see it: the data, or the error's status and message. */
+export type Answer<T> = { ok: true; status: number; data: T } | { ok: false; status: number; message: string };
+
+async function answer<T>(response: APIResponse): Promise<Answer<T>> {
+  const text = await response.text();
+  const body = JSON.parse(text) as { result?: { data: unknown }; error?: { json: { message: string } } };
+  if (response.ok() && body.result) return { ok: true, status: response.status(), data: superjson.deserialize(body.result.data as never) as T };
+  return { ok: false, status: response.status(), message: body.error?.json.message ?? text };
+}
+
 function mutator(request: APIRequestContext, origin: string) {
   return {
     async mutate<T = { id: string; slug: string; version: number }>(path: string, input: unknown): Promise<T> {
@@ -116,6 +126,15 @@ function mutator(request: APIRequestContext, origin: string) {
       const text = await response.text();
       expect(response.status(), text).toBe(200);
       return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
+    },
+    /** A mutation that may be refused: the answer either way, for tests of bad input. */
+    async attempt<T = { id: string; slug: string; version: number }>(path: string, input: unknown): Promise<Answer<T>> {
+      return answer<T>(await trpcMutation(request, origin, path, input));
+    },
+    /** A query (GET, as the islands send it), signed in as this author. */
+    async query<T>(path: string, input: unknown): Promise<Answer<T>> {
+      const encoded = encodeURIComponent(JSON.stringify(superjson.serialize(input)));
+      return answer<T>(await request.get(`${origin}/api/trpc/${path}?input=${encoded}`, { headers: { origin } }));
     },
   };
 }

@@ -310,6 +310,26 @@ describe("search", () => {
     await caller.post.unpublish({ id: garden.id });
     expect((await anon.post.search({ q: "peppers" })).items).toEqual([]);
   });
+
+  it("finds a word as it is written, fullwidth letters as their plain form, and words between bidi controls", async () => {
+    const { caller } = await b.signUp("Wanda Words");
+    for (const [title, body] of [
+      ["Ordinals", "Symbols ¡™£¢∞§¶•ªº–≠ in a row."],
+      ["Plain", "A test of widths."],
+      ["Isolated", "Bidi-isolated \u2066word\u2069 and \u202Eother\u202C."],
+    ]) {
+      const p = await caller.post.create({ title: title!, body });
+      await caller.post.publish({ id: p.id });
+    }
+    const anon = await b.anonymous();
+    // NFKC alone would have looked for "ao", which the index (text as written) lacks.
+    expect((await anon.post.search({ q: "ªº" })).items.map((i) => i.title)).toEqual(["Ordinals"]);
+    expect((await anon.post.search({ q: "ｔｅｓｔ" })).items.map((i) => i.title)).toEqual(["Plain"]);
+    expect((await anon.post.search({ q: "ｔｅｓｔ widths" })).items.map((i) => i.title)).toEqual(["Plain"]);
+    // Invisible bidi controls around a word do not hide it (the index splits at them too).
+    expect((await anon.post.search({ q: "word" })).items.map((i) => i.title)).toEqual(["Isolated"]);
+    expect((await anon.post.search({ q: "other" })).items.map((i) => i.title)).toEqual(["Isolated"]);
+  });
 });
 
 describe("a tag's copy of when its post went public", () => {

@@ -55,6 +55,15 @@ describe("post router: the owner", () => {
     expect(await codeOf(caller.post.create({ title: "Other", slug: "same-title" }))).toBe("CONFLICT");
     const third = await caller.post.create({ title: "Third" });
     expect(await codeOf(caller.post.update({ id: third.id, version: 1, slug: "same-title" }))).toBe("CONFLICT");
+    // Look-alike addresses do not count as taken numbers; the first free number is used.
+    await caller.post.create({ title: "Same title extra" });
+    await caller.post.create({ title: "Other", slug: "same-title-4" });
+    expect((await caller.post.create({ title: "Same title!" })).slug).toBe("same-title-3");
+    expect((await caller.post.create({ title: "Same title" })).slug).toBe("same-title-5");
+    // Titles with nothing for an address count up from "untitled".
+    const untitled = [];
+    for (const title of ["田中さん", "👾 🙇", "<>"]) untitled.push((await caller.post.create({ title })).slug);
+    expect(untitled).toEqual(["untitled", "untitled-2", "untitled-3"]);
   });
 
   it("edits with the version it started from, and gets CONFLICT on a stale version", async () => {

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lte, max, min, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, like, lte, max, min, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
@@ -68,12 +68,23 @@ export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, n
 
 /**
  * A reader's words → an FTS5 query: every word must appear, the last one as a prefix
- * (search as you type). Quoting each word means no input is FTS5 syntax.
+ * (search as you type). Quoting each word means no input is FTS5 syntax. The index keeps
+ * text as written, so a word is looked up as typed, or in its NFKC form when that differs
+ * (fullwidth "ｔｅｓｔ" also finds "test"; "ªº" still finds "ªº", which NFKC alone turns
+ * into "ao" and would miss).
  */
 export function ftsQuery(q: string): string | null {
-  const words = (q.normalize("NFKC").match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
+  const words = (q.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
   if (!words.length) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? "*" : ""}`).join(" ");
+  const phrase = (w: string, last: boolean) => `"${w.replaceAll('"', '""')}"${last ? "*" : ""}`;
+  return words
+    .map((w, i) => {
+      const last = i === words.length - 1;
+      const folded = w.normalize("NFKC");
+      return folded === w ? phrase(w, last) : `(${phrase(w, last)} OR ${phrase(folded, last)})`;
+    })
+    // FTS5 takes an implicit AND between phrases but not after a bracket: say it.
+    .join(" AND ");
 }
 
 /** FTS5 marks matches with \x01…\x02 in raw text: escape the text, then mark. */
@@ -196,12 +207,19 @@ function isUniqueViolation(e: unknown): boolean {
 }
 const slugTaken = () => new TRPCError({ code: "CONFLICT", message: "slug: Another post already uses this slug" });
 
+/**
+ * The title's slug, or the first free `-n` after it. Titles with no Latin letters or digits
+ * all start from "untitled", so the taken ones are read in one query, not one per try.
+ */
 async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
+  const stem = root.slice(0, 75);
+  // Slugs hold only a-z, 0-9 and hyphens: nothing in `stem` is a LIKE wildcard.
+  const rows = await db.select({ slug: Post.slug }).from(Post).where(or(eq(Post.slug, root), like(Post.slug, `${stem}-%`)));
+  const taken = new Set(rows.map((r) => r.slug));
   for (let n = 1; ; n++) {
-    const candidate = n === 1 ? root : `${root.slice(0, 75)}-${n}`;
-    const [hit] = await db.select({ id: Post.id }).from(Post).where(eq(Post.slug, candidate)).limit(1);
-    if (!hit) return candidate;
+    const candidate = n === 1 ? root : `${stem}-${n}`;
+    if (!taken.has(candidate)) return candidate;
   }
 }
 
