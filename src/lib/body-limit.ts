@@ -8,7 +8,8 @@ import type { Socket } from "node:net";
 
 /**
  * The tRPC endpoint carries post saves: the longest post (BODY_MAX characters in
- * src/lib/schemas.ts) JSON-encoded in the worst case (6 bytes for a control character)
+ * src/lib/schemas.ts) JSON-encoded in the worst case (4 bytes a character: control characters,
+ * 6 bytes in JSON, are refused by the schemas)
  * stays under this.
  */
 export const TRPC_BODY_LIMIT = 2 * 1024 * 1024;
