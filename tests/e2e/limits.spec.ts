@@ -145,9 +145,10 @@ test("a 1 MB comment gets a 400 that states the comment limit", async ({ request
 test("the longest post allowed saves, in any script; one character more gets a 400 with the limit", async ({ request, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const author = await apiAuthor(request, origin, "Lena Longpost");
-  // Letters that take 2, 3 and 4 bytes, and control characters that JSON writes as 6.
-  // The limit counts characters (code points): 🦄 is one, though JavaScript's length says 2.
-  const line = "Longue phrase, 長い文章, 🦄 and \u0001 — ";
+  // Letters that take 2, 3 and 4 bytes, and quotes and backslashes JSON writes as 2 (control
+  // characters, 6 in JSON, are refused on their own). The limit counts characters (code
+  // points): 🦄 is one, though JavaScript's length says 2.
+  const line = "Longue phrase, 長い文章, 🦄, \"quoted\" and C:\\path — ";
   const body = [...`# A very long post\n\n${line.repeat(Math.ceil(BODY_MAX / [...line].length))}`].slice(0, BODY_MAX).join("");
   expect([...body].length).toBe(BODY_MAX);
   const saved = await author.mutate<{ id: string; body: string }>("post.create", { title: `Long ${Date.now().toString(36)}`, body });
