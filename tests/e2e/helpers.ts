@@ -57,6 +57,17 @@ export async function readAsVisitor(request: APIRequestContext, path: string) {
   return { status: response.status(), html, hasScript: /<script\b/i.test(html), islands };
 }
 
+/**
+ * Scrolls a post's comments into view, as a reader does, and waits for their island: it
+ * loads only once seen (client:visible), and its form appears only once it knows who is
+ * reading. On a post taller than the window, nothing else brings it in.
+ */
+export async function openComments(page: Page) {
+  const thread = page.locator("astro-island .comments").first();
+  await thread.scrollIntoViewIfNeeded();
+  await expect(page.locator("astro-island:has(.comments)")).not.toHaveAttribute("ssr");
+}
+
 /** Writes a draft through the editor and returns its address (slug). */
 export async function writeDraft(page: Page, post: { title: string; body: string; tags?: string }) {
   await page.goto("/dashboard/new");

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import vnu from "vnu-jar";
-import { ADMIN_STATE, publishDraft, signUpAuthor, writeDraft } from "./helpers.ts";
+import { ADMIN_STATE, openComments, publishDraft, signUpAuthor, writeDraft } from "./helpers.ts";
 
 test("every page type is valid HTML", async ({ page, browser }) => {
   test.setTimeout(120_000);
@@ -15,6 +15,7 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   const editor = page.url();
   await publishDraft(page);
   await page.goto(`/posts/${slug}`);
+  await openComments(page);
   await page.getByLabel("Add a comment").fill("A *comment*.");
   await page.getByRole("button", { name: "Post comment" }).click();
   await expect(page.getByText("Comment posted.")).toBeVisible();

@@ -1,13 +1,5 @@
 import { expect, test } from "@playwright/test";
-import {
-  ADMIN_STATE,
-  publishDraft,
-  readAsVisitor,
-  signUp,
-  signUpAuthor,
-  uniqueEmail,
-  writeDraft,
-} from "./helpers.ts";
+import { ADMIN_STATE, openComments, publishDraft, readAsVisitor, signUp, signUpAuthor, uniqueEmail, writeDraft } from "./helpers.ts";
 
 const stamp = () => Date.now().toString(36);
 
@@ -41,6 +33,7 @@ test("readers comment, reply, edit and delete; the post's author hides a comment
   const reader = await readerContext.newPage();
   await signUp(reader, "Rhea Reader", uniqueEmail("rhea"));
   await reader.goto(`/posts/${slug}`);
+  await openComments(reader);
   await reader.getByLabel("Add a comment").fill("Loved the *ending*.");
   await reader.getByRole("button", { name: "Post comment" }).click();
   await expect(reader.getByText("Comment posted.")).toBeVisible();

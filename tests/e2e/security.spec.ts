@@ -1,7 +1,7 @@
 // Sessions a person controls, the headers every response carries, scripts the policy
 // refuses, and error answers that give nothing away.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { leakIn, PASSWORD, publishDraft, signUp, signUpAuthor, writeDraft } from "./helpers.ts";
+import { leakIn, openComments, PASSWORD, publishDraft, signUp, signUpAuthor, writeDraft } from "./helpers.ts";
 
 async function signInElsewhere(browser: Browser, email: string, password = PASSWORD) {
   const context = await browser.newContext();
@@ -75,6 +75,7 @@ test("the islands work under the Content-Security-Policy, and an injected inline
   const policy = response!.headers()["content-security-policy"]!;
   expect(policy).toMatch(/script-src [^;]*'sha256-/);
   expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  await openComments(page);
   await page.getByLabel("Add a comment").fill("Works with the policy on.");
   await page.getByRole("button", { name: "Post comment" }).click();
   await expect(page.getByText("Comment posted.")).toBeVisible();
