@@ -11,6 +11,7 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
+import type { VFile } from "vfile";
 
 const LANGS: BundledLanguage[] = [
   "bash", "c", "cpp", "css", "diff", "go", "html", "java", "javascript", "json", "jsx", "markdown",
@@ -56,34 +57,38 @@ export function cutExcerpt(text: string, max = 240): string {
   return `${(lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s.,;:!?-]+$/, "")}…`;
 }
 
-function collectFacts(out: { excerpt: string; words: number }) {
-  return () => (tree: Root) => {
+/** Notes the excerpt and word count on the file: the processor is shared, so no closure state. */
+function collectFacts() {
+  return (tree: Root, file: VFile) => {
     const p = firstParagraph(tree);
-    out.excerpt = p ? cutExcerpt(textOf(p)) : "";
-    out.words = textOf(tree).split(/\s+/).filter(Boolean).length;
+    file.data.excerpt = p ? cutExcerpt(textOf(p)) : "";
+    file.data.words = textOf(tree).split(/\s+/).filter(Boolean).length;
   };
 }
 
+// Built and frozen once: the highlighter's handler (themes, 22 grammars) is then made on the
+// first render instead of on every one, which was most of a save's cost.
+const postProcessor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkRehype)
+  .use(rehypeSanitize, sanitizeSchema)
+  .use(collectFacts)
+  .use(rehypeShiki, {
+    // GitHub's current (Primer) themes: every token colour meets WCAG AA on its
+    // background; the older github-light/-dark have orange parameters and grey comments
+    // that do not.
+    themes: { light: "github-light-default", dark: "github-dark-default" },
+    langs: LANGS,
+    fallbackLanguage: "text",
+    defaultLanguage: "text",
+  })
+  .use(rehypeStringify)
+  .freeze();
+
 export async function renderMarkdown(source: string): Promise<Rendered> {
-  const facts = { excerpt: "", words: 0 };
-  const file = await unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    .use(remarkRehype)
-    .use(rehypeSanitize, sanitizeSchema)
-    .use(collectFacts(facts))
-    .use(rehypeShiki, {
-      // GitHub's current (Primer) themes: every token colour meets WCAG AA on its
-      // background; the older github-light/-dark have orange parameters and grey comments
-      // that do not.
-      themes: { light: "github-light-default", dark: "github-dark-default" },
-      langs: LANGS,
-      fallbackLanguage: "text",
-      defaultLanguage: "text",
-    })
-    .use(rehypeStringify)
-    .process(source);
-  return { html: String(file), ...facts };
+  const file = await postProcessor.process(source);
+  return { html: String(file), excerpt: String(file.data.excerpt ?? ""), words: Number(file.data.words ?? 0) };
 }
 
 // Comments get a small, safe subset: emphasis, code, lists, quotes and links that open
