@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, like, lte, max, min, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
@@ -214,8 +214,12 @@ const slugTaken = () => new TRPCError({ code: "CONFLICT", message: "slug: Anothe
 async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
   const stem = root.slice(0, 75);
-  // Slugs hold only a-z, 0-9 and hyphens: nothing in `stem` is a LIKE wildcard.
-  const rows = await db.select({ slug: Post.slug }).from(Post).where(or(eq(Post.slug, root), like(Post.slug, `${stem}-%`)));
+  // Every "stem-…" sorts between "stem-" and "stem." ("." follows "-"): a range on the slug
+  // index, where LIKE (case-insensitive, so no index) read every post.
+  const rows = await db
+    .select({ slug: Post.slug })
+    .from(Post)
+    .where(or(eq(Post.slug, root), and(gt(Post.slug, `${stem}-`), lt(Post.slug, `${stem}.`))));
   const taken = new Set(rows.map((r) => r.slug));
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? root : `${stem}-${n}`;
