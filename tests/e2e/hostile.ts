@@ -4,9 +4,9 @@ import type { Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The XSS corpus, one payload a line, at ../shared/corpus/ beside the repository (as issue 6 names it). */
+/** The XSS corpus, one payload a line (tests/fixtures/README.md says where it comes from). */
 export function xssPayloads(): string[] {
-  const path = fileURLToPath(new URL("../../../shared/corpus/xss-payloads.txt", import.meta.url));
+  const path = fileURLToPath(new URL("../fixtures/xss-payloads.txt", import.meta.url));
   return readFileSync(path, "utf8").split("\n").filter((line) => line.length > 0);
 }
 
