@@ -5,14 +5,13 @@
 // Goal: 100 in all four on all three. The HTML reports are kept in test-results/lighthouse/.
 // Everything runs on this machine: Lighthouse downloads nothing and the pages load nothing
 // from elsewhere.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig, type Result } from "lighthouse";
 import { findOrInstallChromium } from "../../scripts/browser.ts";
-import { freePort } from "../../scripts/free-port.ts";
+import { startQuire } from "./proc.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 // The seed's richest post (a heading, a list, highlighted code, a table, a quote) and a tag
@@ -22,35 +21,11 @@ const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as 
 const reports = join(root, "test-results/lighthouse");
 
 const dir = mkdtempSync(join(tmpdir(), "quire-lighthouse-"));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ["scripts/start.ts"], {
-  cwd: root,
-  env: {
-    ...process.env,
-    DATABASE_URL: `file:${join(dir, "lighthouse.db")}`,
-    SEED_DEMO: "true",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    SITE_URL: base,
-    LOG_LEVEL: "error",
-  },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const { base } = await startQuire(`file:${join(dir, "lighthouse.db")}`, { SEED_DEMO: "true" });
 let chrome: chromeLauncher.LaunchedChrome | undefined;
-const stop = () => {
-  if (server.exitCode === null) server.kill("SIGTERM");
+process.on("exit", () => {
   chrome?.kill();
   rmSync(dir, { recursive: true, force: true });
-};
-process.on("exit", stop);
-await new Promise<void>((ok, fail) => {
-  let out = "";
-  server.stdout!.on("data", (c) => {
-    out += c;
-    if (out.includes("Quire is running")) ok();
-  });
-  server.once("exit", (code) => fail(new Error(`server exited (${code}):\n${out}`)));
 });
 for (const path of PAGES) {
   const status = (await fetch(base + path)).status;

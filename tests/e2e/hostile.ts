@@ -112,23 +112,6 @@ export function unsafeMarkup(doc: Document): string[] {
   return found;
 }
 
-/** What a reader sees of one page, as text, plus anything in it that could run or load. */
-export interface PageFacts {
-  url: string;
-  status: number;
-  title: string;
-  h1: string;
-  bio: string;
-  /** Text of code blocks in the post body and in comments, in page order. */
-  codes: string[];
-  tags: string[];
-  commenters: string[];
-  /** Titles as linked from lists (cards, search results, previous/next). */
-  linkedTitles: { href: string; text: string }[];
-  searchValue: string | null;
-  unsafe: string[];
-}
-
 function factsInPage(urls: string[], unsafe: (doc: Document) => string[]): Promise<PageFacts[]> {
   const text = (el: Element | null) => el?.textContent ?? "";
   return Promise.all(
