@@ -6,6 +6,7 @@ import { createClient, type Client, type Config as LibsqlConfig } from "@libsql/
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
+import { LocalClient } from "./local-client.ts";
 
 /**
  * How long a statement waits for another process's lock before failing with SQLITE_BUSY
@@ -50,6 +51,16 @@ export function libsqlOptions(config: DatabaseConfig): LibsqlConfig {
   };
 }
 
+/**
+ * A local file or in-memory database gets Quire's own client, which keeps its prepared
+ * statements (db/local-client.ts); Turso and embedded replicas get @libsql/client's.
+ */
+export function openClient(config: DatabaseConfig): Client {
+  const path = config.localPath ?? (config.url === "file::memory:" ? ":memory:" : undefined);
+  if (path && !config.syncUrl && !config.url.includes("?")) return new LocalClient({ path });
+  return createClient(libsqlOptions(config));
+}
+
 export interface DbOptions {
   /** Called with every SQL statement Drizzle sends (tests count them). */
   onQuery?: (sql: string) => void;
@@ -57,7 +68,7 @@ export interface DbOptions {
 
 export async function createDb(config: DatabaseConfig, options: DbOptions = {}): Promise<Db> {
   if (config.localPath) mkdirSync(dirname(config.localPath), { recursive: true });
-  const client = createClient(libsqlOptions(config));
+  const client = openClient(config);
   if (config.url.startsWith("file:")) {
     // WAL lets readers in other processes go on while one writes; the busy timeout
     // makes a second process wait for the lock instead of failing at once.
