@@ -104,7 +104,12 @@ const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-heade
 const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP });
 // Oversized bodies are refused (413) from their headers, before anything reads them.
 const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
-const limited = limitRequestBodies(handler);
+// API calls go straight to tRPC, with the headers the middleware gives API answers: a page
+// render's machinery cost each call more CPU than the call itself.
+const { isTrpcPath } = await import("../src/server/trpc-handler.ts");
+const { trpcListener } = await import("../src/server/node-api.ts");
+const api = trpcListener(runtime);
+const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : handler(req, res)));
 const withBaseline: import("node:http").RequestListener = (req, res) => {
   for (const [name, value] of baseline) res.setHeader(name, value);
   return limited(req, res);

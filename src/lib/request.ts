@@ -47,9 +47,14 @@ export function clientAddressOf(request: Request, socketAddress: string | undefi
  * are per client, not global.
  */
 export function withClientAddress(request: Request, clientAddress: string | undefined, config: Config): Request {
+  return new Request(request, { headers: headersWithClientAddress(request, clientAddress, config) });
+}
+
+/** The request's headers with the client address added, as withClientAddress sets it. */
+export function headersWithClientAddress(request: Request, clientAddress: string | undefined, config: Config): Headers {
   const headers = new Headers(request.headers);
   headers.set(CLIENT_IP_HEADER, clientAddressOf(request, clientAddress, config));
-  return new Request(request, { headers });
+  return headers;
 }
 
 export function jsonError(status: number, code: string, message: string): Response {

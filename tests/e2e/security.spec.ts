@@ -119,6 +119,31 @@ test("every kind of response carries the security headers, cached reader pages i
   }
 });
 
+test("API answers are never stored, and refuse cross-site and form posts with the security headers on", async ({ request, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const answers = {
+    query: await request.get("/api/trpc/post.list", { headers: { cookie: "" } }),
+    mutation: await request.post("/api/trpc/post.create", { headers: { "content-type": "application/json", origin }, data: { json: { title: "x" } } }),
+    crossSite: await request.post("/api/trpc/post.create", { headers: { "content-type": "application/json", origin: "https://evil.example" }, data: { json: {} } }),
+    form: await request.post("/api/trpc/post.create", { headers: { origin }, multipart: { title: "x" } }),
+    method: await request.delete("/api/trpc/post.create", { headers: { origin } }),
+  };
+  expect(answers.query.status()).toBe(200);
+  expect(answers.mutation.status()).toBe(401);
+  expect(answers.crossSite.status()).toBe(403);
+  expect(answers.form.status()).toBe(415);
+  expect(answers.method.status()).toBe(405);
+  for (const [kind, response] of Object.entries(answers)) {
+    const h = response.headers();
+    expect(h["cache-control"], kind).toBe("private, no-store");
+    expect(h["content-type"], kind).toMatch(/^application\/json/);
+    expect(h["content-security-policy"], kind).toContain("default-src 'none'");
+    expect(h["x-content-type-options"], kind).toBe("nosniff");
+    const body = (await response.json()) as { error?: { message?: string; json?: { message?: string } } };
+    if (kind !== "query") expect(body.error?.message ?? body.error?.json?.message, kind).toBeTruthy();
+  }
+});
+
 test("error answers carry no stack trace and no server path", async ({ request, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const json = { "content-type": "application/json", origin };

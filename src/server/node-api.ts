@@ -1,0 +1,81 @@
+// The tRPC endpoint served by the built server straight from node:http (scripts/start.ts).
+// Astro would turn each call into a page render: a Request with a streamed body, routing,
+// middleware, locals, a cookie jar, and a Response streamed back. Here the body (at most
+// TRPC_BODY_LIMIT, already enforced in front of this) is read whole, one Request is made
+// for tRPC, and its answer is written with the headers the middleware gives every API
+// answer: the baseline security headers, no page policy, and never stored by a cache.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { Runtime } from "../lib/runtime.ts";
+import { handleTrpc } from "./trpc-handler.ts";
+import { NOTHING_CSP, securityHeaders } from "../lib/security-headers.ts";
+import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
+import { unavailableResponse } from "../lib/unavailable.ts";
+import { rootMessage } from "../../db/unavailable.ts";
+
+type Body = IncomingMessage & { body?: Buffer };
+
+function readBody(req: Body): Promise<Buffer> {
+  // A body sent without a length was read by limitRequestBodies already.
+  if (req.body) return Promise.resolve(req.body);
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => ok(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once("error", fail);
+  });
+}
+
+/** The request as Astro's Node adapter builds it: the URL from the socket and the Host header. */
+async function toRequest(req: Body): Promise<Request> {
+  const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
+  const url = `${protocol}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  const method = req.method ?? "GET";
+  const bytes = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
+  const body = bytes && new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+  return new Request(url, { method, headers, body });
+}
+
+export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
+  // Lower case, as a Response's headers are, so an answer's own header replaces one of these.
+  const baseline: Record<string, string> = Object.fromEntries(
+    Object.entries({ ...securityHeaders(runtime.config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": PRIVATE_CACHE_CONTROL }).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  async function answer(req: Body): Promise<Response> {
+    let request: Request | undefined;
+    try {
+      request = await toRequest(req);
+      return await handleTrpc(request, req.socket.remoteAddress, runtime);
+    } catch (e) {
+      // As the middleware does for pages: a database out of reach is a 503 to retry.
+      const unavailable = request && unavailableResponse(e, request);
+      if (unavailable) {
+        console.error(`[db] ${req.method} ${req.url}: 503: ${rootMessage(e)}`);
+        return unavailable;
+      }
+      console.error(`[trpc] ${req.method} ${req.url}:`, e);
+      return Response.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server; it has been logged." } }, { status: 500 });
+    }
+  }
+  return (req, res) => {
+    void answer(req).then(async (response) => {
+      const headers: Record<string, string | string[]> = { ...baseline };
+      response.headers.forEach((value, name) => {
+        if (name !== "set-cookie") headers[name] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) headers["set-cookie"] = cookies;
+      const body = Buffer.from(await response.arrayBuffer());
+      res.writeHead(response.status, headers);
+      res.end(body);
+    }).catch((e: unknown) => {
+      // The client went away while the answer was written: nothing left to tell it.
+      if (!res.headersSent) res.writeHead(500, baseline);
+      res.end();
+      if ((e as NodeJS.ErrnoException)?.code !== "ERR_STREAM_DESTROYED") console.error(`[trpc] writing ${req.url}:`, e);
+    });
+  };
+}
