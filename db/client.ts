@@ -61,6 +61,20 @@ export function openClient(config: DatabaseConfig): Client {
   return createClient(libsqlOptions(config));
 }
 
+/**
+ * A query built and prepared once per database, for the statements every request sends:
+ * Drizzle takes longer to build a query's SQL than the local database takes to run it.
+ * Values go in as `sql.placeholder(name)`.
+ */
+export function preparedOnce<Q>(build: (db: Database) => Q): (db: Database) => Q {
+  const built = new WeakMap<Database, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (!query) built.set(db, (query = build(db)));
+    return query;
+  };
+}
+
 export interface DbOptions {
   /** Called with every SQL statement Drizzle sends (tests count them). */
   onQuery?: (sql: string) => void;

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Runtime } from "../lib/runtime.ts";
 import { handleTrpc } from "./trpc-handler.ts";
+import { jsonError } from "../lib/request.ts";
 import { NOTHING_CSP, securityHeaders } from "../lib/security-headers.ts";
 import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
 import { unavailableResponse } from "../lib/unavailable.ts";
@@ -26,10 +27,14 @@ function readBody(req: Body): Promise<Buffer> {
   });
 }
 
+/** A request whose Host header or path makes no URL. */
+class BadTarget extends Error {}
+
 /** The request as Astro's Node adapter builds it: the URL from the socket and the Host header. */
 async function toRequest(req: Body): Promise<Request> {
   const protocol = (req.socket as TLSSocket).encrypted ? "https" : "http";
-  const url = `${protocol}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  const url = URL.parse(`${protocol}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
+  if (!url) throw new BadTarget();
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
@@ -50,6 +55,7 @@ export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: Serv
       request = await toRequest(req);
       return await handleTrpc(request, req.socket.remoteAddress, runtime);
     } catch (e) {
+      if (e instanceof BadTarget) return jsonError(400, "BAD_REQUEST", "The request's Host header and path do not make a valid address");
       // As the middleware does for pages: a database out of reach is a 503 to retry.
       const unavailable = request && unavailableResponse(e, request);
       if (unavailable) {

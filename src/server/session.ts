@@ -12,7 +12,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { BetterAuthOptions } from "better-auth";
 import { eq, sql } from "drizzle-orm";
 import type { Auth, Session } from "../auth.ts";
-import type { Database } from "../../db/client.ts";
+import { preparedOnce, type Database } from "../../db/client.ts";
 import { session, user } from "../../db/auth-schema.ts";
 
 /** The value of cookie `name` in a Cookie header, decoded as better-auth reads it. */
@@ -44,17 +44,16 @@ function verifiedToken(value: string, secret: string): string | null {
   return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;
 }
 
-/** The session and its user by token, built once per database: it runs on every request. */
-function prepareLookup(db: Database) {
-  return db
+/** The session and its user by token: it runs on every signed-in request. */
+const lookup = preparedOnce((db) =>
+  db
     .select({ session, user })
     .from(session)
     .innerJoin(user, eq(user.id, session.userId))
     .where(eq(session.token, sql.placeholder("token")))
     .limit(1)
-    .prepare();
-}
-const lookups = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
+    .prepare(),
+);
 
 export async function readSession(auth: Auth, db: Database, headers: Headers): Promise<Session | null> {
   const ctx = await auth.$context;
@@ -66,9 +65,7 @@ export async function readSession(auth: Auth, db: Database, headers: Headers): P
   const token = verifiedToken(value, ctx.secret);
   // A forged or damaged cookie: better-auth answers no session too.
   if (!token) return null;
-  let lookup = lookups.get(db);
-  if (!lookup) lookups.set(db, (lookup = prepareLookup(db)));
-  const [row] = await lookup.all({ token });
+  const [row] = await lookup(db).all({ token });
   const now = Date.now();
   const expiresAt = row?.session.expiresAt.getTime() ?? 0;
   const { expiresIn, updateAge } = ctx.sessionConfig;

@@ -119,6 +119,25 @@ describe("cache invalidation across processes", () => {
     expect([...one.errors, ...two.errors]).toEqual([]);
   });
 
+  it("purges made in one turn of the event loop share one row, with the write path idle", async () => {
+    const file = join(dir, "shared.db");
+    const one = await openProcess(file);
+    await migrateDb(one.db.db, MIGRATIONS);
+    // As requests handled in one turn purge: each after some awaits of its own.
+    const purges: Promise<void>[] = [];
+    for (const tags of [["post:a"], ["list"], ["author:1"]]) {
+      purges.push(one.invalidation.purge(tags));
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+    await Promise.all(purges);
+    // A purge in a later turn makes a row of its own.
+    await new Promise((r) => setTimeout(r, 5));
+    await one.invalidation.purge(["post:c"]);
+    const rows = await one.db.db.select().from(CachePurge);
+    expect(rows.map((r) => r.tags)).toEqual([["post:a", "list", "author:1"], ["post:c"]]);
+    expect(one.errors).toEqual([]);
+  });
+
   it("the background poller applies other processes' purges", async () => {
     const file = join(dir, "shared.db");
     const one = await openProcess(file);

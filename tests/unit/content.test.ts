@@ -243,6 +243,22 @@ describe("comments", () => {
     expect((await failure(reader.caller.comment.create({ postId: "nope", body: "hi" }))).code).toBe("NOT_FOUND");
   });
 
+  it("can be made on a scheduled post only once its time has come", async () => {
+    const { owner, reader } = await thread();
+    const later = await owner.caller.post.create({ title: "Soon to discuss" });
+    const at = new Date(Date.now() + 60 * 60 * 1000);
+    await owner.caller.post.publish({ id: later.id, at });
+    // Twice: the second asks the kept statement, which must not keep the first time.
+    for (let i = 0; i < 2; i++) {
+      expect((await failure(reader.caller.comment.create({ postId: later.id, body: "early" }))).code).toBe("NOT_FOUND");
+    }
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(at.getTime() + 1000);
+    const c = await reader.caller.comment.create({ postId: later.id, body: "on time" });
+    expect(c.createdAt.getTime()).toBe(at.getTime() + 1000);
+    vi.useRealTimers();
+  });
+
   it("pages through top-level comments in order", async () => {
     const { reader, post } = await thread();
     for (let i = 0; i < 5; i++) {

@@ -112,17 +112,18 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
     async purge(tags) {
       if (tags.length === 0) return;
       store.purgeTags(tags);
-      // Purges that arrive while the log row before them waits its turn to be written join
-      // the next one: under load one row records many mutations, and each caller still
-      // returns only once its tags are in the log.
+      // The row is written once this turn of the event loop is over, and purges that arrive
+      // before then, or while it waits its turn on the write path, join it: under load one
+      // row records the mutations of many requests (one each had cost a second commit per
+      // mutation), and each caller still returns only once its tags are in the log.
       if (!next) {
         const batch: Batch = { tags: new Set(), recorded: Promise.resolve() };
-        batch.recorded = db
-          .write((d) => {
+        batch.recorded = new Promise<void>((turnOver) => setImmediate(turnOver))
+          .then(() => db.write((d) => {
             // From here on, later purges start a new row.
             next = undefined;
             return d.insert(CachePurge).values({ tags: [...batch.tags] }).returning({ id: CachePurge.id });
-          })
+          }))
           .then(
             ([row]) => {
               // Only worth remembering when a poll will read it; else it would stay forever.

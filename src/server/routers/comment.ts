@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { Comment, Post, user, type CommentRow } from "../../../db/schema.ts";
+import { preparedOnce } from "../../../db/client.ts";
 import { cacheTags } from "../../lib/cache-tags.ts";
 import { COMMENT_EDIT_WINDOW_MS } from "../../lib/constants.ts";
 import { renderCommentMarkdown } from "../../lib/markdown.ts";
@@ -32,11 +33,38 @@ function toPublic(c: Pick<CommentRow, "id" | "parentId" | "body" | "html" | "sta
   return { id: c.id, parentId: c.parentId, removed, body: removed ? "" : c.body, html: removed ? "" : c.html, author: removed ? null : author, createdAt: c.createdAt, editedAt: c.editedAt };
 }
 
+/** The post's id if it is public at `now`. Prepared once: every comment write asks. */
+const publicPost = preparedOnce((db) =>
+  db
+    .select({ id: Post.id })
+    .from(Post)
+    .where(and(eq(Post.id, sql.placeholder("id")), visibleNow(sql.placeholder("now"))))
+    .limit(1)
+    .prepare(),
+);
+
 /** Throws unless the post is public now. Reads only its id: its body is not needed here. */
 async function assertPublicPost(ctx: Context, postId: string) {
-  const [post] = await ctx.db.select({ id: Post.id }).from(Post).where(and(eq(Post.id, postId), visibleNow())).limit(1);
+  const [post] = await publicPost(ctx.db).all({ id: postId, now: new Date() });
   if (!post) throw new TRPCError({ code: "NOT_FOUND", message: "No published post with that id" });
 }
+
+/** A new comment, prepared once: the insert every comment write makes. */
+const insertComment = preparedOnce((db) =>
+  db
+    .insert(Comment)
+    .values({
+      id: sql.placeholder("id"),
+      postId: sql.placeholder("postId"),
+      authorId: sql.placeholder("authorId"),
+      parentId: sql.placeholder("parentId"),
+      body: sql.placeholder("body"),
+      html: sql.placeholder("html"),
+      status: "visible",
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .prepare(),
+);
 
 async function findComment(ctx: Context, id: string) {
   const [row] = await ctx.db
@@ -130,7 +158,7 @@ export const commentRouter = createTRPCRouter({
       createdAt: new Date(),
       editedAt: null,
     };
-    await ctx.write((db) => db.insert(Comment).values(comment));
+    await ctx.write((db) => insertComment(db).run(comment));
     await ctx.purge(commentPageTags(input.postId));
     return toPublic(comment, { id: ctx.user.id, name: ctx.user.name, image: ctx.user.image ?? null });
   }),

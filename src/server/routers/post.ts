@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
@@ -32,7 +32,7 @@ const authorColumns = { id: user.id, name: user.name, image: user.image };
  * `+` keeps SQLite from choosing the status index for the IN instead: with two statuses
  * that index yields two ranges, which it must merge by sorting them whole.
  */
-export function visibleNow(now = new Date()): SQL {
+export function visibleNow(now: Date | Placeholder = new Date()): SQL {
   return and(publicStatus(), lte(Post.publishedAt, now))!;
 }
 const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
