@@ -88,6 +88,12 @@ if (seeded) {
   console.log(`Seeded demo content. Sign in as ${DEMO_AUTHOR.email} / ${DEMO_AUTHOR.password}`);
 }
 
+// Markdown renders on threads of its own, so a long post being saved holds up no reader.
+const { useRenderer } = await import("../src/lib/markdown.ts");
+const { startRenderWorkers } = await import("../src/lib/render-workers.ts");
+const renderWorkers = config.renderWorkers > 0 ? startRenderWorkers(config.renderWorkers) : undefined;
+useRenderer(renderWorkers);
+
 process.env.ASTRO_NODE_LOGGING = "disabled";
 process.env.ASTRO_NODE_AUTOSTART = "disabled";
 // Our own server, so cached pages are answered before Astro builds a Request for them.
@@ -150,6 +156,7 @@ async function stop(signal: string): Promise<void> {
   clearInterval(idle);
   clearTimeout(deadline);
   await runtime.invalidation.stop();
+  await renderWorkers?.close();
   if (runtime.config.database.localPath) {
     // Fold the write-ahead log into the database file now: the driver's close leaves it
     // behind (a test found a 300 KB -wal after exit), and the next start, a backup or a

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 export const DEFAULT_DATABASE_URL = "file:.data/quire.db";
@@ -61,6 +62,7 @@ const EnvSchema = z.object({
   SMTP_PASS: optionalString,
   MAIL_FROM: optionalString,
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  RENDER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -80,6 +82,8 @@ export interface Config {
   };
   authSecret: string;
   seedDemo: boolean;
+  /** Threads `npm start` renders Markdown on, off the request thread; 0 renders on it. */
+  renderWorkers: number;
   /** Take the client address from the last X-Forwarded-For entry, the one our reverse proxy appended. */
   trustProxy: boolean;
   /** Whether feeds carry each post's full HTML or only its excerpt. */
@@ -242,6 +246,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined),
     },
     logLevel: e.LOG_LEVEL,
+    // One core serves requests; the others (up to 4) render.
+    renderWorkers: e.RENDER_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
   };
 }
 

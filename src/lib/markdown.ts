@@ -86,7 +86,34 @@ const postProcessor = unified()
   .use(rehypeStringify)
   .freeze();
 
-export async function renderMarkdown(source: string): Promise<Rendered> {
+/**
+ * Renders on the render threads when the server started them (src/lib/render-workers.ts),
+ * else here. Shared through globalThis, so the Astro bundle and the start script agree.
+ */
+const RENDERER = Symbol.for("quire.renderer");
+export interface Renderer {
+  post(source: string): Promise<Rendered>;
+  comment(source: string): Promise<string>;
+}
+type Holder = { [RENDERER]?: Renderer };
+
+/** Installs (or with undefined removes) the renderer that renderMarkdown and renderCommentMarkdown use. */
+export function useRenderer(renderer: Renderer | undefined): void {
+  (globalThis as Holder)[RENDERER] = renderer;
+}
+
+export function renderMarkdown(source: string): Promise<Rendered> {
+  const renderer = (globalThis as Holder)[RENDERER];
+  return renderer ? renderer.post(source) : renderMarkdownHere(source);
+}
+
+export function renderCommentMarkdown(source: string): Promise<string> {
+  const renderer = (globalThis as Holder)[RENDERER];
+  return renderer ? renderer.comment(source) : renderCommentMarkdownHere(source);
+}
+
+/** A post's Markdown rendered on this thread. */
+export async function renderMarkdownHere(source: string): Promise<Rendered> {
   const file = await postProcessor.process(source);
   return { html: String(file), excerpt: String(file.data.excerpt ?? ""), words: Number(file.data.words ?? 0) };
 }
@@ -123,7 +150,8 @@ const commentProcessor = unified()
   .use(rehypeStringify)
   .freeze();
 
-export async function renderCommentMarkdown(source: string): Promise<string> {
+/** A comment's Markdown rendered on this thread. */
+export async function renderCommentMarkdownHere(source: string): Promise<string> {
   return String(await commentProcessor.process(source));
 }
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { libsqlOptions } from "../../db/client.ts";
@@ -52,6 +52,7 @@ describe("configuration", () => {
         SEED_DEMO: "false",
         TRUST_PROXY: "true",
         AUTH_RATE_LIMIT: "25",
+        RENDER_WORKERS: "3",
       },
       tempDir(),
     );
@@ -63,8 +64,12 @@ describe("configuration", () => {
       seedDemo: false,
       trustProxy: true,
       authRateLimit: 25,
+      renderWorkers: 3,
       database: { url: "libsql://quire-acme.turso.io", authToken: "token" },
     });
+    // Unset: the cores but one, at least one and at most four; 0 renders on the request thread.
+    expect(loadConfig({}, tempDir()).renderWorkers).toBe(Math.min(4, Math.max(1, availableParallelism() - 1)));
+    expect(loadConfig({ RENDER_WORKERS: "0" }, tempDir()).renderWorkers).toBe(0);
   });
 
   it("names the variable when a value is missing or bad", () => {
@@ -81,6 +86,8 @@ describe("configuration", () => {
     );
     expect(issuesOf({ SEED_DEMO: "maybe" })[0]).toMatch(/^SEED_DEMO:/);
     expect(issuesOf({ AUTH_RATE_LIMIT: "0" })[0]).toMatch(/^AUTH_RATE_LIMIT:/);
+    expect(issuesOf({ RENDER_WORKERS: "two" })[0]).toMatch(/^RENDER_WORKERS:/);
+    expect(issuesOf({ RENDER_WORKERS: "-1" })[0]).toMatch(/^RENDER_WORKERS:/);
   });
 });
 

@@ -1,0 +1,62 @@
+// Markdown rendered on the render threads is the Markdown rendered here, and a thread that
+// dies fails only the renders it had, is replaced, and the next render works.
+import { afterAll, describe, expect, it } from "vitest";
+import { renderCommentMarkdown, renderCommentMarkdownHere, renderMarkdown, renderMarkdownHere, useRenderer } from "../../src/lib/markdown.ts";
+import { startRenderWorkers } from "../../src/lib/render-workers.ts";
+
+const workers = startRenderWorkers(2);
+afterAll(async () => {
+  useRenderer(undefined);
+  await workers.close();
+});
+
+const POST = `# A title
+
+The **first** paragraph, with [a link](https://example.com) and [a trap](javascript:alert(1)).
+
+\`\`\`ts
+export const answer: number = 42;
+\`\`\`
+
+<script>alert(1)</script>
+
+| a | b |
+|---|---|
+| 1 | 2 |
+`;
+const COMMENT = "Agreed, *mostly*: see <https://example.com> and [this](javascript:alert(1)).\n\n# not a heading here";
+
+describe("render threads", () => {
+  it("render posts and comments exactly as this thread does", async () => {
+    expect(await workers.post(POST)).toEqual(await renderMarkdownHere(POST));
+    expect(await workers.comment(COMMENT)).toBe(await renderCommentMarkdownHere(COMMENT));
+  });
+
+  it("are what renderMarkdown and renderCommentMarkdown use once installed", async () => {
+    const sent: string[] = [];
+    const spy = { post: (s: string) => (sent.push(s), workers.post(s)), comment: (s: string) => (sent.push(s), workers.comment(s)) };
+    useRenderer(spy);
+    expect((await renderMarkdown(POST)).html).toContain("<table>");
+    expect(await renderCommentMarkdown(COMMENT)).not.toContain("javascript:");
+    expect(sent).toEqual([POST, COMMENT]);
+    useRenderer(undefined);
+  });
+
+  it("take many renders at once and answer each with its own result", async () => {
+    const sources = Array.from({ length: 200 }, (_, i) => `Comment **${i}**`);
+    const html = await Promise.all(sources.map((s) => workers.comment(s)));
+    expect(html).toEqual(sources.map((_, i) => `<p>Comment <strong>${i}</strong></p>`));
+  });
+
+  it("replace a thread that dies: its renders fail with a clear error, later ones work", async () => {
+    const [first] = workers.workers;
+    const inFlight = Array.from({ length: 20 }, (_, i) => workers.post(`Post ${i}\n\n\`\`\`ts\nlet x = ${i};\n\`\`\``).then(() => "ok", (e: Error) => e.message));
+    await first!.terminate();
+    const outcomes = await Promise.all(inFlight);
+    for (const o of outcomes) expect(o === "ok" || /^The Markdown renderer stopped/.test(o)).toBe(true);
+    await expect.poll(() => workers.workers.includes(first!)).toBe(false);
+    expect(workers.workers).toHaveLength(2);
+    const again = await Promise.all([1, 2, 3, 4].map((i) => workers.comment(`after *${i}*`)));
+    expect(again).toEqual([1, 2, 3, 4].map((i) => `<p>after <em>${i}</em></p>`));
+  });
+});
