@@ -3,12 +3,17 @@
 //
 // @libsql/client's local client prepares every statement afresh and asks the new statement
 // for its columns twice. On Quire's hottest statements that was most of their cost: the
-// signed-in session lookup (a join returning 20 columns) took 205 µs of CPU, of which 125 µs
-// went to preparing it and reading its columns; kept prepared, it takes 18 µs
-// (tests/bench/db-client.ts measures both). This client keeps up to STATEMENT_CACHE
-// statements per connection, with their columns, and otherwise behaves as @libsql/client's
-// does: the same results (rows readable by index and by name), the same errors
-// (LibsqlError, LibsqlBatchError with their SQLite codes), the same transactions.
+// signed-in session lookup (a join returning 20 columns) took 186 µs of CPU; kept prepared,
+// 28 µs (`npm run bench:db` measures; tests/unit/local-client.test.ts compares the two
+// clients' answers). This client keeps up to
+// STATEMENT_CACHE statements per connection, with their columns, and otherwise behaves as
+// @libsql/client's does: the same results (rows readable by index and by name), the same
+// errors (LibsqlError, LibsqlBatchError with their SQLite codes), the same transactions,
+// with one difference: while an interactive transaction holds the connection, other calls
+// wait for it to end, where @libsql/client's single connection refuses them at once
+// (TRANSACTION_ACTIVE). A statement that changes the schema drops every kept statement; a
+// kept `select *` notices another process's change only by its width (Quire's queries
+// name their columns).
 //
 // One connection: Quire serializes its writes in-process (db/client.ts), and a second
 // connection in this process would only contend with the first for the file lock. Every
@@ -35,6 +40,7 @@ import {
 export const STATEMENT_CACHE = 500;
 
 const SCHEMA_CHANGE = /^\s*(create|alter|drop|pragma|attach|detach|vacuum)\b/i;
+const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*/;
 
 type Native = InstanceType<typeof Database>;
 type NativeStatement = ReturnType<Native["prepare"]>;
@@ -180,7 +186,7 @@ class Connection {
     }
     // A statement that changes the schema runs once, and the kept ones are prepared again
     // after it (SQLite would re-prepare them, but their columns may have changed).
-    if (SCHEMA_CHANGE.test(sql)) this.#statements.clear();
+    if (SCHEMA_CHANGE.test(sql.replace(LEADING_COMMENTS, ""))) this.#statements.clear();
     else {
       this.#statements.set(sql, prepared);
       if (this.#statements.size > STATEMENT_CACHE) this.#statements.delete(this.#statements.keys().next().value!);
@@ -195,6 +201,8 @@ class Connection {
   }
 
   execute(sql: string, args: InArgs, intMode: IntMode): ResultSet {
+    // A closed native handle must not be used at all: libSQL may abort the process.
+    if (!this.native.open) throw new LibsqlError("The connection is closed", "CLIENT_CLOSED");
     const bound = Array.isArray(args)
       ? args.map((v) => toSql(v, intMode))
       : Object.fromEntries(Object.entries(args).map(([k, v]) => [/^[@$:]/.test(k) ? k.slice(1) : k, toSql(v, intMode)]));
@@ -253,8 +261,10 @@ export class LocalClient implements Client {
   readonly #intMode: IntMode;
   readonly #timeout: number | undefined;
   #connection: Connection;
-  /** Settles when the open interactive transaction does; others wait for it. */
+  /** Settles when the open interactive transaction does; other calls wait for it. */
   #transaction: Promise<void> | null = null;
+  /** Ends the open interactive transaction (rolling back what it left open). */
+  #release: (() => void) | null = null;
 
   constructor(options: LocalClientOptions) {
     this.#path = options.path;
@@ -285,10 +295,15 @@ export class LocalClient implements Client {
     return this.#connection.kept;
   }
 
-  async #ready(): Promise<Connection> {
+  /**
+   * Runs `work` on the connection once no interactive transaction holds it. The check and
+   * the work run with no await between them, so a caller woken when a transaction ends
+   * can never start inside the next one.
+   */
+  async #whenFree<T>(work: (connection: Connection) => T): Promise<T> {
     while (this.#transaction) await this.#transaction;
     this.#checkOpen();
-    return this.#connection;
+    return work(this.#connection);
   }
 
   #checkOpen() {
@@ -297,23 +312,24 @@ export class LocalClient implements Client {
 
   async execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
     const { sql, args: bound } = normalize(stmt, args);
-    const connection = this.#transaction ? await this.#ready() : (this.#checkOpen(), this.#connection);
-    return connection.execute(sql, bound, this.#intMode);
+    if (this.#transaction) return this.#whenFree((connection) => connection.execute(sql, bound, this.#intMode));
+    this.#checkOpen();
+    return this.#connection.execute(sql, bound, this.#intMode);
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
-    const connection = await this.#ready();
-    return this.#inTransaction(connection, beginFor(mode), stmts);
+    return this.#whenFree((connection) => this.#inTransaction(connection, beginFor(mode), stmts));
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    const connection = await this.#ready();
-    connection.execute("PRAGMA foreign_keys=off", [], this.#intMode);
-    try {
-      return this.#inTransaction(connection, "BEGIN DEFERRED", stmts);
-    } finally {
-      connection.execute("PRAGMA foreign_keys=on", [], this.#intMode);
-    }
+    return this.#whenFree((connection) => {
+      connection.execute("PRAGMA foreign_keys=off", [], this.#intMode);
+      try {
+        return this.#inTransaction(connection, "BEGIN DEFERRED", stmts);
+      } finally {
+        connection.execute("PRAGMA foreign_keys=on", [], this.#intMode);
+      }
+    });
   }
 
   #inTransaction(connection: Connection, begin: string, stmts: Array<InStatement | [string, InArgs?]>): ResultSet[] {
@@ -336,31 +352,38 @@ export class LocalClient implements Client {
   }
 
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    const connection = await this.#ready();
-    connection.execute(beginFor(mode), [], this.#intMode);
-    let settle!: () => void;
-    const settled = new Promise<void>((done) => (settle = done));
-    this.#transaction = settled;
-    return new LocalTransaction(connection, this.#intMode, () => {
-      // A transaction whose COMMIT failed is still open: never handed on to the next caller.
-      try {
-        if (connection.inTransaction) connection.execute("ROLLBACK", [], this.#intMode);
-      } catch {
-        // The connection is unusable; the next statement says so.
-      }
-      if (this.#transaction === settled) this.#transaction = null;
-      settle();
+    return this.#whenFree((connection) => {
+      connection.execute(beginFor(mode), [], this.#intMode);
+      let settle!: () => void;
+      const settled = new Promise<void>((done) => (settle = done));
+      const release = () => {
+        // A transaction whose COMMIT failed is still open: never handed on to the next caller.
+        try {
+          if (connection.inTransaction) connection.execute("ROLLBACK", [], this.#intMode);
+        } catch {
+          // The connection is unusable; the next statement says so.
+        }
+        if (this.#transaction === settled) {
+          this.#transaction = null;
+          this.#release = null;
+        }
+        settle();
+      };
+      this.#transaction = settled;
+      this.#release = release;
+      return new LocalTransaction(connection, this.#intMode, release);
     });
   }
 
   async executeMultiple(sql: string): Promise<void> {
-    const connection = await this.#ready();
-    try {
-      connection.executeMultiple(sql);
-    } finally {
-      // Like @libsql/client: a transaction the script left open is not left to the next caller.
-      if (connection.inTransaction) connection.execute("ROLLBACK", [], this.#intMode);
-    }
+    return this.#whenFree((connection) => {
+      try {
+        connection.executeMultiple(sql);
+      } finally {
+        // Like @libsql/client: a transaction the script left open is not left to the next caller.
+        if (connection.inTransaction) connection.execute("ROLLBACK", [], this.#intMode);
+      }
+    });
   }
 
   async sync(): Promise<never> {
@@ -375,6 +398,8 @@ export class LocalClient implements Client {
 
   close(): void {
     this.closed = true;
+    // Calls waiting for an open transaction wake, and are told the client is closed.
+    this.#release?.();
     this.#connection.close();
   }
 }

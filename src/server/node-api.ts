@@ -49,12 +49,14 @@ export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: Serv
   const baseline: Record<string, string> = Object.fromEntries(
     Object.entries({ ...securityHeaders(runtime.config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": PRIVATE_CACHE_CONTROL }).map(([name, value]) => [name.toLowerCase(), value]),
   );
-  async function answer(req: Body): Promise<Response> {
+  /** The answer, or null when the client went away while sending: nobody to answer or to log. */
+  async function answer(req: Body): Promise<Response | null> {
     let request: Request | undefined;
     try {
       request = await toRequest(req);
       return await handleTrpc(request, req.socket.remoteAddress, runtime);
     } catch (e) {
+      if (!request && (req.destroyed || (e as NodeJS.ErrnoException).code === "ECONNRESET")) return null;
       if (e instanceof BadTarget) return jsonError(400, "BAD_REQUEST", "The request's Host header and path do not make a valid address");
       // As the middleware does for pages: a database out of reach is a 503 to retry.
       const unavailable = request && unavailableResponse(e, request);
@@ -68,6 +70,7 @@ export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: Serv
   }
   return (req, res) => {
     void answer(req).then(async (response) => {
+      if (!response) return void res.destroy();
       const headers: Record<string, string | string[]> = { ...baseline };
       response.headers.forEach((value, name) => {
         if (name !== "set-cookie") headers[name] = value;

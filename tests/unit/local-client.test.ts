@@ -122,6 +122,17 @@ describe("kept statements", () => {
     ours.close();
   });
 
+  it("are dropped by a schema change, even one that opens with a comment", async () => {
+    const { ours } = both();
+    await ours.executeMultiple(SETUP);
+    await ours.execute("select * from t where id = 1");
+    await ours.execute("select name from t where id = 1");
+    expect(ours.statementsKept).toBeGreaterThanOrEqual(2);
+    await ours.execute("-- a migration's note\n/* and another */ create index t_score on t (score)");
+    expect(ours.statementsKept).toBe(0);
+    ours.close();
+  });
+
   it("follow a change of schema, in this connection or another", async () => {
     const { ours, path } = both();
     await ours.executeMultiple(SETUP);
@@ -172,6 +183,38 @@ describe("transactions", () => {
     await committed.commit();
     expect((await ours.execute("select count(*) as n from t")).rows[0]!.n).toBe(3);
     ours.close();
+  });
+
+  it("let no call waiting for one transaction slip into the next", async () => {
+    const { ours } = both();
+    await ours.executeMultiple(SETUP);
+    const first = await ours.transaction("write");
+    // Queued behind the first: a second transaction, then a plain insert.
+    const second = ours.transaction("write");
+    const outside = ours.execute("insert into t (name) values ('outside')");
+    await first.commit();
+    const tx = await second;
+    await tx.execute("insert into t (name) values ('inside')");
+    await tx.rollback();
+    await outside;
+    const names = (await ours.execute("select name from t order by id")).rows.map((r) => r.name);
+    // The insert ran on its own, not inside the transaction that was rolled back.
+    expect(names).toEqual(["one", "two", "outside"]);
+    // Two transactions asked for at once run one after the other.
+    const [a, b] = [ours.transaction("write"), ours.transaction("write")];
+    await (await a).commit();
+    await (await b).commit();
+    ours.close();
+  });
+
+  it("wake the calls waiting for a transaction when the client closes, with CLIENT_CLOSED", async () => {
+    const { ours } = both();
+    await ours.executeMultiple(SETUP);
+    const tx = await ours.transaction("write");
+    const waiting = ours.execute("select 1");
+    ours.close();
+    await expect(waiting).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
+    await expect(tx.execute("select 1")).rejects.toMatchObject({ code: "TRANSACTION_CLOSED" });
   });
 
   it("refuse calls once the client is closed, and open a missing directory as @libsql/client does", async () => {

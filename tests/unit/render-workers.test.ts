@@ -1,8 +1,12 @@
 // Markdown rendered on the render threads is the Markdown rendered here, and a thread that
 // dies fails only the renders it had, is replaced, and the next render works.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderCommentMarkdown, renderCommentMarkdownHere, renderMarkdown, renderMarkdownHere, useRenderer } from "../../src/lib/markdown.ts";
-import { startRenderWorkers } from "../../src/lib/render-workers.ts";
+import { MAX_FAILED_STARTS, startRenderWorkers } from "../../src/lib/render-workers.ts";
 
 const workers = startRenderWorkers(2);
 afterAll(async () => {
@@ -51,12 +55,31 @@ describe("render threads", () => {
   it("replace a thread that dies: its renders fail with a clear error, later ones work", async () => {
     const [first] = workers.workers;
     const inFlight = Array.from({ length: 20 }, (_, i) => workers.post(`Post ${i}\n\n\`\`\`ts\nlet x = ${i};\n\`\`\``).then(() => "ok", (e: Error) => e.message));
-    await first!.terminate();
+    // Stopped before it can have answered any of them.
+    void first!.terminate();
     const outcomes = await Promise.all(inFlight);
-    for (const o of outcomes) expect(o === "ok" || /^The Markdown renderer stopped/.test(o)).toBe(true);
-    await expect.poll(() => workers.workers.includes(first!)).toBe(false);
-    expect(workers.workers).toHaveLength(2);
+    expect(outcomes.filter((o) => o !== "ok").length).toBeGreaterThan(0);
+    for (const o of outcomes) expect(o === "ok" || /^The Markdown renderer stopped/.test(o), o).toBe(true);
+    await expect.poll(() => workers.workers.length === 2 && !workers.workers.includes(first!)).toBe(true);
     const again = await Promise.all([1, 2, 3, 4].map((i) => workers.comment(`after *${i}*`)));
     expect(again).toEqual([1, 2, 3, 4].map((i) => `<p>after <em>${i}</em></p>`));
+  });
+
+  it("give up on a thread that cannot start, after a few tries, and render here instead", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quire-render-"));
+    const script = join(dir, "broken.mjs");
+    writeFileSync(script, 'throw new Error("broken on purpose");\n');
+    const errors: string[] = [];
+    const broken = startRenderWorkers(1, { script: pathToFileURL(script), onError: (m) => errors.push(m) });
+    try {
+      await expect.poll(() => errors.at(-1) ?? "", { timeout: 15_000, interval: 100 }).toMatch(/rendering on the request thread from now on/);
+      expect(broken.workers).toHaveLength(0);
+      expect(errors.filter((m) => m.startsWith("a render thread failed"))).toHaveLength(MAX_FAILED_STARTS);
+      expect(await broken.comment(COMMENT)).toBe(await renderCommentMarkdownHere(COMMENT));
+      expect(await broken.post(POST)).toEqual(await renderMarkdownHere(POST));
+    } finally {
+      await broken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
