@@ -8,7 +8,8 @@
 //  3. Mixed: 200 clients (100 authors in two tabs each) creating, editing, publishing,
 //     commenting and deleting; only CONFLICTs may fail, and afterwards every acknowledged
 //     write must be in the database (and every acknowledged delete gone from it).
-//  4. The server's resident memory before and after each load and after an idle spell.
+//  4. The server's resident memory before and after each load, after the write load once
+//     more, and after an idle spell: the second write load must not leave it much higher.
 //
 // Prints a table and adds the figures to BENCHMARKS.md. BENCH_SECONDS (30) sets the length of
 // each load, BENCH_IDLE_SECONDS (10) the idle spell, BENCH_CPU_PROF a folder for the server's CPU profile. Exits non-zero when a request failed or a
@@ -147,8 +148,7 @@ console.log(
   `  ${w.requests} requests, ${w.rate.toFixed(0)} mutations/s, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, ` +
     `${w.failures.length} failed, server CPU ${w.cpuMsPerWrite?.toFixed(2) ?? "?"} ms per mutation`,
 );
-const writeFailures = [...warm.failures, ...w.failures];
-for (const failure of writeFailures.slice(0, 20)) console.log(`  FAILED: ${failure}`);
+for (const failure of [...warm.failures, ...w.failures].slice(0, 20)) console.log(`  FAILED: ${failure}`);
 
 // 3. Mixed.
 const admin = await createDb({ url, localPath: url.slice("file:".length) });
@@ -173,7 +173,12 @@ console.log(
 console.log(`  by procedure: ${Object.entries(mixed.ops).map(([op, n]) => `${op} ${n}`).join(", ")}`);
 for (const f of mixed.failures.slice(0, 20)) console.log(`  FAILED ${f.op}: ${f.status} ${f.body}`);
 
-// 4. Idle: the memory the loads took should stop growing, or come back.
+// 4. Memory: the same write load once more (its comments are checked with the others), and
+// an idle spell. A server that keeps what each load took would end this run well above
+// where the first one left it.
+console.log(`\nWrites again, for ${SECONDS} s…`);
+const again = await writes(writers, SECONDS);
+memory.push(["after writes again", rssMiB(server.pid)]);
 await sleep(IDLE_SECONDS * 1000);
 memory.push([`after ${IDLE_SECONDS} s idle`, rssMiB(server.pid)]);
 
@@ -184,8 +189,10 @@ const commentRows = (await admin.client.execute({ sql: `select id, status from c
 const integrity = String((await admin.client.execute("pragma integrity_check")).rows[0]?.[0]);
 admin.close();
 const stored = new Set(commentRows.map((r) => String(r.id)));
-const writesAcked = warm.acked.length + w.acked.length;
-const writesMissing = [...warm.acked, ...w.acked].filter((id) => !stored.has(id)).length;
+const writeFailures = [...warm.failures, ...w.failures, ...again.failures];
+for (const failure of again.failures.slice(0, 20)) console.log(`  FAILED (writes again): ${failure}`);
+const writesAcked = warm.acked.length + w.acked.length + again.acked.length;
+const writesMissing = [...warm.acked, ...w.acked, ...again.acked].filter((id) => !stored.has(id)).length;
 const check = checkLedger(mixed.ledger, postRows, commentRows);
 for (const problem of check.problems.slice(0, 20)) console.log(`  LEDGER: ${problem}`);
 
@@ -198,7 +205,8 @@ const rows: [string, string][] = [
   ["writes: HTTP / direct", `${(w.rate / direct.rate).toFixed(3)} (direct is ${(direct.rate / w.rate).toFixed(1)}× faster)`],
   ["writes: latency p50 / p99", `${w.p50.toFixed(1)} ms / ${w.p99.toFixed(1)} ms`],
   ["writes: server CPU per mutation / direct CPU per insert", `${w.cpuMsPerWrite?.toFixed(2) ?? "-"} ms / ${direct.cpuMsPerInsert.toFixed(3)} ms`],
-  ["writes: failed requests", String(writeFailures.length)],
+  ["writes: failed requests (all three write loads)", String(writeFailures.length)],
+  ["writes again, after the mixed load", `${again.rate.toFixed(0)} mutations/s, p50 ${again.p50.toFixed(1)} ms, p99 ${again.p99.toFixed(1)} ms`],
   ["writes: acknowledged / in the database", `${writesAcked} / ${writesAcked - writesMissing}`],
   ["writes goal ≥ 1,000/s, p99 ≤ 100 ms, 0 failed", `rate ${met(w.rate >= GOAL.rate)}, p99 ${met(w.p99 <= GOAL.p99)}, failures ${met(writeFailures.length === 0)}`],
   ["mixed: requests", `${mixed.latencies.length} (${mixedRate.toFixed(0)}/s, ${AUTHORS * TABS} clients)`],
@@ -218,7 +226,17 @@ const rows: [string, string][] = [
   ["mixed: ledger problems", String(check.problems.length)],
   ["database integrity_check", integrity],
   ...memory.map(([when, v]): [string, string] => [`server RSS ${when}`, mb(v)]),
+  ["server RSS: writes again / first writes", growth()],
 ];
+
+/** How the second write load left memory against the first: growth that is kept shows here. */
+function growth(): string {
+  const first = memory.find(([when]) => when === "after writes")?.[1];
+  const second = memory.find(([when]) => when === "after writes again")?.[1];
+  if (first === undefined || second === undefined) return "-";
+  const change = ((second - first) / first) * 100;
+  return `${change >= 0 ? "+" : ""}${change.toFixed(0)}% (${change <= 10 ? "steady" : "GROWING"})`;
+}
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
 
