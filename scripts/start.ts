@@ -112,7 +112,7 @@ const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-S
 const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
 // API calls go straight to tRPC, with the headers the middleware gives API answers: a page
 // render's machinery cost each call more CPU than the call itself.
-const { isTrpcPath } = await import("../src/server/trpc-handler.ts");
+const { isTrpcPath } = await import("../src/lib/constants.ts");
 const { trpcListener } = await import("../src/server/node-api.ts");
 const api = trpcListener(runtime);
 const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : handler(req, res)));

@@ -5,6 +5,7 @@
 // clients are served meanwhile.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { isTrpcPath } from "./constants.ts";
 
 /**
  * The tRPC endpoint carries post saves: the longest post (BODY_MAX characters in
@@ -17,7 +18,7 @@ export const TRPC_BODY_LIMIT = 2 * 1024 * 1024;
 export const BODY_LIMIT = 64 * 1024;
 
 export function bodyLimitFor(url: string): number {
-  return url === "/api/trpc" || url.startsWith("/api/trpc/") || url.startsWith("/api/trpc?") ? TRPC_BODY_LIMIT : BODY_LIMIT;
+  return isTrpcPath(url) ? TRPC_BODY_LIMIT : BODY_LIMIT;
 }
 
 /** "2 MB", "64 KB": the limit as the error message states it. */

@@ -11,3 +11,11 @@ export const MODERATOR_ROLES = ["editor", "admin"];
  * time, and a bigger batch is refused (400) before any of it runs.
  */
 export const MAX_BATCH = 20;
+
+/** Where the tRPC API is served. */
+export const TRPC_ENDPOINT = "/api/trpc";
+
+/** Whether a request target (`req.url`) is the tRPC endpoint. */
+export function isTrpcPath(url: string): boolean {
+  return url.startsWith(`${TRPC_ENDPOINT}/`) || url === TRPC_ENDPOINT || url.startsWith(`${TRPC_ENDPOINT}?`);
+}

@@ -3,10 +3,10 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../server/root.ts";
-import { MAX_BATCH } from "./constants.ts";
+import { MAX_BATCH, TRPC_ENDPOINT } from "./constants.ts";
 
 export { readError, type ReadableError } from "./api-error.ts";
 
 export const api = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH })],
+  links: [httpBatchLink({ url: TRPC_ENDPOINT, transformer: superjson, maxItems: MAX_BATCH })],
 });

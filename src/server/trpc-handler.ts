@@ -6,17 +6,10 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "./root.ts";
 import { createTRPCContext } from "./trpc.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { MAX_BATCH } from "../lib/constants.ts";
+import { MAX_BATCH, TRPC_ENDPOINT } from "../lib/constants.ts";
 import { RETRY_AFTER_SECONDS } from "../lib/unavailable.ts";
 import { rootMessage } from "../../db/unavailable.ts";
 import { headersWithClientAddress, jsonError, refuseCrossSite } from "../lib/request.ts";
-
-export const TRPC_ENDPOINT = "/api/trpc";
-
-/** Whether a request target (`req.url`) is the tRPC endpoint. */
-export function isTrpcPath(url: string): boolean {
-  return url.startsWith(`${TRPC_ENDPOINT}/`) || url === TRPC_ENDPOINT || url.startsWith(`${TRPC_ENDPOINT}?`);
-}
 
 export async function handleTrpc(request: Request, clientAddress: string | undefined, runtime: Runtime): Promise<Response> {
   if (request.method !== "GET" && request.method !== "POST") {
