@@ -107,7 +107,8 @@ const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
 // with, and are left alone: a header set before writeHead would push Node off its fast
 // path for a raw header list.
 const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
-const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP });
+// Answers with no Cache-Control of their own (a 413, Astro's 500) must not be kept by anyone.
+const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": "no-store" });
 // Oversized bodies are refused (413) from their headers, before anything reads them.
 const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
 // API calls go straight to tRPC, with the headers the middleware gives API answers: a page
@@ -116,8 +117,10 @@ const { isTrpcPath } = await import("../src/lib/constants.ts");
 const { trpcListener } = await import("../src/server/node-api.ts");
 const api = trpcListener(runtime);
 const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : handler(req, res)));
+const { answerMethod } = await import("../src/http/methods.ts");
 const withBaseline: import("node:http").RequestListener = (req, res) => {
   for (const [name, value] of baseline) res.setHeader(name, value);
+  if (answerMethod(req, res)) return;
   return limited(req, res);
 };
 const http = createHttpServer(createFastPath(getStore(), withBaseline));

@@ -85,6 +85,6 @@ function refuse(req: IncomingMessage, res: ServerResponse, limit: number): void 
     cut.unref();
     socket.once("close", () => clearTimeout(cut));
   };
-  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", connection: "close" });
   res.end(body);
 }

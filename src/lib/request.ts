@@ -2,11 +2,21 @@
 import { CLIENT_IP_HEADER } from "../auth.ts";
 import type { Config } from "../config.ts";
 
-/** The origins a state-changing request may come from: the public site and this server. */
+/**
+ * Whether a state-changing request comes from one of the site's own origins: SITE_URL's,
+ * or one in AUTH_TRUSTED_ORIGINS (`*` standing for one or more DNS labels). Never the
+ * request's own Host: whoever sends `Host: evil` can send `Origin: http://evil` too.
+ */
 export function isSameOrigin(request: Request, config: Config): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return false;
-  return origin === new URL(config.siteUrl).origin || origin === new URL(request.url).origin;
+  return origin === new URL(config.siteUrl).origin || config.trustedOrigins.some((trusted) => originMatches(origin, trusted));
+}
+
+function originMatches(origin: string, trusted: string): boolean {
+  if (!trusted.includes("*")) return origin === trusted;
+  const pattern = trusted.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[a-z0-9-]+(?:\\.[a-z0-9-]+)*");
+  return new RegExp(`^${pattern}$`, "i").test(origin);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -1,6 +1,8 @@
 // Sessions a person controls, the headers every response carries, scripts the policy
 // refuses, and error answers that give nothing away.
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { leakIn, openComments, PASSWORD, publishDraft, signUp, signUpAuthor, writeDraft } from "./helpers.ts";
 
 async function signInElsewhere(browser: Browser, email: string, password = PASSWORD) {
@@ -164,3 +166,34 @@ test("error answers carry no stack trace and no server path", async ({ request, 
     expect(leakIn(body), response.url()).toBeNull();
   }
 });
+
+test("OPTIONS says what a path allows without rendering it, and TRACE or CONNECT are refused, not a 500", async ({ baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const send = (method: string, path: string) => fetch(`${origin}${path}`, { method, redirect: "manual" }).catch((e: Error) => e);
+  const options = await send("OPTIONS", "/");
+  if (options instanceof Error) throw options;
+  expect(options.status).toBe(204);
+  expect(options.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+  expect(await options.text()).toBe("");
+  const api = await send("OPTIONS", "/api/trpc/tag.all");
+  if (api instanceof Error) throw api;
+  expect(api.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS");
+  // The Fetch API will not send TRACE; a raw request does.
+  for (const method of ["TRACE", "PUT", "DELETE", "PATCH"]) {
+    const answer = await rawRequest(origin, method, "/");
+    expect(answer.status, method).toBe(405);
+    expect(answer.headers["allow"]).toBe("GET, HEAD, OPTIONS");
+    expect(answer.headers["cache-control"]).toBe("no-store");
+    expect(answer.body).not.toMatch(/at \w+ \(|node_modules/);
+  }
+});
+
+function rawRequest(origin: string, method: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((done, fail) => {
+    const req = (origin.startsWith("https:") ? httpsRequest : httpRequest)(`${origin}${path}`, { method }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => done({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on("error", fail).end();
+  });
+}

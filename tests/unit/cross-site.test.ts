@@ -10,6 +10,7 @@ import { Comment, Post, Revision, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { appRouter } from "../../src/server/root.ts";
+import { isSameOrigin } from "../../src/lib/request.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 const SITE = "http://quire.test";
@@ -151,6 +152,33 @@ describe("tRPC mutations refuse cross-site requests", () => {
     expect(ours.status, await ours.clone().text()).toBe(200);
   });
 
+  it("takes an Origin equal to the request's own Host for a foreign one", async () => {
+    // Whoever sends `Host: evil.example` can send `Origin: http://evil.example` as well.
+    const input = superjson.serialize(await inputs["post.create"]!());
+    const before = await snapshot();
+    const forged = (await trpcRoute(
+      context(
+        new Request("http://evil.example/api/trpc/post.create", {
+          method: "POST",
+          headers: { cookie: admin.cookie, origin: "http://evil.example", "content-type": "application/json" },
+          body: JSON.stringify(input),
+        }),
+      ),
+    )) as Response;
+    expect(forged.status).toBe(403);
+    const auth = (await authRoute(
+      context(
+        new Request("http://evil.example/api/auth/update-user", {
+          method: "POST",
+          headers: { cookie: admin.cookie, origin: "http://evil.example", "content-type": "application/json" },
+          body: JSON.stringify({ name: "Forged Name" }),
+        }),
+      ),
+    )) as Response;
+    expect(auth.status).toBe(403);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("refuses a GET to a mutation: queries are GET and never change anything", async () => {
     for (const path of mutations) {
       const input = encodeURIComponent(JSON.stringify(superjson.serialize(await inputs[path]!())));
@@ -216,5 +244,22 @@ describe("better-auth endpoints refuse cross-site requests", () => {
       ),
     )) as Response;
     expect(ours.status).toBe(200);
+  });
+});
+
+describe("the origins a change may come from", () => {
+  const config = (trusted: string[]) => ({ siteUrl: SITE, trustedOrigins: trusted }) as unknown as Parameters<typeof isSameOrigin>[1];
+  const from = (origin: string, host = "quire.test") => new Request(`http://${host}/api/trpc/x`, { method: "POST", headers: { origin } });
+
+  it("are SITE_URL's and the trusted ones, never the Host's", () => {
+    expect(isSameOrigin(from(SITE), config([]))).toBe(true);
+    expect(isSameOrigin(from("http://evil.example", "evil.example"), config([]))).toBe(false);
+    expect(isSameOrigin(from("https://preview.quire.test"), config(["https://preview.quire.test"]))).toBe(true);
+    const previews = config(["https://*.previews.quire.test"]);
+    expect(isSameOrigin(from("https://pr-12.previews.quire.test"), previews)).toBe(true);
+    expect(isSameOrigin(from("https://a.b.previews.quire.test"), previews)).toBe(true);
+    for (const origin of ["https://previews.quire.test", "https://evil.example#.previews.quire.test", "https://pr-12.previews.quire.test.evil.example", "http://pr-12.previews.quire.test", "https://pr-12.previewsXquire.test"]) {
+      expect(isSameOrigin(from(origin), previews), origin).toBe(false);
+    }
   });
 });
