@@ -1,6 +1,7 @@
 // RSS 2.0: absolute links, RFC 822 dates, GUIDs that never change (the post id, not its
 // address), and the full text or the excerpt as the site is configured.
 import { escapeHtml } from "./html.ts";
+import { xmlSafe } from "./xml.ts";
 
 export interface FeedItem {
   id: string;
@@ -21,28 +22,37 @@ export interface FeedChannel {
   items: FeedItem[];
 }
 
-const cdata = (text: string) => `<![CDATA[${text.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+const cdata = (text: string) => `<![CDATA[${xmlSafe(text).replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+
+/**
+ * A text field (title, description, author, category). Feed readers render these as HTML,
+ * whatever RSS says, so the text is escaped for HTML and then for XML: a title
+ * `<img onerror=…>` shows as those characters, never as an image.
+ */
+const text = (value: string) => escapeHtml(escapeHtml(xmlSafe(value)));
+/** An address: XML-escaped once, as readers take it as it is. */
+const url = (value: string) => escapeHtml(xmlSafe(value));
 
 export function rss(channel: FeedChannel): string {
   const updated = channel.items[0]?.publishedAt ?? new Date(0);
   const items = channel.items.map(
     (item) => `    <item>
-      <title>${escapeHtml(item.title)}</title>
-      <link>${escapeHtml(item.link)}</link>
-      <guid isPermaLink="false">urn:uuid:${escapeHtml(item.id)}</guid>
+      <title>${text(item.title)}</title>
+      <link>${url(item.link)}</link>
+      <guid isPermaLink="false">urn:uuid:${url(item.id)}</guid>
       ${item.publishedAt ? `<pubDate>${item.publishedAt.toUTCString()}</pubDate>` : ""}
-      <dc:creator>${escapeHtml(item.author)}</dc:creator>
-${item.categories.map((c) => `      <category>${escapeHtml(c)}</category>`).join("\n")}
-      <description>${escapeHtml(item.excerpt)}</description>${item.html ? `\n      <content:encoded>${cdata(item.html)}</content:encoded>` : ""}
+      <dc:creator>${text(item.author)}</dc:creator>
+${item.categories.map((c) => `      <category>${text(c)}</category>`).join("\n")}
+      <description>${text(item.excerpt)}</description>${item.html ? `\n      <content:encoded>${cdata(item.html)}</content:encoded>` : ""}
     </item>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
   <channel>
-    <title>${escapeHtml(channel.title)}</title>
-    <link>${escapeHtml(channel.link)}</link>
-    <atom:link href="${escapeHtml(channel.self)}" rel="self" type="application/rss+xml"/>
-    <description>${escapeHtml(channel.description)}</description>
+    <title>${text(channel.title)}</title>
+    <link>${url(channel.link)}</link>
+    <atom:link href="${url(channel.self)}" rel="self" type="application/rss+xml"/>
+    <description>${text(channel.description)}</description>
     <language>en</language>
     <lastBuildDate>${updated.toUTCString()}</lastBuildDate>
 ${items.join("\n")}

@@ -12,6 +12,7 @@ import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { VFile } from "vfile";
+import { xmlSafe } from "./xml.ts";
 
 const LANGS: BundledLanguage[] = [
   "bash", "c", "cpp", "css", "diff", "go", "html", "java", "javascript", "json", "jsx", "markdown",
@@ -57,6 +58,23 @@ export function cutExcerpt(text: string, max = 240): string {
   return `${(lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s.,;:!?-]+$/, "")}…`;
 }
 
+/** Replaces forbidden characters in every text and attribute of the tree, however they were written. */
+function xmlSafeTree() {
+  return (tree: Root) => {
+    const visit = (node: Root | ElementContent) => {
+      if (node.type === "text" || node.type === "comment" || node.type === "raw") node.value = xmlSafe(node.value);
+      if (node.type === "element") {
+        for (const [name, value] of Object.entries(node.properties)) {
+          if (typeof value === "string") node.properties[name] = xmlSafe(value);
+          else if (Array.isArray(value)) node.properties[name] = value.map((v) => (typeof v === "string" ? xmlSafe(v) : v));
+        }
+      }
+      if ("children" in node) node.children.forEach((c) => visit(c as ElementContent));
+    };
+    visit(tree);
+  };
+}
+
 /** Notes the excerpt and word count on the file: the processor is shared, so no closure state. */
 function collectFacts() {
   return (tree: Root, file: VFile) => {
@@ -72,6 +90,7 @@ const postProcessor = unified()
   .use(remarkParse)
   .use(remarkGfm)
   .use(remarkRehype)
+  .use(xmlSafeTree)
   .use(rehypeSanitize, sanitizeSchema)
   .use(collectFacts)
   .use(rehypeShiki, {
@@ -145,6 +164,7 @@ const commentProcessor = unified()
   .use(remarkParse)
   .use(remarkGfm, { singleTilde: false })
   .use(remarkRehype)
+  .use(xmlSafeTree)
   .use(rehypeSanitize, commentSchema)
   .use(relUgc)
   .use(rehypeStringify)
