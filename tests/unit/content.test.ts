@@ -118,6 +118,28 @@ describe("tags", () => {
     expect((await anon.post.list({ tag: "drafts-only" })).items).toEqual([]);
   });
 
+  it("suggests a draft's tags only to those who may edit it", async () => {
+    const { caller: owner } = await b.signUp("Olive Owner");
+    const { caller: other } = await b.signUp("Otto Other");
+    const { caller: editor } = await b.signUp("Edna Editor", "editor");
+    const { caller: reader } = await b.signUp("Rita Reader", "reader");
+    const draft = await owner.post.create({ title: "Secret plans", tags: ["Unannounced"] });
+    const shown = await owner.post.create({ title: "Out", tags: ["Announced"] });
+    await owner.post.publish({ id: shown.id });
+    const later = await owner.post.create({ title: "Soon", tags: ["Tomorrow"] });
+    await owner.post.publish({ id: later.id, at: new Date(Date.now() + 3_600_000) });
+    const names = async (c: typeof owner) => (await c.tag.names()).map((t) => t.slug);
+
+    expect(await names(await b.anonymous())).toEqual(["announced"]);
+    expect(await names(reader)).toEqual(["announced"]);
+    expect(await names(other)).toEqual(["announced"]);
+    expect(await names(owner)).toEqual(["announced", "tomorrow", "unannounced"]);
+    expect(await names(editor)).toEqual(["announced", "tomorrow", "unannounced"]);
+    // Once public, everyone is offered it.
+    await owner.post.publish({ id: draft.id });
+    expect(await names(await b.anonymous())).toEqual(["announced", "unannounced"]);
+  });
+
   it("refuses empty, over-long and too many tags with a field error", async () => {
     const { caller } = await b.signUp("Olive Owner");
     for (const tags of [[""], ["!!!"], ["x".repeat(41)], Array.from({ length: 11 }, (_, i) => `t${i}`)]) {
