@@ -107,8 +107,9 @@ const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
 // with, and are left alone: a header set before writeHead would push Node off its fast
 // path for a raw header list.
 const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
+const { PRIVATE_CACHE_CONTROL } = await import("../src/lib/cache-tags.ts");
 // Answers with no Cache-Control of their own (a 413, Astro's 500) must not be kept by anyone.
-const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": "no-store" });
+const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": PRIVATE_CACHE_CONTROL });
 // Oversized bodies are refused (413) from their headers, before anything reads them.
 const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
 // API calls go straight to tRPC, with the headers the middleware gives API answers: a page

@@ -3,6 +3,7 @@
 // refused with 405 before anything builds a Request for them (the Fetch API refuses TRACE,
 // which reached Astro as an uncaught 500).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
 
 const PAGE_METHODS = ["GET", "HEAD"];
 const API_METHODS = ["GET", "HEAD", "POST"];
@@ -18,12 +19,12 @@ export function answerMethod(req: IncomingMessage, res: ServerResponse): boolean
   if (allowed.includes(method)) return false;
   const allow = [...allowed, "OPTIONS"].join(", ");
   if (method === "OPTIONS") {
-    res.writeHead(204, { allow, "cache-control": "no-store", "content-length": 0 });
+    res.writeHead(204, { allow, "cache-control": PRIVATE_CACHE_CONTROL, "content-length": 0 });
     res.end();
     return true;
   }
   const body = JSON.stringify({ error: { code: "METHOD_NOT_SUPPORTED", message: `${method} is not supported here; use ${allowed.join(" or ")}` } });
-  res.writeHead(405, { allow, "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
+  res.writeHead(405, { allow, "content-type": "application/json", "cache-control": PRIVATE_CACHE_CONTROL, "content-length": Buffer.byteLength(body) });
   res.end(body);
   return true;
 }

@@ -6,6 +6,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { isTrpcPath } from "./constants.ts";
+import { PRIVATE_CACHE_CONTROL } from "./cache-tags.ts";
 
 /**
  * The tRPC endpoint carries post saves: the longest post (BODY_MAX characters in
@@ -85,6 +86,6 @@ function refuse(req: IncomingMessage, res: ServerResponse, limit: number): void 
     cut.unref();
     socket.once("close", () => clearTimeout(cut));
   };
-  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", connection: "close" });
+  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": PRIVATE_CACHE_CONTROL, connection: "close" });
   res.end(body);
 }

@@ -108,3 +108,30 @@ test.describe("two server processes on one database", () => {
     expect(exitCodes).toEqual([0, 0]);
   });
 });
+
+test("query strings a page does not read are served the one cached copy, which names the plain address", async ({ playwright, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const writer = await playwright.request.newContext();
+  const author = await apiAuthor(writer, origin, "Ursula Utm");
+  const draft = await author.mutate("post.create", { title: `Tracked ${unique()}`, body: "Shared *widely*." });
+  const published = await author.mutate("post.publish", { id: draft.id });
+  const reader = await playwright.request.newContext({ baseURL: origin });
+  const path = `/posts/${published.slug}`;
+
+  // The first reader came from a newsletter link: the copy stored for them is the page's.
+  const tracked = await reader.get(`${path}?utm_source=newsletter&utm_medium=email&ref=abc`);
+  expect(tracked.status()).toBe(200);
+  const html = await tracked.text();
+  expect(html).toContain(`rel="canonical" href="${origin}${path}"`);
+  expect(html).not.toContain("utm_source");
+  for (const junk of ["", "?fbclid=1", "?after=zzz", `?r=${unique()}`]) {
+    const again = await reader.get(`${path}${junk}`);
+    if (!external) expect(again.headers()["x-astro-cache"], junk).toBe("HIT");
+    expect(again.headers()["etag"], junk).toBe(tracked.headers()["etag"]);
+  }
+  // A list reads its `after`, and only that.
+  const home = await reader.get("/?utm_campaign=x");
+  expect(await home.text()).toContain(`rel="canonical" href="${origin}/"`);
+  await writer.dispose();
+  await reader.dispose();
+});

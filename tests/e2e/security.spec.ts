@@ -183,7 +183,7 @@ test("OPTIONS says what a path allows without rendering it, and TRACE or CONNECT
     const answer = await rawRequest(origin, method, "/");
     expect(answer.status, method).toBe(405);
     expect(answer.headers["allow"]).toBe("GET, HEAD, OPTIONS");
-    expect(answer.headers["cache-control"]).toBe("no-store");
+    expect(answer.headers["cache-control"]).toBe("private, no-store");
     expect(answer.body).not.toMatch(/at \w+ \(|node_modules/);
   }
 });

@@ -105,13 +105,37 @@ describe("cache store", () => {
     expect(etagMatches(undefined, tag)).toBe(false);
   });
 
-  it("keys pages by path and sorted query", () => {
+  it("keys pages by path and the parameters the page reads, sorted", () => {
     expect(cacheKey("/posts/a")).toBe("/posts/a");
-    expect(cacheKey("/?b=2&a=1")).toBe("/?a=1&b=2");
-    expect(cacheKey(new URL("http://x.test/?b=2&a=1"))).toBe("/?a=1&b=2");
+    expect(cacheKey("/search?q=x&after=10")).toBe("/search?after=10&q=x");
+    expect(cacheKey(new URL("http://x.test/search?q=x&after=10"))).toBe("/search?after=10&q=x");
     expect(cacheKey("/?")).toBe("/");
+    // Parameters no page reads are one page, whatever they say.
+    expect(cacheKey("/posts/a?utm_source=feed&ref=x")).toBe("/posts/a");
+    expect(cacheKey("/posts/a?after=x")).toBe("/posts/a");
+    expect(cacheKey("/?after=abc&fbclid=1&q=nope")).toBe("/?after=abc");
+    expect(cacheKey("/tags/rust?after=abc&utm_medium=x")).toBe("/tags/rust?after=abc");
+    expect(cacheKey("/search?q=x&q=y&junk=1")).toBe("/search?q=x");
     // A double slash is a path, as Astro's Node adapter reads it, not a host.
     expect(cacheKey("//evil.test/x")).toBe("//evil.test/x");
+  });
+
+  it("keeps a bounded number of copies of one path with different queries, and no other page pays", () => {
+    const store = createStore({ maxQueryVariants: 3 });
+    const since = store.generation();
+    store.set("/posts/a", page("a", []), since);
+    store.set("/", page("home", []), since);
+    for (let i = 0; i < 50; i++) store.set(`/search?q=${i}`, page(`results ${i}`, []), since);
+    expect(store.size).toBe(5);
+    expect(store.get("/posts/a")).toBeDefined();
+    expect(store.get("/")).toBeDefined();
+    expect(store.get("/search?q=49")).toBeDefined();
+    expect(store.get("/search?q=46")).toBeUndefined();
+    // A purge keeps the count right: the next variants fill the room it made.
+    store.purgeTags(["none"]);
+    store.set("/search?q=x", page("x", ["t"]), store.generation());
+    expect(store.get("/search?q=47")).toBeUndefined();
+    expect(store.size).toBe(5);
   });
 
   it("evicts the least recently used page beyond its limits", () => {

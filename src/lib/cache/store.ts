@@ -3,6 +3,7 @@
 // server (outside it) load this module, each its own copy: the store they share lives
 // on globalThis, and nothing here relies on class identity.
 import { createHash } from "node:crypto";
+import { canonicalTarget } from "../page-query.ts";
 
 export interface CacheEntry {
   key: string;
@@ -48,9 +49,16 @@ export interface Store {
 export interface StoreOptions {
   maxEntries?: number;
   maxBytes?: number;
+  maxQueryVariants?: number;
 }
 
 export const DEFAULT_MAX_ENTRIES = 5000;
+/**
+ * How many copies of one path with different queries are kept (search results, pages of
+ * a list): a client that walks through endless `?q=` values evicts only the oldest of
+ * those, never the site's other pages.
+ */
+export const MAX_QUERY_VARIANTS = 200;
 export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
 /** How many recent purges a render in progress is checked against. */
 const PURGE_LOG_SIZE = 512;
@@ -91,8 +99,9 @@ export function etagMatches(ifNoneMatch: string | null | undefined, etag: string
 }
 
 /**
- * The store key: path plus query with parameters sorted, so `?b=1&a=2` and `?a=2&b=1`
- * are one page. Takes a URL or a request target (`/posts/x?a=1`).
+ * The store key: the path, and the query parameters that page reads, sorted, so
+ * `?utm_source=x&after=y` and `?after=y` are one page (src/lib/page-query.ts). Takes a URL
+ * or a request target (`/posts/x?a=1`).
  */
 export function cacheKey(target: URL | string): string {
   if (typeof target === "string") {
@@ -101,11 +110,7 @@ export function cacheKey(target: URL | string): string {
     // Joined as Astro's Node adapter joins it, so "//x" stays a path, not a host.
     target = new URL(`http://quire.invalid${target.startsWith("/") ? "" : "/"}${target}`);
   }
-  if (!target.search) return target.pathname;
-  const params = new URLSearchParams(target.search);
-  params.sort();
-  const query = params.toString();
-  return query ? `${target.pathname}?${query}` : target.pathname;
+  return canonicalTarget(target);
 }
 
 function pathOfKey(key: string): string {
@@ -116,11 +121,14 @@ function pathOfKey(key: string): string {
 export function createStore(options: StoreOptions = {}): Store {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxVariants = options.maxQueryVariants ?? MAX_QUERY_VARIANTS;
   // A Map iterates in insertion order: re-inserting on use keeps the least recently
   // used entry first, which is the one to evict.
   const entries = new Map<string, CacheEntry>();
   let bytes = 0;
   let generation = 0;
+  // The stored keys with a query, by path, oldest first.
+  const variants = new Map<string, Set<string>>();
   // Recent purges, oldest first: [generation, tags or null for everything].
   const purgeLog: [number, Set<string> | null][] = [];
 
@@ -129,6 +137,9 @@ export function createStore(options: StoreOptions = {}): Store {
     if (!entry) return;
     entries.delete(key);
     bytes -= entry.body.byteLength;
+    const path = pathOfKey(key);
+    const same = path !== key ? variants.get(path) : undefined;
+    if (same?.delete(key) && same.size === 0) variants.delete(path);
   }
 
   function recordPurge(tags: Set<string> | null): void {
@@ -194,6 +205,15 @@ export function createStore(options: StoreOptions = {}): Store {
       remove(key);
       entries.set(key, entry);
       bytes += entry.body.byteLength;
+      const path = pathOfKey(key);
+      if (path !== key) {
+        const same = variants.get(path) ?? variants.set(path, new Set()).get(path)!;
+        same.add(key);
+        for (const oldest of same) {
+          if (same.size <= maxVariants) break;
+          remove(oldest);
+        }
+      }
       for (const oldest of entries.keys()) {
         if (entries.size <= maxEntries && bytes <= maxBytes) break;
         remove(oldest);
@@ -233,6 +253,7 @@ export function createStore(options: StoreOptions = {}): Store {
     clear() {
       recordPurge(null);
       entries.clear();
+      variants.clear();
       bytes = 0;
     },
 
