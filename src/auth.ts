@@ -121,6 +121,17 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
           before: async (change) => (typeof change.name === "string" ? { data: { ...change, name: checked(PersonName, change.name) } } : undefined),
         },
       },
+      session: {
+        update: {
+          // getSession refreshes a session to 30 days unless the dont_remember cookie came
+          // with the request; an impersonation must end when the admin plugin said it would.
+          before: async (change, ctx) => {
+            const current = ctx?.context.session?.session as { impersonatedBy?: string | null; expiresAt: Date } | undefined;
+            if (!("expiresAt" in change) || !current?.impersonatedBy) return undefined;
+            return { data: { ...change, expiresAt: current.expiresAt } };
+          },
+        },
+      },
     },
     session: {
       // A day's activity keeps a session alive for a month.

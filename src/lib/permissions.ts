@@ -40,3 +40,8 @@ export function can(role: string | null | undefined, permission: Permission): bo
     .map((r) => r.trim())
     .some((r) => r in roles && roles[r as Role].authorize(permission).success);
 }
+
+/** Banned now: with no end date, or one still to come (better-auth lifts a ban once it has passed). */
+export function isSuspended(user: { banned?: boolean | null; banExpires?: Date | null }, now = Date.now()): boolean {
+  return Boolean(user.banned) && (!user.banExpires || user.banExpires.getTime() > now);
+}

@@ -14,6 +14,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Auth, Session } from "../auth.ts";
 import { preparedOnce, type Database } from "../../db/client.ts";
 import { session, user } from "../../db/auth-schema.ts";
+import { isSuspended } from "../lib/permissions.ts";
 
 /** The value of cookie `name` in a Cookie header, decoded as better-auth reads it. */
 function cookieValue(header: string | null, name: string): string | undefined {
@@ -55,7 +56,17 @@ const lookup = preparedOnce((db) =>
     .prepare(),
 );
 
+/**
+ * The signed-in session behind these headers, or null. The one guard for pages (through
+ * the middleware's getSession) and procedures (through the tRPC context): an account that
+ * is banned now has no session here, even if a ban left one alive.
+ */
 export async function readSession(auth: Auth, db: Database, headers: Headers): Promise<Session | null> {
+  const found = await findSession(auth, db, headers);
+  return found && !isSuspended(found.user) ? found : null;
+}
+
+async function findSession(auth: Auth, db: Database, headers: Headers): Promise<Session | null> {
   const ctx = await auth.$context;
   const options: BetterAuthOptions = ctx.options;
   // Sessions kept elsewhere than in these tables, or cached in cookies: better-auth knows how.
@@ -70,6 +81,7 @@ export async function readSession(auth: Auth, db: Database, headers: Headers): P
   const expiresAt = row?.session.expiresAt.getTime() ?? 0;
   const { expiresIn, updateAge } = ctx.sessionConfig;
   const dueForRefresh = expiresAt - expiresIn * 1000 + updateAge * 1000 <= now;
-  if (row && expiresAt > now && !dueForRefresh) return row as Session;
+  // An impersonation lasts as long as better-auth made it (an hour), never refreshed.
+  if (row && expiresAt > now && (!dueForRefresh || row.session.impersonatedBy)) return row as Session;
   return auth.api.getSession({ headers });
 }

@@ -133,8 +133,8 @@ const timing = t.middleware(async ({ next, path, type, ctx }) => {
 export const publicProcedure = t.procedure.use(timing).use(unavailable);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  // readSession answers no session for a banned account: pages and procedures agree.
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  if (ctx.session.user.banned) throw new TRPCError({ code: "FORBIDDEN", message: "This account is suspended" });
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });
 

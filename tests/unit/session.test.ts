@@ -7,9 +7,11 @@ import { readSession } from "../../src/server/session.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 let b: Backend;
+let adminCookie: string;
 beforeAll(async () => {
   b = await createBackend();
-  await b.signUp("Ada Admin", null);
+  // The first account runs the place.
+  adminCookie = (await b.signUp("Ada Admin", null)).cookie;
 });
 afterAll(() => b.close());
 
@@ -72,5 +74,38 @@ describe("readSession", () => {
     expect((await readSession(b.auth, b.db.db, headers(cookie)))?.user.id).toBe(userId);
     const [row] = await b.db.db.select().from(session).where(eq(session.token, token));
     expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+  });
+
+  it("never extends an impersonation, whichever cookies come with it", async () => {
+    const { userId } = await b.signUp("Ivy Impersonated", "reader");
+    const started = await b.auth.api.impersonateUser({ body: { userId }, headers: headers(adminCookie), asResponse: true });
+    expect(started.status).toBe(200);
+    // Only the session cookie, without the dont_remember one that came beside it.
+    const cookie = started.headers.getSetCookie().map((c) => c.split(";")[0]!).findLast((c) => /^better-auth\.session_token=./.test(c))!;
+    const token = tokenOf(cookie);
+    const expiry = async () => (await b.db.db.select().from(session).where(eq(session.token, token)))[0]!.expiresAt.getTime();
+    const ends = await expiry();
+    expect(ends).toBeLessThanOrEqual(Date.now() + 3_600_000);
+
+    const seen = await readSession(b.auth, b.db.db, headers(cookie));
+    expect(seen?.user.id).toBe(userId);
+    expect(seen?.session.impersonatedBy).toBeTruthy();
+    expect(await expiry()).toBe(ends);
+    // better-auth's own get-session does not extend it either.
+    expect((await b.auth.api.getSession({ headers: headers(cookie) }))?.user.id).toBe(userId);
+    expect(await expiry()).toBe(ends);
+  });
+
+  it("answers no session for a banned account, even if the ban left one alive", async () => {
+    const { cookie, userId } = await b.signUp("Bo Banned", "author");
+    await b.db.db.update(user).set({ banned: true }).where(eq(user.id, userId));
+    expect(await readSession(b.auth, b.db.db, headers(cookie))).toBeNull();
+    const refused = await (await b.callerWithCookie(cookie)).user.me().catch((e: { code: string }) => e.code);
+    expect(refused).toBe("UNAUTHORIZED");
+    // A ban whose end has passed holds no more.
+    await b.db.db.update(user).set({ banExpires: new Date(Date.now() - 1000) }).where(eq(user.id, userId));
+    expect((await readSession(b.auth, b.db.db, headers(cookie)))?.user.id).toBe(userId);
+    await b.db.db.update(user).set({ banExpires: new Date(Date.now() + 60_000) }).where(eq(user.id, userId));
+    expect(await readSession(b.auth, b.db.db, headers(cookie))).toBeNull();
   });
 });
