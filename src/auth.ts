@@ -9,7 +9,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "../db/client.ts";
 import * as schema from "../db/schema.ts";
 import { ac, DEFAULT_ROLE, roles } from "./lib/permissions.ts";
-import { CleanText, PersonName } from "./lib/schemas.ts";
+import { AvatarUrl, NAME_MAX, PersonName, UNCLEAN_CHARS, UserFields } from "./lib/schemas.ts";
 import { createMailer, type Mailer } from "./server/mail.ts";
 
 /** The header our own server sets to the socket's (or trusted proxy's) client address. */
@@ -109,16 +109,16 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
       user: {
         create: {
           // The first account on an empty database runs the place.
-          before: async (newUser) => {
-            // Names from sign-in providers keep their length; none may carry control characters.
-            const name = checked(CleanText, newUser.name);
+          before: async (newUser, ctx) => {
+            const fromProvider = !TYPED_PATHS.has(ctx?.path ?? "");
+            const fields = fromProvider ? fromProviderProfile(newUser) : checkedUserFields(newUser);
             const [first] = await db.select({ id: schema.user.id }).from(schema.user).limit(1);
-            return { data: { ...newUser, name, ...(first ? {} : { role: "admin" }) } };
+            return { data: { ...newUser, ...fields, ...(first ? {} : { role: "admin" }) } };
           },
         },
-        // better-auth's own update-user endpoint sets names too: the profile form's rules hold there.
+        // update-user and the admin endpoints set names and avatars too: the profile form's rules hold there.
         update: {
-          before: async (change) => (typeof change.name === "string" ? { data: { ...change, name: checked(PersonName, change.name) } } : undefined),
+          before: async (change) => ({ data: { ...change, ...checkedUserFields(change) } }),
         },
       },
       session: {
@@ -166,9 +166,26 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
 export type Auth = ReturnType<typeof initAuth>;
 export type Session = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;
 
-/** The name as the schema would store it, or a 400 that says what is wrong with it. */
-function checked(schema: typeof PersonName, name: string): string {
-  const parsed = schema.safeParse(name);
-  if (!parsed.success) throw new APIError("BAD_REQUEST", { message: `name: ${parsed.error.issues[0]?.message}` });
-  return parsed.data;
+/** Endpoints where a person typed the account's fields; any other creates it from a provider's profile. */
+const TYPED_PATHS = new Set(["/sign-up/email", "/admin/create-user"]);
+
+/** The name and avatar among `fields` as the schema stores them, or a 400 that says what is wrong. */
+function checkedUserFields(fields: Record<string, unknown>): { name?: string; image?: string | null } {
+  const present = Object.fromEntries(["name", "image"].filter((k) => k in fields).map((k) => [k, fields[k]]));
+  const parsed = UserFields.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new APIError("BAD_REQUEST", { message: `${issue.path.join(".") || "input"}: ${issue.message}` });
+}
+
+/**
+ * A provider's profile, made to fit: nobody here typed it, so a long name is cut to the
+ * limit (a missing one becomes the address's first part) and an avatar the rules refuse is left out.
+ */
+function fromProviderProfile(profile: { name?: unknown; email?: unknown; image?: unknown }): { name: string; image: string | null } {
+  const given = typeof profile.name === "string" ? profile.name.replace(UNCLEAN_CHARS, "").trim() : "";
+  const fallback = typeof profile.email === "string" ? profile.email.split("@")[0]! : "Reader";
+  const name = PersonName.safeParse([...(given || fallback)].slice(0, NAME_MAX).join("").trim());
+  const image = AvatarUrl.safeParse(profile.image ?? null);
+  return { name: name.success ? name.data : "Reader", image: image.success ? image.data : null };
 }

@@ -10,6 +10,8 @@ import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
  * show them, and an RSS feed that carried one would not be XML. Refused, never stripped.
  */
 const CLEAN_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]*$/u;
+/** Each character CLEAN_TEXT refuses, for text nobody here typed (a provider's profile). */
+export const UNCLEAN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 const CONTROL_MESSAGE = "Remove the invisible control characters (such as U+001B, escape) or broken characters";
 const cleanText = <S extends z.ZodString>(s: S) => s.regex(CLEAN_TEXT, CONTROL_MESSAGE);
 /** Any text the site shows or feeds, of any length. */
@@ -121,15 +123,29 @@ export const PersonName = cleanText(
   z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`),
 );
 export const BIO_MAX = 1_000;
+export const AVATAR_URL_MAX = 500;
+/** An avatar address (http or https only), or none: "" and null both clear it. */
+export const AvatarUrl = z
+  .union([
+    z.literal(""),
+    z.null(),
+    z
+      .url({ protocol: /^https?$/, message: "Use an http(s) address for the avatar" })
+      .max(AVATAR_URL_MAX, `Keep the avatar address under ${AVATAR_URL_MAX} characters`),
+  ])
+  .transform((v) => v || null);
 export const ProfileInput = z
   .object({
     name: PersonName,
     bio: cleanText(z.string().trim().max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`)),
-    image: z
-      .union([z.literal(""), z.url({ protocol: /^https?$/, message: "Use an http(s) address for the avatar" }).max(500)])
-      .transform((v) => v || null),
+    image: AvatarUrl,
   })
   .strict();
+/**
+ * The user fields better-auth's own endpoints write (sign-up, update-user, sign-in with a
+ * provider, admin create-user): the same rules as the profile form.
+ */
+export const UserFields = z.object({ name: PersonName, image: AvatarUrl }).partial();
 export const UserId = z.object({ userId: Id }).strict();
 export const SetRoleInput = z.object({ userId: Id, role: z.enum(["reader", "author", "editor", "admin"]) }).strict();
 export const BanInput = z.object({ userId: Id, reason: z.string().trim().max(200).optional() }).strict();

@@ -190,3 +190,36 @@ describe("security headers", () => {
     expect(securityHeaders("http://localhost:4321")).not.toHaveProperty("Strict-Transport-Security");
   });
 });
+
+describe("better-auth's own endpoints keep the profile form's rules", () => {
+  const signUp = (b: Backend, body: Record<string, unknown>) => send(b, "/sign-up/email", { body: { email: `p.${Math.random().toString(36).slice(2)}@quire.test`, password: "correct horse battery", ...body } });
+
+  it("sign-up refuses a name the profile form would refuse, and stores nothing", async () => {
+    const b = await backend();
+    for (const name of ["x".repeat(20_000), "   ", "Esc\u001b[31mape"]) {
+      const refused = await signUp(b, { name });
+      expect(refused.status, name.slice(0, 20)).toBe(400);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/^name: /);
+    }
+    expect(await b.db.db.select().from(user)).toEqual([]);
+    const made = await signUp(b, { name: "  Nia Normal  " });
+    expect(made.status).toBe(200);
+    expect((await b.db.db.select({ name: user.name }).from(user))[0]!.name).toBe("Nia Normal");
+  });
+
+  it("update-user refuses a bad name or avatar with a 400 that names the field, and changes nothing", async () => {
+    const b = await backend();
+    const { cookie, userId } = await b.signUp("Uma Update", "reader");
+    const before = (await b.db.db.select().from(user).where(eq(user.id, userId)))[0];
+    for (const body of [{ name: {} }, { name: "y".repeat(81) }, { image: "javascript:alert(1)" }, { image: `https://quire.test/${"a".repeat(60_000)}` }, { image: 42 }]) {
+      const refused = await send(b, "/update-user", { body, headers: { cookie } });
+      expect(refused.status, JSON.stringify(body).slice(0, 40)).toBe(400);
+      expect(((await refused.json()) as { message: string }).message).toMatch(new RegExp(`^${Object.keys(body)[0]}: `));
+    }
+    expect((await b.db.db.select().from(user).where(eq(user.id, userId)))[0]).toEqual(before);
+    const ok = await send(b, "/update-user", { body: { name: "Uma Updated", image: "https://images.quire.test/uma.png" }, headers: { cookie } });
+    expect(ok.status).toBe(200);
+    const after = (await b.db.db.select().from(user).where(eq(user.id, userId)))[0]!;
+    expect([after.name, after.image]).toEqual(["Uma Updated", "https://images.quire.test/uma.png"]);
+  });
+});
