@@ -49,6 +49,8 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
       oAuthProxy({ productionURL: config.oauthProxyProductionUrl, currentURL: config.siteUrl, secret: config.oauthProxySecret }),
     );
   }
+  // Repeated sign-ups with someone's address mail them once an hour at most.
+  const alreadyMailed = oncePer(60 * 60 * 1000);
   // Sign-in, sign-up and reset are what a password guesser or a mail bomber repeats.
   const perClient = { window: 60, max: config.authRateLimit };
 
@@ -65,6 +67,27 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
       // Unverified accounts may sign in: they can only read and comment until an admin
       // promotes them, and a provider never links into an unverified account (below).
       requireEmailVerification: false,
+      // A sign-up answers alike for a new address and one with an account (OWASP ASVS V6):
+      // nobody is signed in by it, and the owner of an existing account is mailed instead.
+      autoSignIn: false,
+      onExistingUserSignUp: async ({ user }) => {
+        if (!alreadyMailed.take(user.email)) return;
+        await mailer.send({
+          to: user.email,
+          subject: "You already have a Quire account",
+          text: `Hello ${user.name},\n\nSomeone (we hope you) tried to create a Quire account with this address, which already has one. Sign in here:\n\n${config.siteUrl}/sign-in\n\nForgot the password? Choose a new one here:\n\n${config.siteUrl}/forgot-password\n\nIf it was not you, ignore this mail: nothing has changed.\n`,
+        });
+      },
+      // What that answer shows for a taken address: a new reader's account, like any sign-up's.
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
+        ...coreFields,
+        role: DEFAULT_ROLE,
+        banned: false,
+        banReason: null,
+        banExpires: null,
+        ...additionalFields,
+        id,
+      }),
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: async ({ user, url }) => {
         await mailer.send({
@@ -165,6 +188,25 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
 
 export type Auth = ReturnType<typeof initAuth>;
 export type Session = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;
+
+/**
+ * Says yes to a key once per `ms` (in this process; a few hundred thousand keys at most):
+ * enough to keep one address from being mailed again and again.
+ */
+function oncePer(ms: number, max = 100_000) {
+  const last = new Map<string, number>();
+  return {
+    take(key: string): boolean {
+      const now = Date.now();
+      const at = last.get(key);
+      if (at !== undefined && now - at < ms) return false;
+      last.delete(key);
+      last.set(key, now);
+      if (last.size > max) last.delete(last.keys().next().value!);
+      return true;
+    },
+  };
+}
 
 /** Endpoints where a person typed the account's fields; any other creates it from a provider's profile. */
 const TYPED_PATHS = new Set(["/sign-up/email", "/admin/create-user"]);

@@ -61,8 +61,11 @@ export const PASSWORD = "bench password, long enough";
 
 /** Signs up a new account over better-auth's HTTP API and keeps its session cookie. */
 export async function signUp(base: string, name: string, email: string): Promise<Client> {
-  const reply = await send(base, "/api/auth/sign-up/email", JSON.stringify({ name, email, password: PASSWORD }), {});
-  if (reply.status !== 200) throw new Error(`sign-up of ${email} answered ${reply.status}: ${reply.body}`);
+  const signedUp = await send(base, "/api/auth/sign-up/email", JSON.stringify({ name, email, password: PASSWORD }), {});
+  if (signedUp.status !== 200) throw new Error(`sign-up of ${email} answered ${signedUp.status}: ${signedUp.body}`);
+  // A sign-up signs nobody in (it answers alike for taken addresses): signing in does.
+  const reply = await send(base, "/api/auth/sign-in/email", JSON.stringify({ email, password: PASSWORD }), {});
+  if (reply.status !== 200) throw new Error(`sign-in of ${email} answered ${reply.status}: ${reply.body}`);
   const cookie = reply.cookies.map((c) => c.split(";")[0]!).join("; ");
   if (!cookie.includes("session_token=")) throw new Error(`sign-up of ${email} set no session cookie`);
   const { user } = JSON.parse(reply.body) as { user: { id: string } };

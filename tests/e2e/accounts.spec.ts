@@ -105,6 +105,22 @@ test.describe("mail from the site", () => {
     await expect(page.getByText("Confirm your email address")).toHaveCount(0);
   });
 
+  test("signing up with a taken address looks like any sign-up, and the owner is told by mail", async ({ page, browser }) => {
+    const email = await signUp(page, "Tess Taken");
+    const stranger = await browser.newPage();
+    await stranger.goto("/sign-up");
+    await stranger.getByLabel("Name").fill("Someone Else");
+    await stranger.getByLabel("Email").fill(email);
+    await stranger.getByLabel("Password").fill("another long password");
+    await stranger.getByRole("button", { name: "Create account" }).click();
+    await expect(stranger.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+    await expect(stranger.getByText(`We sent a link to ${email}.`)).toBeVisible();
+    const mail = await mailTo(email, /already have a quire account/i);
+    expect(mail.text).toContain("Hello Tess Taken");
+    expect(mail.link).toMatch(/\/sign-in$/);
+    await stranger.close();
+  });
+
   test("a forgotten password is reset from the mailed link, and only the new one signs in", async ({ page }) => {
     const email = await signUp(page, "Fern Forgetful");
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -279,11 +279,13 @@ test.beforeAll(async ({}, info) => {
   origin = new URL(baseURL).origin;
   anonymous = { name: "anonymous", api: await requests.newContext({ baseURL }) };
   const api = await requests.newContext({ baseURL, extraHTTPHeaders: { origin } });
-  const signUp = await api.post("/api/auth/sign-up/email", {
-    data: { name: "Fuzz Admin", email: uniqueEmail("fuzz"), password: PASSWORD },
-  });
+  const email = uniqueEmail("fuzz");
+  const signUp = await api.post("/api/auth/sign-up/email", { data: { name: "Fuzz Admin", email, password: PASSWORD } });
   expect(signUp.status(), await signUp.text()).toBe(200);
-  const { user } = (await signUp.json()) as { user: { id: string } };
+  // A sign-up signs nobody in: the session comes from signing in.
+  const signIn = await api.post("/api/auth/sign-in/email", { data: { email, password: PASSWORD } });
+  expect(signIn.status(), await signIn.text()).toBe(200);
+  const { user } = (await signIn.json()) as { user: { id: string } };
   const siteAdmin = await requests.newContext({ baseURL, storageState: ADMIN_STATE });
   const promoted = await siteAdmin.post("/api/trpc/user.setRole", { data: { json: { userId: user.id, role: "admin" } }, headers: { origin } });
   expect(promoted.status(), await promoted.text()).toBe(200);

@@ -16,6 +16,8 @@ export default async function globalSetup(config: FullConfig) {
     if (process.env.E2E_BASE_URL) throw new Error(`E2E admin sign-in failed (${signIn.status()}): set E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD`);
     const signUp = await api.post("/api/auth/sign-up/email", { data: { name: "Ada Admin", email, password } });
     if (!signUp.ok()) throw new Error(`could not create the e2e admin: ${signUp.status()} ${await signUp.text()}`);
+    const signedIn = await api.post("/api/auth/sign-in/email", { data: { email, password } });
+    if (!signedIn.ok()) throw new Error(`could not sign in as the new e2e admin: ${signedIn.status()} ${await signedIn.text()}`);
   }
   const session = await (await api.get("/api/auth/get-session")).json();
   if (session?.user?.role !== "admin") throw new Error(`${email} is not an admin (role ${session?.user?.role})`);

@@ -18,6 +18,12 @@ export async function signUp(page: Page, name: string, email = uniqueEmail(name.
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  // A sign-up signs nobody in: it answers alike for addresses that have an account.
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  await page.getByRole("link", { name: "sign in with your password" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   return email;
 }
@@ -95,7 +101,12 @@ export async function apiSignUp(request: APIRequestContext, origin: string, name
   });
   const signUpText = await signUp.text();
   expect(signUp.status(), signUpText).toBe(200);
-  return (JSON.parse(signUpText) as { user: { id: string; role: string; email: string } }).user;
+  const { email } = (JSON.parse(signUpText) as { user: { email: string } }).user;
+  // A sign-up signs nobody in: the session comes from signing in.
+  const signIn = await request.post(`${origin}/api/auth/sign-in/email`, { headers: jsonHeaders(origin), data: { email, password: PASSWORD } });
+  const signInText = await signIn.text();
+  expect(signIn.status(), signInText).toBe(200);
+  return (JSON.parse(signInText) as { user: { id: string; role: string; email: string } }).user;
 }
 
 /** One tRPC mutation as an island sends it: superjson body, the site's own Origin. */

@@ -35,6 +35,14 @@ function send(b: Backend, path: string, init: { body?: unknown; clientAddress?: 
   return authRoute({ request, clientAddress: init.clientAddress ?? "192.0.2.1" } as unknown as APIContext) as Promise<Response>;
 }
 
+/** A sign-up signs nobody in (it answers alike for taken addresses): the sign-in after it does. */
+async function signUpAndIn(b: Backend, body: { name: string; email: string; password: string }, clientAddress?: string) {
+  const signedUp = await send(b, "/sign-up/email", { body, clientAddress });
+  expect(signedUp.status).toBe(200);
+  expect(signedUp.headers.getSetCookie().filter((c) => /session_token=[^;]/.test(c))).toEqual([]);
+  return send(b, "/sign-in/email", { body: { email: body.email, password: body.password }, clientAddress });
+}
+
 const cookieOf = (response: Response) =>
   response.headers
     .getSetCookie()
@@ -94,11 +102,8 @@ describe("sign-in, sign-up and reset are rate limited per client", () => {
 
   it("never limits reading who is signed in: many readers may share one address", async () => {
     const b = await backend();
-    const signedUp = await send(b, "/sign-up/email", {
-      body: { name: "Nat Shared", email: "nat@quire.test", password: "long enough password" },
-      clientAddress: "198.51.100.30",
-    });
-    const cookie = cookieOf(signedUp);
+    const signedIn = await signUpAndIn(b, { name: "Nat Shared", email: "nat@quire.test", password: "long enough password" }, "198.51.100.30");
+    const cookie = cookieOf(signedIn);
     // Past the global allowance (100 a minute), every post view still finds its reader.
     for (let i = 0; i < 120; i++) {
       const response = await send(b, "/get-session", { headers: { cookie }, clientAddress: "198.51.100.30" });
@@ -112,7 +117,7 @@ describe("sign-in, sign-up and reset are rate limited per client", () => {
 describe("session cookies", () => {
   async function signUpCookies(siteUrl: string) {
     const b = await backend({ SITE_URL: siteUrl });
-    const response = await send(b, "/sign-up/email", { body: { name: "Cora", email: "cora@quire.test", password: "long enough password" } });
+    const response = await signUpAndIn(b, { name: "Cora", email: "cora@quire.test", password: "long enough password" });
     expect(response.status).toBe(200);
     return response.headers.getSetCookie().find((c) => c.includes("session_token="))!;
   }
@@ -160,7 +165,7 @@ describe("mail without an SMTP server goes to the outbox", () => {
 
   it("resets a password from the mailed link, ends every session, and the new password signs in", async () => {
     const b = await backend();
-    const signUp = await send(b, "/sign-up/email", { body: { name: "Rex", email: "rex@quire.test", password: "old password here" } });
+    const signUp = await signUpAndIn(b, { name: "Rex", email: "rex@quire.test", password: "old password here" });
     const oldCookie = cookieOf(signUp);
     expect((await send(b, "/request-password-reset", { body: { email: "rex@quire.test", redirectTo: "/reset-password" } })).status).toBe(200);
     const mail = await lastMailTo(b, "rex@quire.test");
@@ -221,5 +226,40 @@ describe("better-auth's own endpoints keep the profile form's rules", () => {
     expect(ok.status).toBe(200);
     const after = (await b.db.db.select().from(user).where(eq(user.id, userId)))[0]!;
     expect([after.name, after.image]).toEqual(["Uma Updated", "https://images.quire.test/uma.png"]);
+  });
+});
+
+describe("sign-up tells nobody whether an address has an account", () => {
+  it("answers a taken address as it answers a new one, and mails the owner instead, once an hour", async () => {
+    const b = await backend();
+    const owner = { name: "Olivia Owner", email: "olivia@quire.test", password: "the owner's password" };
+    expect((await signUpAndIn(b, owner)).status).toBe(200);
+
+    const attempt = (email: string) => send(b, "/sign-up/email", { body: { name: "Mallory", email, password: "attacker password" }, clientAddress: "198.51.100.77" });
+    const shape = async (r: Response) => {
+      const body = (await r.json()) as { token: unknown; user: Record<string, unknown> };
+      return {
+        status: r.status,
+        cookies: r.headers.getSetCookie().filter((c) => /session_token=[^;]/.test(c)),
+        token: body.token,
+        user: Object.fromEntries(Object.entries(body.user).filter(([k]) => !["id", "email", "createdAt", "updatedAt"].includes(k))),
+      };
+    };
+    const taken = await shape(await attempt("olivia@quire.test"));
+    const fresh = await shape(await attempt("nobody.yet@quire.test"));
+    expect(taken).toEqual(fresh);
+    expect(taken).toMatchObject({ status: 200, cookies: [], token: null, user: { name: "Mallory", role: "reader" } });
+
+    const mails = async (to: string) => (await b.db.db.select().from(MailOutbox).where(eq(MailOutbox.to, to))).map((m) => m.subject);
+    expect(await mails("olivia@quire.test")).toContain("You already have a Quire account");
+    expect(await mails("nobody.yet@quire.test")).toEqual(["Confirm your email for Quire"]);
+    // The owner's password still works; the attempt's does not.
+    expect((await send(b, "/sign-in/email", { body: { email: owner.email, password: owner.password } })).status).toBe(200);
+    expect((await send(b, "/sign-in/email", { body: { email: owner.email, password: "attacker password" } })).status).toBe(401);
+
+    // Tried again and again: still one mail in the hour.
+    await attempt("olivia@quire.test");
+    await attempt("olivia@quire.test");
+    expect((await mails("olivia@quire.test")).filter((s) => s === "You already have a Quire account")).toHaveLength(1);
   });
 });

@@ -91,7 +91,10 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
       if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
       const { user: created } = (await response.json()) as { user: { id: string } };
       if (role !== null) await db.db.update(user).set({ role }).where(eq(user.id, created.id));
-      const cookie = response.headers
+      // A sign-up signs nobody in (it answers alike for addresses that have an account).
+      const signedIn = await auth.api.signInEmail({ body: { email, password: "correct horse battery" }, asResponse: true });
+      if (!signedIn.ok) throw new Error(`sign-in after sign-up failed: ${signedIn.status} ${await signedIn.text()}`);
+      const cookie = signedIn.headers
         .getSetCookie()
         .map((c) => c.split(";")[0])
         .join("; ");
