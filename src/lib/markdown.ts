@@ -13,6 +13,8 @@ import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { VFile } from "vfile";
 import { xmlSafe } from "./xml.ts";
+// Emphasis in linear time, for every Markdown parse in the process.
+import "./emphasis.ts";
 
 const LANGS: BundledLanguage[] = [
   "bash", "c", "cpp", "css", "diff", "go", "html", "java", "javascript", "json", "jsx", "markdown",
@@ -111,8 +113,26 @@ const postProcessor = unified()
  */
 const RENDERER = Symbol.for("quire.renderer");
 export interface Renderer {
-  post(source: string): Promise<Rendered>;
-  comment(source: string): Promise<string>;
+  /** `owner` is whose render it is (a user id): renders are taken from owners in turn. */
+  post(source: string, owner?: string): Promise<Rendered>;
+  comment(source: string, owner?: string): Promise<string>;
+}
+
+/**
+ * Text that cannot be formatted within the time budget, or nests deeper than the
+ * formatter can follow. Procedures answer it with a 400 on the body.
+ */
+export class RenderTooComplex extends Error {
+  constructor() {
+    super("This text is too complex to format (thousands of nested or unmatched * or _, say): simplify it and try again");
+    this.name = "RenderTooComplex";
+  }
+}
+
+/** A failure that is the text's, not the server's: nesting deeper than the call stack. */
+function asTooComplex(e: unknown): never {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) throw new RenderTooComplex();
+  throw e;
 }
 type Holder = { [RENDERER]?: Renderer };
 
@@ -121,19 +141,19 @@ export function useRenderer(renderer: Renderer | undefined): void {
   (globalThis as Holder)[RENDERER] = renderer;
 }
 
-export function renderMarkdown(source: string): Promise<Rendered> {
+export function renderMarkdown(source: string, owner?: string): Promise<Rendered> {
   const renderer = (globalThis as Holder)[RENDERER];
-  return renderer ? renderer.post(source) : renderMarkdownHere(source);
+  return renderer ? renderer.post(source, owner) : renderMarkdownHere(source);
 }
 
-export function renderCommentMarkdown(source: string): Promise<string> {
+export function renderCommentMarkdown(source: string, owner?: string): Promise<string> {
   const renderer = (globalThis as Holder)[RENDERER];
-  return renderer ? renderer.comment(source) : renderCommentMarkdownHere(source);
+  return renderer ? renderer.comment(source, owner) : renderCommentMarkdownHere(source);
 }
 
 /** A post's Markdown rendered on this thread. */
 export async function renderMarkdownHere(source: string): Promise<Rendered> {
-  const file = await postProcessor.process(source);
+  const file = await postProcessor.process(source).catch(asTooComplex);
   return { html: String(file), excerpt: String(file.data.excerpt ?? ""), words: Number(file.data.words ?? 0) };
 }
 
@@ -172,7 +192,7 @@ const commentProcessor = unified()
 
 /** A comment's Markdown rendered on this thread. */
 export async function renderCommentMarkdownHere(source: string): Promise<string> {
-  return String(await commentProcessor.process(source));
+  return String(await commentProcessor.process(source).catch(asTooComplex));
 }
 
 export function readingMinutes(words: number): number {

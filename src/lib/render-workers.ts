@@ -1,22 +1,38 @@
-// Markdown is rendered on worker threads in the built server. A render is pure CPU: a
-// comment takes a quarter of a millisecond, the longest post allowed more than a second,
-// and on the request thread either one holds up every other request meanwhile, cache hits
-// included. Here the request thread only hands the source over and awaits the HTML, and a
-// machine's other cores do the rendering.
+// Markdown is rendered on worker threads in the built server. A render is pure CPU, and on
+// the request thread a long one holds up every other request, cache hits included. Here the
+// request thread hands the source over and awaits the HTML, and three rules keep any one
+// writer from holding up the others:
+// - one render at a time per thread, taken from the writers' queues in turn (the writer
+//   served least recently first), so twelve renders from one person wait behind each
+//   other, not in front of everyone;
+// - a time budget per render: past it the thread is stopped and replaced, and the writer
+//   is told the text is too complex to format (RenderTooComplex);
+// - emphasis is resolved in linear time (src/lib/emphasis.ts), so crafted text rarely
+//   comes near the budget at all.
 import { Worker } from "node:worker_threads";
-import { renderCommentMarkdownHere, renderMarkdownHere, type Rendered, type Renderer } from "./markdown.ts";
+import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex, type Rendered, type Renderer } from "./markdown.ts";
 
-export type RenderRequest = { id: number; kind: "post" | "comment"; source: string };
-export type RenderResponse = { id: number; result?: Rendered | string; error?: string };
+export type RenderKind = "post" | "comment";
+export type RenderRequest = { id: number; kind: RenderKind; source: string };
+export type RenderResponse = { id: number; result?: Rendered | string; error?: string; tooComplex?: boolean };
 
-interface Pending {
+/** How long one render may take on a thread before it is stopped. */
+export const RENDER_BUDGET_MS: Record<RenderKind, number> = { post: 5_000, comment: 1_000 };
+
+interface Job {
+  id: number;
+  kind: RenderKind;
+  source: string;
+  owner: string;
   resolve: (value: Rendered | string) => void;
   reject: (error: Error) => void;
 }
 
 interface Thread {
   worker: Worker;
-  pending: Map<number, Pending>;
+  /** The render it is doing, if any: a thread does one at a time. */
+  job: Job | null;
+  budget?: ReturnType<typeof setTimeout>;
   /** Whether it has answered anything: one that dies before that failed to start. */
   answered: boolean;
 }
@@ -27,7 +43,7 @@ export const MAX_FAILED_STARTS = 5;
 export interface RenderWorkers extends Renderer {
   /** The threads now running (a test may stop one to see it replaced). */
   readonly workers: readonly Worker[];
-  /** Stops the threads; renders still pending fail. */
+  /** Stops the threads; renders still waiting fail. */
   close(): Promise<void>;
 }
 
@@ -37,95 +53,153 @@ export interface RenderWorkerOptions {
   /** The thread's script (tests start a broken one). */
   script?: URL;
   onError?: (message: string, error?: unknown) => void;
+  /** Time budgets per kind of render (tests shorten them). */
+  budgetMs?: Partial<Record<RenderKind, number>>;
 }
 /** A first render on each new thread, so the highlighter is loaded before a person waits on it. */
 const WARM_UP = "Warm *up*.\n\n```ts\nconst ready = true;\n```\n";
+/** The queue of renders nobody in particular asked for (the warm-up, seeding). */
+const NOBODY = "";
 
 export function startRenderWorkers(count: number, options: RenderWorkerOptions = {}): RenderWorkers {
   if (count < 1) throw new RangeError("startRenderWorkers needs at least one thread");
   const script = options.script ?? SCRIPT;
   const onError = options.onError ?? ((message, error) => console.error(`[render] ${message}`, error ?? ""));
+  const budgets = { ...RENDER_BUDGET_MS, ...options.budgetMs };
   let nextId = 1;
   let closing = false;
   /** Threads that died before answering, in a row: a thread that cannot start is not retried forever. */
   let failedStarts = 0;
   const threads: (Thread | null)[] = [];
+  /** Renders waiting, by whom they are for. */
+  const queues = new Map<string, Job[]>();
+
+  /** When each writer was last served (a counter), for the few thousand most recent. */
+  const servedAt = new Map<string, number>();
+  let serves = 0;
+
+  /** The next render in turn: the oldest of the writer served least recently. */
+  function nextJob(): Job | undefined {
+    let owner: string | undefined;
+    for (const candidate of queues.keys()) {
+      if (owner === undefined || (servedAt.get(candidate) ?? -1) < (servedAt.get(owner) ?? -1)) owner = candidate;
+    }
+    if (owner === undefined) return undefined;
+    const jobs = queues.get(owner)!;
+    const job = jobs.shift()!;
+    if (!jobs.length) queues.delete(owner);
+    servedAt.delete(owner);
+    servedAt.set(owner, serves++);
+    if (servedAt.size > 10_000) servedAt.delete(servedAt.keys().next().value!);
+    return job;
+  }
+
+  function dispatch(): void {
+    for (const thread of threads) {
+      if (!thread || thread.job) continue;
+      const job = nextJob();
+      if (!job) return;
+      run(thread, job);
+    }
+    // Every thread failed to start: rendering goes on here rather than failing every save.
+    if (threads.every((t) => t === null)) {
+      for (let job = nextJob(); job; job = nextJob()) renderHere(job);
+    }
+  }
+
+  function renderHere(job: Job): void {
+    (job.kind === "post" ? renderMarkdownHere(job.source) : renderCommentMarkdownHere(job.source)).then(job.resolve, job.reject);
+  }
+
+  function run(thread: Thread, job: Job): void {
+    thread.job = job;
+    thread.budget = setTimeout(() => {
+      if (thread.job !== job) return;
+      thread.job = null;
+      job.reject(new RenderTooComplex());
+      // Stopped mid-render: it did start, so this is no failure to start.
+      thread.answered = true;
+      void thread.worker.terminate();
+    }, budgets[job.kind]);
+    thread.budget.unref();
+    thread.worker.postMessage({ id: job.id, kind: job.kind, source: job.source } satisfies RenderRequest);
+  }
 
   function spawn(slot: number): Thread {
     const worker = new Worker(script);
     // The server's own signal handling decides when it exits, never a render thread.
     worker.unref();
-    const thread: Thread = { worker, pending: new Map(), answered: false };
+    const thread: Thread = { worker, job: null, answered: false };
     worker.on("message", (message: RenderResponse) => {
       thread.answered = true;
       failedStarts = 0;
-      const job = thread.pending.get(message.id);
-      if (!job) return;
-      thread.pending.delete(message.id);
-      if (message.error !== undefined) job.reject(new Error(`Rendering the Markdown failed: ${message.error}`));
+      const job = thread.job;
+      if (!job || job.id !== message.id) return;
+      clearTimeout(thread.budget);
+      thread.job = null;
+      if (message.tooComplex) job.reject(new RenderTooComplex());
+      else if (message.error !== undefined) job.reject(new Error(`Rendering the Markdown failed: ${message.error}`));
       else job.resolve(message.result!);
+      dispatch();
     });
-    const fail = (why: string) => {
-      for (const job of thread.pending.values()) job.reject(new Error(why));
-      thread.pending.clear();
-    };
     worker.on("error", (e) => {
       onError("a render thread failed:", e);
-      fail(`The Markdown renderer stopped: ${e.message}`);
+      fail(thread, `The Markdown renderer stopped: ${e.message}`);
     });
     worker.on("exit", (code) => {
-      fail(`The Markdown renderer stopped (exit code ${code})`);
+      fail(thread, `The Markdown renderer stopped (exit code ${code})`);
       if (closing || threads[slot] !== thread) return;
       if (!thread.answered) failedStarts++;
+      threads[slot] = null;
       if (failedStarts >= MAX_FAILED_STARTS) {
-        // Rendering goes on, on the request thread, rather than failing every save.
-        threads[slot] = null;
-        if (threads.every((t) => t === null)) onError(`render threads failed to start ${failedStarts} times; rendering on the request thread from now on`);
+        if (threads.every((t) => t === null)) {
+          onError(`render threads failed to start ${failedStarts} times; rendering on the request thread from now on`);
+          dispatch();
+        }
         return;
       }
       // Replaced, after a pause that grows while replacements keep failing to start.
-      threads[slot] = null;
       const retry = setTimeout(() => {
-        if (!closing && threads[slot] === null) threads[slot] = spawn(slot);
+        if (closing || threads[slot] !== null) return;
+        threads[slot] = spawn(slot);
+        dispatch();
       }, failedStarts === 0 ? 0 : 100 * 2 ** failedStarts);
       retry.unref();
     });
-    void send(thread, "post", WARM_UP).catch(() => {});
     return thread;
   }
 
-  function send(thread: Thread, kind: RenderRequest["kind"], source: string): Promise<Rendered | string> {
+  function fail(thread: Thread, why: string): void {
+    clearTimeout(thread.budget);
+    const job = thread.job;
+    thread.job = null;
+    job?.reject(new Error(why));
+  }
+
+  function enqueue(kind: RenderKind, source: string, owner = NOBODY): Promise<Rendered | string> {
     if (closing) return Promise.reject(new Error("The server is stopping"));
-    const id = nextId++;
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, kind, source } satisfies RenderRequest);
+      const job: Job = { id: nextId++, kind, source, owner, resolve, reject };
+      const jobs = queues.get(owner);
+      if (jobs) jobs.push(job);
+      else queues.set(owner, [job]);
+      dispatch();
     });
   }
 
-  /** The thread with the fewest renders waiting (one long post does not hold up comments), if any is running. */
-  function leastBusy(): Thread | null {
-    let best: Thread | null = null;
-    for (const t of threads) if (t && (!best || t.pending.size < best.pending.size)) best = t;
-    return best;
-  }
-
   for (let slot = 0; slot < count; slot++) threads.push(spawn(slot));
+  for (let slot = 0; slot < count; slot++) void enqueue("post", WARM_UP).catch(() => {});
 
   return {
     get workers() {
       return threads.filter((t): t is Thread => t !== null).map((t) => t.worker);
     },
-    post(source) {
-      const thread = leastBusy();
-      return thread ? (send(thread, "post", source) as Promise<Rendered>) : renderMarkdownHere(source);
-    },
-    comment(source) {
-      const thread = leastBusy();
-      return thread ? (send(thread, "comment", source) as Promise<string>) : renderCommentMarkdownHere(source);
-    },
+    post: (source, owner) => enqueue("post", source, owner) as Promise<Rendered>,
+    comment: (source, owner) => enqueue("comment", source, owner) as Promise<string>,
     async close() {
       closing = true;
+      for (const jobs of queues.values()) for (const job of jobs) job.reject(new Error("The server is stopping"));
+      queues.clear();
       await Promise.all(threads.map((t) => t?.worker.terminate()));
     },
   };

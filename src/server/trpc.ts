@@ -11,6 +11,7 @@ import { PostConflict } from "./errors.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
 import { UNAVAILABLE_MESSAGES } from "../lib/unavailable.ts";
 import { readSession } from "./session.ts";
+import { RenderTooComplex } from "../lib/markdown.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -118,6 +119,10 @@ const unavailable = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const mapped = asUnavailable(result.error);
     if (mapped && mapped !== result.error) throw mapped;
+    // Text the formatter gave up on is the writer's to change: a 400 on the body.
+    if (result.error.cause instanceof RenderTooComplex) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `body: ${result.error.cause.message}`, cause: result.error.cause });
+    }
   }
   return result;
 });

@@ -88,6 +88,20 @@ test("keyboard only: skip link, visible focus, and every control reachable", asy
   await page.keyboard.press("Tab");
   await page.keyboard.type("correct horse battery staple");
   await page.keyboard.press("Enter");
+  // A sign-up signs nobody in; the notice's link leads on to sign in, by keyboard too.
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  const signIn = page.getByRole("link", { name: "sign in with your password" });
+  for (let i = 0; i < 20 && !(await signIn.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(signIn).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  for (let i = 0; i < 20 && !(await page.getByLabel("Email").evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.type(`kim.${stamp}@quire.test`);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("correct horse battery staple");
+  await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/dashboard$/);
 
   // Every interactive control on the editor can be reached by Tab.

@@ -151,6 +151,8 @@ function valid(s: Schema, own: Own, key = ""): fc.Arbitrary<unknown> {
       return fc.double({ min: s.minimum, max: s.maximum, noNaN: true });
     case "boolean":
       return fc.boolean();
+    case "null":
+      return fc.constant(null);
     case undefined:
       // What JSON Schema cannot say (a Date): anything, dates first.
       return fc.oneof(fc.date(), hostile);

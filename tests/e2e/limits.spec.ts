@@ -8,7 +8,7 @@ import { request as httpRequest } from "node:http";
 import superjson from "superjson";
 import { BODY_MAX, COMMENT_MAX } from "../../src/lib/schemas.ts";
 import { MAX_BATCH } from "../../src/lib/constants.ts";
-import { ADMIN_STATE, apiAuthor, PASSWORD, uniqueEmail } from "./helpers.ts";
+import { ADMIN_STATE, apiAuthor, apiSignUp, PASSWORD, uniqueEmail } from "./helpers.ts";
 
 const MB = 1024 * 1024;
 
@@ -131,11 +131,7 @@ test("sign-up, sign-in and the rest of the auth API refuse bodies over 64 KB", a
 
 test("a 1 MB comment gets a 400 that states the comment limit", async ({ request, baseURL }) => {
   const origin = new URL(baseURL!).origin;
-  const signUp = await request.post("/api/auth/sign-up/email", {
-    headers: { origin },
-    data: { name: "Connie Comment", email: uniqueEmail("connie"), password: PASSWORD },
-  });
-  expect(signUp.status()).toBe(200);
+  await apiSignUp(request, origin, "Connie Comment");
   const response = await request.post("/api/trpc/comment.create", {
     headers: { origin, "content-type": "application/json" },
     data: superjson.serialize({ postId: "any-post", body: "word ".repeat(MB / 5) }),

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderCommentMarkdown, renderCommentMarkdownHere, renderMarkdown, renderMarkdownHere, useRenderer } from "../../src/lib/markdown.ts";
+import { renderCommentMarkdown, renderCommentMarkdownHere, renderMarkdown, renderMarkdownHere, RenderTooComplex, useRenderer } from "../../src/lib/markdown.ts";
 import { MAX_FAILED_STARTS, startRenderWorkers } from "../../src/lib/render-workers.ts";
 
 const workers = startRenderWorkers(2);
@@ -28,6 +28,26 @@ export const answer: number = 42;
 |---|---|
 | 1 | 2 |
 `;
+/**
+ * A stand-in render thread whose renders take as long as they say: `wait <ms> <text>`
+ * answers `<p><text></p>` after blocking its thread for that long.
+ */
+function fakeRenderer(dir: string) {
+  const script = join(dir, "fake-renderer.mjs");
+  writeFileSync(
+    script,
+    `import { parentPort } from "node:worker_threads";
+parentPort.on("message", ({ id, source }) => {
+  const [, ms, text] = /^wait (\\d+) (.*)$/s.exec(source) ?? [, "0", source];
+  const until = Date.now() + Number(ms);
+  while (Date.now() < until);
+  parentPort.postMessage({ id, result: typeof text === "string" && source.startsWith("wait") ? "<p>" + text + "</p>" : { html: "", excerpt: "", words: 0 } });
+});
+`,
+  );
+  return pathToFileURL(script);
+}
+
 const COMMENT = "Agreed, *mostly*: see <https://example.com> and [this](javascript:alert(1)).\n\n# not a heading here";
 
 describe("render threads", () => {
@@ -63,6 +83,43 @@ describe("render threads", () => {
     await expect.poll(() => workers.workers.length === 2 && !workers.workers.includes(first!)).toBe(true);
     const again = await Promise.all([1, 2, 3, 4].map((i) => workers.comment(`after *${i}*`)));
     expect(again).toEqual([1, 2, 3, 4].map((i) => `<p>after <em>${i}</em></p>`));
+  });
+
+  it("take renders from each writer in turn: twelve from one wait behind each other, not before another's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quire-render-"));
+    const slow = startRenderWorkers(1, { script: fakeRenderer(dir) });
+    try {
+      await slow.comment("ready");
+      const done: string[] = [];
+      const track = (p: Promise<string>, name: string) => p.then(() => done.push(name));
+      const flood = Array.from({ length: 12 }, (_, i) => track(slow.comment(`wait 100 ${i}`, "mallory"), `mallory ${i}`));
+      const other = track(slow.comment("wait 0 hello", "reader"), "reader");
+      await Promise.all([...flood, other]);
+      // The reader's render ran second: after the one already running when it arrived.
+      expect(done.indexOf("reader")).toBeLessThanOrEqual(1);
+      expect(done.filter((d) => d.startsWith("mallory"))).toEqual(Array.from({ length: 12 }, (_, i) => `mallory ${i}`));
+    } finally {
+      await slow.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stop a render past its budget: the writer is told the text is too complex, the thread is replaced", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quire-render-"));
+    const bounded = startRenderWorkers(1, { script: fakeRenderer(dir), budgetMs: { comment: 300 } });
+    try {
+      await bounded.comment("ready");
+      const [first] = bounded.workers;
+      const stuck = bounded.comment("wait 60000 forever", "mallory");
+      const next = bounded.comment("wait 0 after", "reader");
+      await expect(stuck).rejects.toBeInstanceOf(RenderTooComplex);
+      expect(await next).toBe("<p>after</p>");
+      expect(bounded.workers).toHaveLength(1);
+      expect(bounded.workers[0]).not.toBe(first);
+    } finally {
+      await bounded.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("give up on a thread that cannot start, after a few tries, and render here instead", async () => {

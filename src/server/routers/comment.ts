@@ -153,7 +153,7 @@ export const commentRouter = createTRPCRouter({
       authorId: ctx.user.id,
       parentId: input.parentId ?? null,
       body: input.body,
-      html: await renderCommentMarkdown(input.body),
+      html: await renderCommentMarkdown(input.body, ctx.user.id),
       status: "visible" as const,
       createdAt: new Date(),
       editedAt: null,
@@ -172,7 +172,7 @@ export const commentRouter = createTRPCRouter({
     if (Date.now() - comment.createdAt.getTime() > COMMENT_EDIT_WINDOW_MS) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Comments can be edited for 15 minutes after posting" });
     }
-    const html = await renderCommentMarkdown(input.body);
+    const html = await renderCommentMarkdown(input.body, ctx.user.id);
     const editedAt = new Date();
     await ctx.write((db) => db.update(Comment).set({ body: input.body, html, editedAt }).where(eq(Comment.id, comment.id)));
     await ctx.purge(commentPageTags(comment.postId));

@@ -274,7 +274,7 @@ interface Edit {
  * saving from the same version can never both win. Returns false on a lost race.
  */
 async function saveEdit(ctx: Signed, post: PostRow, baseVersion: number, edit: Edit, kind: "save" | "restore") {
-  const rendered = await renderMarkdown(edit.body);
+  const rendered = await renderMarkdown(edit.body, ctx.user.id);
   const revisionId = randomUUID();
   const next = baseVersion + 1;
   const results = await ctx.write((db) =>
@@ -484,15 +484,15 @@ export const postRouter = createTRPCRouter({
     return rows.map((p) => ({ ...p, status: effectiveStatus(p) }));
   }),
 
-  preview: authorProcedure.input(PreviewInput).mutation(async ({ input }) => {
-    const { html } = await renderMarkdown(input.body);
+  preview: authorProcedure.input(PreviewInput).mutation(async ({ ctx, input }) => {
+    const { html } = await renderMarkdown(input.body, ctx.user.id);
     return { html };
   }),
 
   create: authorProcedure.input(PostCreateInput).mutation(async ({ ctx, input }) => {
     const body = input.body ?? "";
     const tags = normalizeTags(input.tags ?? []);
-    const rendered = await renderMarkdown(body);
+    const rendered = await renderMarkdown(body, ctx.user.id);
     const id = randomUUID();
     const revisionId = randomUUID();
     try {
