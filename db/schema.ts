@@ -174,3 +174,5 @@ export const MailOutbox = sqliteTable(
   },
   (t) => [index("mail_outbox_created_idx").on(t.createdAt)],
 );
+
+export * from "./schema/jobs.ts";
