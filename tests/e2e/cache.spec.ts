@@ -66,7 +66,7 @@ test.describe("two server processes on one database", () => {
     const dir = mkdtempSync(join(tmpdir(), "quire-two-"));
     const dbFile = join(dir, "shared.db");
     const servers: QuireProcess[] = [];
-    let exitCodes: (number | null)[] = [];
+    let exitCodes: (number | null)[] | undefined;
     try {
       // One after the other: the first migrates the new database.
       const one = await startQuire({ dbFile });

@@ -276,6 +276,7 @@ let admin: Caller & { userId: string };
 let anonymous: Caller;
 let origin: string;
 
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a hook asks for from this pattern: none
 test.beforeAll(async ({}, info) => {
   const baseURL = info.project.use.baseURL!;
   origin = new URL(baseURL).origin;

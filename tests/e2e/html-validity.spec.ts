@@ -36,7 +36,7 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   const admin = await browser.newContext({ storageState: ADMIN_STATE });
   await save("people", await (await admin.request.get("/admin/people")).text());
 
-  let report = "";
+  let report: string;
   try {
     report = execFileSync("java", ["-jar", String(vnu), "--errors-only", "--format", "json", "--stdout", dir], { encoding: "utf8" });
   } catch (e) {
