@@ -51,7 +51,5 @@ export async function findOrInstallChromium(): Promise<string> {
     const again = await locate();
     if (again) return again;
   }
-  throw new Error(
-    "No Chromium could be found or installed. Install Chromium or Chrome, or set CHROMIUM_PATH to its executable.",
-  );
+  throw new Error("No Chromium could be found or installed. Install Chromium or Chrome, or set CHROMIUM_PATH to its executable.");
 }

@@ -34,7 +34,6 @@ function portIsFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-
 const { ConfigError, getConfig } = await import("../src/config.ts");
 let config;
 try {
@@ -109,7 +108,11 @@ const { createFastPath } = await import("../src/lib/cache/fast-path.ts");
 const { NOTHING_CSP, securityHeaders } = await import("../src/lib/security-headers.ts");
 const { PRIVATE_CACHE_CONTROL } = await import("../src/lib/cache-tags.ts");
 // Answers with no Cache-Control of their own (a 413, Astro's 500) must not be kept by anyone.
-const baseline = Object.entries({ ...securityHeaders(config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": PRIVATE_CACHE_CONTROL });
+const baseline = Object.entries({
+  ...securityHeaders(config.siteUrl),
+  "Content-Security-Policy": NOTHING_CSP,
+  "Cache-Control": PRIVATE_CACHE_CONTROL,
+});
 // Oversized bodies are refused (413) from their headers, before anything reads them.
 const { limitRequestBodies } = await import("../src/lib/body-limit.ts");
 // API calls go straight to tRPC, with the headers the middleware gives API answers: a page

@@ -23,7 +23,6 @@ function step(title: string, cmd: string[], env: Record<string, string> = {}): v
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-
 // Each suite also writes a JSON report, so the run ends with one count a person or CI can read.
 const reports = join(root, "test-results/reports");
 rmSync(reports, { recursive: true, force: true });

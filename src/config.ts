@@ -33,9 +33,7 @@ const EnvSchema = z.object({
   DATABASE_AUTH_TOKEN: optionalString,
   DATABASE_SYNC_URL: optionalString.pipe(z.url().optional()),
   DATABASE_SYNC_INTERVAL: z.coerce.number().min(0).optional(),
-  BETTER_AUTH_SECRET: optionalString.pipe(
-    z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
-  ),
+  BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional()),
   SEED_DEMO: booleanFlag,
   TRUST_PROXY: booleanFlag,
   FEED_CONTENT: z.enum(["full", "excerpt"]).default("full"),
@@ -51,9 +49,7 @@ const EnvSchema = z.object({
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_NAME: optionalString,
   OAUTH_PROXY_PRODUCTION_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  OAUTH_PROXY_SECRET: optionalString.pipe(
-    z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
-  ),
+  OAUTH_PROXY_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional()),
   AUTH_TRUSTED_ORIGINS: optionalString,
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   SMTP_HOST: optionalString,
@@ -144,9 +140,7 @@ function resolveSecret(given: string | undefined, dbPath: string | undefined, no
   if (given) return given;
   if (!dbPath) {
     if (nodeEnv === "test") return randomBytes(32).toString("base64url");
-    throw new ConfigError([
-      "BETTER_AUTH_SECRET: required when DATABASE_URL is not a local file (try: openssl rand -base64 32)",
-    ]);
+    throw new ConfigError(["BETTER_AUTH_SECRET: required when DATABASE_URL is not a local file (try: openssl rand -base64 32)"]);
   }
   const secretFile = resolve(dirname(dbPath), "auth-secret");
   if (existsSync(secretFile)) return readFileSync(secretFile, "utf8").trim();
@@ -159,9 +153,7 @@ function resolveSecret(given: string | undefined, dbPath: string | undefined, no
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
   const e = parsed.data;
   const url = e.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -170,9 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(["DATABASE_AUTH_TOKEN: required for a remote libsql:// DATABASE_URL (Turso)"]);
   }
   if (e.DATABASE_SYNC_URL && !localPath) {
-    throw new ConfigError([
-      "DATABASE_SYNC_URL: an embedded replica needs DATABASE_URL to be a local file: URL",
-    ]);
+    throw new ConfigError(["DATABASE_SYNC_URL: an embedded replica needs DATABASE_URL to be a local file: URL"]);
   }
   const siteUrl = (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   const issues: string[] = [];
@@ -184,7 +174,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SMTP_URL && e.SMTP_HOST) issues.push("SMTP_URL: give either SMTP_URL or SMTP_HOST, not both");
   if (Boolean(e.SMTP_USER) !== Boolean(e.SMTP_PASS)) issues.push("SMTP_PASS: SMTP_USER and SMTP_PASS go together");
   if (e.OAUTH_PROXY_PRODUCTION_URL && !e.OAUTH_PROXY_SECRET) {
-    issues.push("OAUTH_PROXY_SECRET: required with OAUTH_PROXY_PRODUCTION_URL, the same on production and every preview (try: openssl rand -base64 32)");
+    issues.push(
+      "OAUTH_PROXY_SECRET: required with OAUTH_PROXY_PRODUCTION_URL, the same on production and every preview (try: openssl rand -base64 32)",
+    );
   }
   if (e.OAUTH_PROXY_SECRET && !e.OAUTH_PROXY_PRODUCTION_URL) issues.push("OAUTH_PROXY_PRODUCTION_URL: required with OAUTH_PROXY_SECRET");
   // Previews hold the proxy secret: if it were this site's session secret, they could forge its cookies.
@@ -221,16 +213,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? {
               ...oidcClient,
               issuer,
-              discoveryUrl: issuer.endsWith("/.well-known/openid-configuration")
-                ? issuer
-                : `${issuer}/.well-known/openid-configuration`,
+              discoveryUrl: issuer.endsWith("/.well-known/openid-configuration") ? issuer : `${issuer}/.well-known/openid-configuration`,
               name: e.OIDC_NAME ?? "single sign-on",
             }
           : undefined,
     },
     oauthProxyProductionUrl: e.OAUTH_PROXY_PRODUCTION_URL?.replace(/\/+$/, ""),
     oauthProxySecret: e.OAUTH_PROXY_SECRET,
-    trustedOrigins: (e.AUTH_TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean),
+    trustedOrigins: (e.AUTH_TRUSTED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
     mail: {
       from: e.MAIL_FROM ?? `Quire <no-reply@${new URL(siteUrl).hostname}>`,
       smtp:
@@ -252,12 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** A provider is on only with both halves of its credentials; one half alone is a mistake worth stopping for. */
-function pair(
-  e: Record<string, unknown>,
-  idName: string,
-  secretName: string,
-  issues: string[],
-): OAuthClient | undefined {
+function pair(e: Record<string, unknown>, idName: string, secretName: string, issues: string[]): OAuthClient | undefined {
   const clientId = e[idName] as string | undefined;
   const clientSecret = e[secretName] as string | undefined;
   if (clientId && clientSecret) return { clientId, clientSecret };

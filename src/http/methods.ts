@@ -23,8 +23,15 @@ export function answerMethod(req: IncomingMessage, res: ServerResponse): boolean
     res.end();
     return true;
   }
-  const body = JSON.stringify({ error: { code: "METHOD_NOT_SUPPORTED", message: `${method} is not supported here; use ${allowed.join(" or ")}` } });
-  res.writeHead(405, { allow, "content-type": "application/json", "cache-control": PRIVATE_CACHE_CONTROL, "content-length": Buffer.byteLength(body) });
+  const body = JSON.stringify({
+    error: { code: "METHOD_NOT_SUPPORTED", message: `${method} is not supported here; use ${allowed.join(" or ")}` },
+  });
+  res.writeHead(405, {
+    allow,
+    "content-type": "application/json",
+    "cache-control": PRIVATE_CACHE_CONTROL,
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
   return true;
 }

@@ -125,7 +125,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   /** Changes a job this runner holds; false when the lease is no longer ours. */
   async function update(id: string, set: Partial<typeof Job.$inferInsert>): Promise<boolean> {
     const result = await db.write((d) =>
-      d.update(Job).set(set).where(and(eq(Job.id, id), eq(Job.leaseOwner, owner), eq(Job.status, "running"))),
+      d
+        .update(Job)
+        .set(set)
+        .where(and(eq(Job.id, id), eq(Job.leaseOwner, owner), eq(Job.status, "running"))),
     );
     return result.rowsAffected > 0;
   }
@@ -133,15 +136,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   async function run(job: JobRow, controller: AbortController): Promise<void> {
     // A process that died on the last attempt: nothing left to try.
     if (job.attempts > job.maxAttempts) {
-      await update(job.id, { status: "failed", leaseOwner: null, leaseUntil: null, finishedAt: new Date(), error: job.error ?? "It stopped mid-run on every attempt" });
+      await update(job.id, {
+        status: "failed",
+        leaseOwner: null,
+        leaseUntil: null,
+        finishedAt: new Date(),
+        error: job.error ?? "It stopped mid-run on every attempt",
+      });
       return;
     }
-    const renew = setInterval(() => {
-      void update(job.id, { leaseUntil: new Date(Date.now() + leaseMs) }).then(
-        (held) => held || controller.abort(new Error("The job's lease was taken over")),
-        (e) => onError(`renewing the lease of job ${job.id} failed`, e),
-      );
-    }, Math.max(10, Math.floor(leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        void update(job.id, { leaseUntil: new Date(Date.now() + leaseMs) }).then(
+          (held) => held || controller.abort(new Error("The job's lease was taken over")),
+          (e) => onError(`renewing the lease of job ${job.id} failed`, e),
+        );
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
     renew.unref();
     try {
       const handler = handlers[job.kind]!;
@@ -156,7 +168,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         signal: controller.signal,
       });
       clearInterval(renew);
-      const saved = await update(job.id, { status: "done", result: result ?? null, error: null, leaseOwner: null, leaseUntil: null, finishedAt: new Date() });
+      const saved = await update(job.id, {
+        status: "done",
+        result: result ?? null,
+        error: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        finishedAt: new Date(),
+      });
       if (!saved) onError(`job ${job.id} (${job.kind}) finished after its lease was taken over; its result was not saved`);
     } catch (e) {
       clearInterval(renew);
@@ -166,9 +185,18 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         return;
       }
       const last = job.attempts >= job.maxAttempts;
-      await update(job.id, last
-        ? { status: "failed", error: errorText(e), leaseOwner: null, leaseUntil: null, finishedAt: new Date() }
-        : { status: "queued", error: errorText(e), leaseOwner: null, leaseUntil: null, runAt: new Date(Date.now() + backoff(job.attempts)) });
+      await update(
+        job.id,
+        last
+          ? { status: "failed", error: errorText(e), leaseOwner: null, leaseUntil: null, finishedAt: new Date() }
+          : {
+              status: "queued",
+              error: errorText(e),
+              leaseOwner: null,
+              leaseUntil: null,
+              runAt: new Date(Date.now() + backoff(job.attempts)),
+            },
+      );
       if (last) onError(`job ${job.id} (${job.kind}) failed for good after ${job.attempts} attempts`, e);
     }
   }

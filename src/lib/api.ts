@@ -10,15 +10,11 @@ const noPurge = async () => {};
 /** For cached reader pages: always anonymous, so the HTML is the same for everyone. */
 export async function readerApi() {
   const { db, auth } = await getRuntime();
-  return createCaller(
-    await createTRPCContext({ headers: new Headers(), db, auth, purge: noPurge, anonymous: true, log: quiet }),
-  );
+  return createCaller(await createTRPCContext({ headers: new Headers(), db, auth, purge: noPurge, anonymous: true, log: quiet }));
 }
 
 /** For per-user pages (never cached): the signed-in user's view. */
 export async function userApi(astro: Pick<AstroGlobal, "request">) {
   const { db, auth } = await getRuntime();
-  return createCaller(
-    await createTRPCContext({ headers: astro.request.headers, db, auth, purge: noPurge, log: quiet }),
-  );
+  return createCaller(await createTRPCContext({ headers: astro.request.headers, db, auth, purge: noPurge, log: quiet }));
 }

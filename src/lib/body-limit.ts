@@ -86,6 +86,11 @@ function refuse(req: IncomingMessage, res: ServerResponse, limit: number): void 
     cut.unref();
     socket.once("close", () => clearTimeout(cut));
   };
-  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": PRIVATE_CACHE_CONTROL, connection: "close" });
+  res.writeHead(413, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    "cache-control": PRIVATE_CACHE_CONTROL,
+    connection: "close",
+  });
   res.end(body);
 }

@@ -58,14 +58,31 @@ const resolveAllAttention: Resolver = (events: Event[], context: TokenizeContext
       closer.start = { ...closingSequence.end };
 
       let nextEvents: Event[] = [];
-      if (size(opener)) nextEvents = push(nextEvents, [["enter", opener, context], ["exit", opener, context]]);
-      nextEvents = push(nextEvents, [["enter", group, context], ["enter", openingSequence, context], ["exit", openingSequence, context], ["enter", text, context]]);
+      if (size(opener))
+        nextEvents = push(nextEvents, [
+          ["enter", opener, context],
+          ["exit", opener, context],
+        ]);
+      nextEvents = push(nextEvents, [
+        ["enter", group, context],
+        ["enter", openingSequence, context],
+        ["exit", openingSequence, context],
+        ["enter", text, context],
+      ]);
       nextEvents = push(nextEvents, resolveAll(context.parser.constructs.insideSpan.null ?? [], events.slice(open + 1, index), context));
-      nextEvents = push(nextEvents, [["exit", text, context], ["enter", closingSequence, context], ["exit", closingSequence, context], ["exit", group, context]]);
+      nextEvents = push(nextEvents, [
+        ["exit", text, context],
+        ["enter", closingSequence, context],
+        ["exit", closingSequence, context],
+        ["exit", group, context],
+      ]);
       let offset = 0;
       if (size(closer)) {
         offset = 2;
-        nextEvents = push(nextEvents, [["enter", closer, context], ["exit", closer, context]]);
+        nextEvents = push(nextEvents, [
+          ["enter", closer, context],
+          ["exit", closer, context],
+        ]);
       }
       splice(events, open - 1, index - open + 3, nextEvents);
       // Nothing between the pair can open any more; what is left of the opener (at

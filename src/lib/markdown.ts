@@ -17,8 +17,28 @@ import { xmlSafe } from "./xml.ts";
 import "./emphasis.ts";
 
 const LANGS: BundledLanguage[] = [
-  "bash", "c", "cpp", "css", "diff", "go", "html", "java", "javascript", "json", "jsx", "markdown",
-  "python", "ruby", "rust", "shell", "sql", "svelte", "toml", "tsx", "typescript", "yaml",
+  "bash",
+  "c",
+  "cpp",
+  "css",
+  "diff",
+  "go",
+  "html",
+  "java",
+  "javascript",
+  "json",
+  "jsx",
+  "markdown",
+  "python",
+  "ruby",
+  "rust",
+  "shell",
+  "sql",
+  "svelte",
+  "toml",
+  "tsx",
+  "typescript",
+  "yaml",
 ];
 
 const sanitizeSchema = {

@@ -69,13 +69,23 @@ export async function postPage(slug: string, given?: Api) {
   if (!post) return null;
   const comments = await api.comment.byPost({ postId: post.id, limit: 50 });
   const commenters = comments.items.flatMap((c) => [c, ...c.replies]).flatMap((c) => (c.author ? [cacheTags.author(c.author.id)] : []));
-  const tags = [...new Set([...postTags(post, post.tags.map((t) => t.slug)), ...commenters])];
+  const tags = [
+    ...new Set([
+      ...postTags(
+        post,
+        post.tags.map((t) => t.slug),
+      ),
+      ...commenters,
+    ]),
+  ];
   return { post, comments, cache: { tags, maxAge: maxAgeUntil(post.refreshAt) } satisfies Cacheable };
 }
 
 export async function searchPage(q: string, cursor: string | undefined, given?: Api) {
   const api = given ?? (await anonymous());
-  const results = q.trim() ? await api.post.search({ q: q.slice(0, 200), cursor: /^\d{1,6}$/.test(cursor ?? "") ? cursor : undefined }) : null;
+  const results = q.trim()
+    ? await api.post.search({ q: q.slice(0, 200), cursor: /^\d{1,6}$/.test(cursor ?? "") ? cursor : undefined })
+    : null;
   // Any change to public posts may change results; author names show beside them.
   const tags = [cacheTags.list, ...authorTags(results?.items ?? [])];
   return { results, cache: { tags, maxAge: maxAgeUntil(null) } satisfies Cacheable };

@@ -10,6 +10,10 @@ port.on("message", (job: RenderRequest) => {
   work.then(
     (result) => port.postMessage({ id: job.id, result } satisfies RenderResponse),
     (e: unknown) =>
-      port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e), tooComplex: e instanceof RenderTooComplex } satisfies RenderResponse),
+      port.postMessage({
+        id: job.id,
+        error: e instanceof Error ? e.message : String(e),
+        tooComplex: e instanceof RenderTooComplex,
+      } satisfies RenderResponse),
   );
 });

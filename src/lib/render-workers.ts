@@ -159,11 +159,14 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
         return;
       }
       // Replaced, after a pause that grows while replacements keep failing to start.
-      const retry = setTimeout(() => {
-        if (closing || threads[slot] !== null) return;
-        threads[slot] = spawn(slot);
-        dispatch();
-      }, failedStarts === 0 ? 0 : 100 * 2 ** failedStarts);
+      const retry = setTimeout(
+        () => {
+          if (closing || threads[slot] !== null) return;
+          threads[slot] = spawn(slot);
+          dispatch();
+        },
+        failedStarts === 0 ? 0 : 100 * 2 ** failedStarts,
+      );
       retry.unref();
     });
     return thread;

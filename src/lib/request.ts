@@ -15,7 +15,10 @@ export function isSameOrigin(request: Request, config: Config): boolean {
 
 function originMatches(origin: string, trusted: string): boolean {
   if (!trusted.includes("*")) return origin === trusted;
-  const pattern = trusted.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[a-z0-9-]+(?:\\.[a-z0-9-]+)*");
+  const pattern = trusted
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join("[a-z0-9-]+(?:\\.[a-z0-9-]+)*");
   return new RegExp(`^${pattern}$`, "i").test(origin);
 }
 
@@ -44,7 +47,11 @@ export function refuseCrossSite(request: Request, config: Config, opts: { bodyRe
  */
 export function clientAddressOf(request: Request, socketAddress: string | undefined, config: Config): string {
   if (config.trustProxy) {
-    const hops = request.headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean);
+    const hops = request.headers
+      .get("x-forwarded-for")
+      ?.split(",")
+      .map((h) => h.trim())
+      .filter(Boolean);
     const last = hops?.at(-1);
     if (last) return last;
   }

@@ -22,8 +22,7 @@ export const EXCERPT_MAX = 500;
 export const BODY_MAX = 200_000;
 
 const PostFields = createInsertSchema(Post, {
-  title: (s) =>
-    cleanText(s.trim().min(1, "Give the post a title").max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`)),
+  title: (s) => cleanText(s.trim().min(1, "Give the post a title").max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`)),
   slug: (s) =>
     s
       .trim()
@@ -92,7 +91,10 @@ export const PostListInput = z
 export const SearchInput = z
   .object({
     q: z.string().max(200, "Keep the search under 200 characters"),
-    cursor: z.string().regex(/^\d{1,6}$/).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .optional(),
     limit: z.number().int().min(1).max(50).default(10),
   })
   .strict();
@@ -137,7 +139,12 @@ export const AvatarUrl = z
 export const ProfileInput = z
   .object({
     name: PersonName,
-    bio: cleanText(z.string().trim().max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`)),
+    bio: cleanText(
+      z
+        .string()
+        .trim()
+        .max(BIO_MAX, `Keep your bio under ${BIO_MAX.toLocaleString("en")} characters`),
+    ),
     image: AvatarUrl,
   })
   .strict();

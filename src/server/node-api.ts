@@ -47,7 +47,11 @@ async function toRequest(req: Body): Promise<Request> {
 export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
   // Lower case, as a Response's headers are, so an answer's own header replaces one of these.
   const baseline: Record<string, string> = Object.fromEntries(
-    Object.entries({ ...securityHeaders(runtime.config.siteUrl), "Content-Security-Policy": NOTHING_CSP, "Cache-Control": PRIVATE_CACHE_CONTROL }).map(([name, value]) => [name.toLowerCase(), value]),
+    Object.entries({
+      ...securityHeaders(runtime.config.siteUrl),
+      "Content-Security-Policy": NOTHING_CSP,
+      "Cache-Control": PRIVATE_CACHE_CONTROL,
+    }).map(([name, value]) => [name.toLowerCase(), value]),
   );
   /** The answer, or null when the client went away while sending: nobody to answer or to log. */
   async function answer(req: Body): Promise<Response | null> {
@@ -65,26 +69,31 @@ export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: Serv
         return unavailable;
       }
       console.error(`[trpc] ${req.method} ${req.url}:`, e);
-      return Response.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server; it has been logged." } }, { status: 500 });
+      return Response.json(
+        { error: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server; it has been logged." } },
+        { status: 500 },
+      );
     }
   }
   return (req, res) => {
-    void answer(req).then(async (response) => {
-      if (!response) return void res.destroy();
-      const headers: Record<string, string | string[]> = { ...baseline };
-      response.headers.forEach((value, name) => {
-        if (name !== "set-cookie") headers[name] = value;
+    void answer(req)
+      .then(async (response) => {
+        if (!response) return void res.destroy();
+        const headers: Record<string, string | string[]> = { ...baseline };
+        response.headers.forEach((value, name) => {
+          if (name !== "set-cookie") headers[name] = value;
+        });
+        const cookies = response.headers.getSetCookie();
+        if (cookies.length) headers["set-cookie"] = cookies;
+        const body = Buffer.from(await response.arrayBuffer());
+        res.writeHead(response.status, headers);
+        res.end(body);
+      })
+      .catch((e: unknown) => {
+        // The client went away while the answer was written: nothing left to tell it.
+        if (!res.headersSent) res.writeHead(500, baseline);
+        res.end();
+        if ((e as NodeJS.ErrnoException)?.code !== "ERR_STREAM_DESTROYED") console.error(`[trpc] writing ${req.url}:`, e);
       });
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length) headers["set-cookie"] = cookies;
-      const body = Buffer.from(await response.arrayBuffer());
-      res.writeHead(response.status, headers);
-      res.end(body);
-    }).catch((e: unknown) => {
-      // The client went away while the answer was written: nothing left to tell it.
-      if (!res.headersSent) res.writeHead(500, baseline);
-      res.end();
-      if ((e as NodeJS.ErrnoException)?.code !== "ERR_STREAM_DESTROYED") console.error(`[trpc] writing ${req.url}:`, e);
-    });
   };
 }

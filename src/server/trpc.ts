@@ -64,7 +64,10 @@ const transformer = {
       try {
         return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
       } catch {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "The input could not be decoded: send it as superjson, as the tRPC client does" });
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: "The input could not be decoded: send it as superjson, as the tRPC client does",
+        });
       }
     },
   },

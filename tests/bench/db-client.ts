@@ -22,13 +22,25 @@ const statements: [string, () => InStatement][] = [
   ],
   [
     "public post by id",
-    () => ({ sql: "select id from post where id = ? and +status in ('published', 'scheduled') and published_at <= ? limit 1", args: [`p${pick(FULL.posts)}`, Date.now()] }),
+    () => ({
+      sql: "select id from post where id = ? and +status in ('published', 'scheduled') and published_at <= ? limit 1",
+      args: [`p${pick(FULL.posts)}`, Date.now()],
+    }),
   ],
   [
     "comment insert",
     () => ({
       sql: "insert into comment (id, post_id, author_id, parent_id, body, html, status, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-      args: [randomUUID(), `p${pick(FULL.posts)}`, `u${pick(FULL.people)}`, null, "A comment: *agreed*.", "<p>A comment: <em>agreed</em>.</p>", "visible", Date.now()],
+      args: [
+        randomUUID(),
+        `p${pick(FULL.posts)}`,
+        `u${pick(FULL.people)}`,
+        null,
+        "A comment: *agreed*.",
+        "<p>A comment: <em>agreed</em>.</p>",
+        "visible",
+        Date.now(),
+      ],
     }),
   ],
 ];
@@ -47,14 +59,21 @@ for (const client of [theirs, ours]) {
   await client.execute("pragma journal_mode = wal");
   await client.execute("pragma synchronous = normal");
 }
-await ours.execute({ sql: "insert into session (id, token, user_id, expires_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)", args: ["bench-session", "bench-token", "u1", Date.now() + 86_400_000, Date.now(), Date.now()] });
+await ours.execute({
+  sql: "insert into session (id, token, user_id, expires_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)",
+  args: ["bench-session", "bench-token", "u1", Date.now() + 86_400_000, Date.now(), Date.now()],
+});
 
 const rows: string[] = [];
 for (const [name, make] of statements) {
   const before = await measure(theirs, make, 5000);
   const after = await measure(ours, make, 5000);
-  rows.push(`${name.padEnd(40)} @libsql/client ${before.toFixed(1).padStart(6)} µs   Quire's client ${after.toFixed(1).padStart(6)} µs   (${(before / after).toFixed(1)}×)`);
+  rows.push(
+    `${name.padEnd(40)} @libsql/client ${before.toFixed(1).padStart(6)} µs   Quire's client ${after.toFixed(1).padStart(6)} µs   (${(before / after).toFixed(1)}×)`,
+  );
 }
 theirs.close();
 ours.close();
-console.log(`CPU per statement, ${FULL.posts.toLocaleString("en")} posts and ${FULL.comments.toLocaleString("en")} comments:\n${rows.join("\n")}`);
+console.log(
+  `CPU per statement, ${FULL.posts.toLocaleString("en")} posts and ${FULL.comments.toLocaleString("en")} comments:\n${rows.join("\n")}`,
+);

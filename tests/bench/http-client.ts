@@ -48,8 +48,7 @@ function send(base: string, path: string, body: string, headers: Record<string, 
 
 /** What a tRPC call answered: its data, or its error's code and message (and the raw reply). */
 export type Outcome<T> =
-  | { ok: true; data: T; reply: Reply }
-  | { ok: false; code: string; message: string; data: Record<string, unknown>; reply: Reply };
+  { ok: true; data: T; reply: Reply } | { ok: false; code: string; message: string; data: Record<string, unknown>; reply: Reply };
 
 export interface Client {
   id: string;

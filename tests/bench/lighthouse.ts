@@ -59,7 +59,9 @@ for (const path of PAGES) {
 }
 await chrome.kill();
 
-console.log(`\nLighthouse ${rows[0]?.lhr.lighthouseVersion} (desktop preset), ${rows[0]?.lhr.environment.hostUserAgent.match(/Chrome\/[\d.]+/)?.[0]}, ${base}\n`);
+console.log(
+  `\nLighthouse ${rows[0]?.lhr.lighthouseVersion} (desktop preset), ${rows[0]?.lhr.environment.hostUserAgent.match(/Chrome\/[\d.]+/)?.[0]}, ${base}\n`,
+);
 console.log(`${"page".padEnd(44)} ${CATEGORIES.map((c) => c.padStart(16)).join("")}`);
 for (const { path, scores } of rows) console.log(`${path.padEnd(44)} ${CATEGORIES.map((c) => String(scores[c]).padStart(16)).join("")}`);
 
@@ -75,7 +77,9 @@ for (const { path, scores, lhr } of rows) {
       const audit = lhr.audits[ref.id]!;
       if (audit.score === null || audit.score >= 1 || audit.scoreDisplayMode === "informative") continue;
       const value = audit.displayValue ? ` (${audit.displayValue})` : "";
-      console.log(`  ${String(Math.round(audit.score * 100)).padStart(3)}  ${ref.id}: ${audit.title}${value}${ref.weight ? ` [weight ${ref.weight}]` : ""}`);
+      console.log(
+        `  ${String(Math.round(audit.score * 100)).padStart(3)}  ${ref.id}: ${audit.title}${value}${ref.weight ? ` [weight ${ref.weight}]` : ""}`,
+      );
     }
   }
 }
@@ -85,7 +89,10 @@ for (const { path, lhr } of rows) {
   const flagged = Object.values(lhr.audits).filter(
     (a) => !scored.has(a.id) && a.score !== null && a.score < 1 && !["informative", "notApplicable", "manual"].includes(a.scoreDisplayMode),
   );
-  if (flagged.length) console.log(`\n${path}, flagged but not scored: ${flagged.map((a) => `${a.id}${a.displayValue ? ` (${a.displayValue})` : ""}`).join("; ")}`);
+  if (flagged.length)
+    console.log(
+      `\n${path}, flagged but not scored: ${flagged.map((a) => `${a.id}${a.displayValue ? ` (${a.displayValue})` : ""}`).join("; ")}`,
+    );
 }
 console.log(`\n${perfect ? "Goal met: 100 everywhere." : "Goal NOT met: see above."} Reports: ${reports}/`);
 process.exit(0);

@@ -45,7 +45,10 @@ const pct = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const loads = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 const seeded = await seedScale(url);
 console.log(`Seeded ${FULL.people} people, ${FULL.posts} posts, ${FULL.comments} comments in ${seeded.seconds.toFixed(1)} s`);
@@ -63,7 +66,16 @@ const direct = await (async () => {
   while (performance.now() < until) {
     await db.client.execute({
       sql: "insert into comment (id, post_id, author_id, parent_id, body, html, status, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-      args: [randomUUID(), `p${1 + (rows % FULL.posts)}`, `u${1 + (rows % FULL.people)}`, null, "A comment made directly: **agreed**.", html, "visible", Date.now()],
+      args: [
+        randomUUID(),
+        `p${1 + (rows % FULL.posts)}`,
+        `u${1 + (rows % FULL.people)}`,
+        null,
+        "A comment made directly: **agreed**.",
+        html,
+        "visible",
+        Date.now(),
+      ],
     });
     rows++;
   }
@@ -76,7 +88,9 @@ console.log(`Direct libSQL inserts: ${direct.rows} in ${direct.seconds} s, ${dir
 
 // Sign-ups come from one address: lift their per-client limit. BENCH_CPU_PROF=<dir> has the
 // server write a V8 CPU profile there when it stops (open it in Chrome's DevTools).
-const profile: Record<string, string> = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}` } : {};
+const profile: Record<string, string> = process.env.BENCH_CPU_PROF
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}` }
+  : {};
 const server = await startQuire(url, { AUTH_RATE_LIMIT: "1000000", ...profile });
 console.log(`Quire is running at ${server.base} (pid ${server.pid}); load average ${loads()}`);
 const memory: [string, number | undefined][] = [["after start", rssMiB(server.pid)]];
@@ -170,7 +184,11 @@ console.log(
   `  ${mixed.latencies.length} requests, ${mixedRate.toFixed(0)}/s, p50 ${pct(mixed.latencies, 50).toFixed(1)} ms, ` +
     `p99 ${pct(mixed.latencies, 99).toFixed(1)} ms, ${mixed.conflicts} CONFLICT, ${mixed.failures.length} other errors`,
 );
-console.log(`  by procedure: ${Object.entries(mixed.ops).map(([op, n]) => `${op} ${n}`).join(", ")}`);
+console.log(
+  `  by procedure: ${Object.entries(mixed.ops)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(", ")}`,
+);
 for (const f of mixed.failures.slice(0, 20)) console.log(`  FAILED ${f.op}: ${f.status} ${f.body}`);
 
 // 4. Memory: the same write load once more (its comments are checked with the others), and
@@ -184,7 +202,9 @@ memory.push([`after ${IDLE_SECONDS} s idle`, rssMiB(server.pid)]);
 
 // The ledgers against the database, read after a clean stop.
 await server.stop();
-const postRows = (await admin.client.execute({ sql: `select id, version, title, status from post where author_id in (${marks})`, args: ids })).rows;
+const postRows = (
+  await admin.client.execute({ sql: `select id, version, title, status from post where author_id in (${marks})`, args: ids })
+).rows;
 const commentRows = (await admin.client.execute({ sql: `select id, status from comment where author_id in (${marks})`, args: ids })).rows;
 const integrity = String((await admin.client.execute("pragma integrity_check")).rows[0]?.[0]);
 admin.close();
@@ -204,13 +224,27 @@ const rows: [string, string][] = [
   ["writes: comment.create over HTTP", `${w.rate.toFixed(0)} mutations/s (${w.requests} in ${w.seconds.toFixed(1)} s, ${WRITERS} clients)`],
   ["writes: HTTP / direct", `${(w.rate / direct.rate).toFixed(3)} (direct is ${(direct.rate / w.rate).toFixed(1)}× faster)`],
   ["writes: latency p50 / p99", `${w.p50.toFixed(1)} ms / ${w.p99.toFixed(1)} ms`],
-  ["writes: server CPU per mutation / direct CPU per insert", `${w.cpuMsPerWrite?.toFixed(2) ?? "-"} ms / ${direct.cpuMsPerInsert.toFixed(3)} ms`],
+  [
+    "writes: server CPU per mutation / direct CPU per insert",
+    `${w.cpuMsPerWrite?.toFixed(2) ?? "-"} ms / ${direct.cpuMsPerInsert.toFixed(3)} ms`,
+  ],
   ["writes: failed requests (all three write loads)", String(writeFailures.length)],
-  ["writes again, after the mixed load", `${again.rate.toFixed(0)} mutations/s, p50 ${again.p50.toFixed(1)} ms, p99 ${again.p99.toFixed(1)} ms`],
+  [
+    "writes again, after the mixed load",
+    `${again.rate.toFixed(0)} mutations/s, p50 ${again.p50.toFixed(1)} ms, p99 ${again.p99.toFixed(1)} ms`,
+  ],
   ["writes: acknowledged / in the database", `${writesAcked} / ${writesAcked - writesMissing}`],
-  ["writes goal ≥ 1,000/s, p99 ≤ 100 ms, 0 failed", `rate ${met(w.rate >= GOAL.rate)}, p99 ${met(w.p99 <= GOAL.p99)}, failures ${met(writeFailures.length === 0)}`],
+  [
+    "writes goal ≥ 1,000/s, p99 ≤ 100 ms, 0 failed",
+    `rate ${met(w.rate >= GOAL.rate)}, p99 ${met(w.p99 <= GOAL.p99)}, failures ${met(writeFailures.length === 0)}`,
+  ],
   ["mixed: requests", `${mixed.latencies.length} (${mixedRate.toFixed(0)}/s, ${AUTHORS * TABS} clients)`],
-  ["mixed: by procedure", Object.entries(mixed.ops).map(([op, n]) => `${op} ${n}`).join(", ")],
+  [
+    "mixed: by procedure",
+    Object.entries(mixed.ops)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(", "),
+  ],
   ["mixed: latency p50 / p99", `${pct(mixed.latencies, 50).toFixed(1)} ms / ${pct(mixed.latencies, 99).toFixed(1)} ms`],
   [
     "mixed: p50 / p99 by procedure",
@@ -271,10 +305,15 @@ const section = [
   "",
 ].join("\n");
 const file = join(root, "BENCHMARKS.md");
-const before = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nFigures measured by the scripts in tests/bench/. Each section is replaced by its script's next run.\n";
+const before = existsSync(file)
+  ? readFileSync(file, "utf8")
+  : "# Benchmarks\n\nFigures measured by the scripts in tests/bench/. Each section is replaced by its script's next run.\n";
 const start = before.indexOf("## Load and scale (`npm run bench`)");
 const end = start < 0 ? -1 : before.indexOf("\n## ", start + 1);
-const next = start < 0 ? `${before.trimEnd()}\n\n${section.trimEnd()}\n` : `${before.slice(0, start)}${end < 0 ? `${section.trimEnd()}\n` : `${section}${before.slice(end + 1)}`}`;
+const next =
+  start < 0
+    ? `${before.trimEnd()}\n\n${section.trimEnd()}\n`
+    : `${before.slice(0, start)}${end < 0 ? `${section.trimEnd()}\n` : `${section}${before.slice(end + 1)}`}`;
 writeFileSync(file, next);
 console.log(`Wrote the figures to ${file}`);
 

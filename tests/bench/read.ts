@@ -29,7 +29,6 @@ function cleanup() {
 process.on("exit", cleanup);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
-
 /** Starts a child and resolves with its output once `ready` appears in it. */
 function startChild(
   args: string[],
@@ -153,7 +152,10 @@ let failed = false;
 for (const [name, path] of Object.entries(paths)) {
   const runs: Record<"quire" | "bare", Result[]> = { quire: [], bare: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    const order = [["quire", quire, quirePid], ["bare", bare, barePid]] as const;
+    const order = [
+      ["quire", quire, quirePid],
+      ["bare", bare, barePid],
+    ] as const;
     for (const [server, base, pid] of round % 2 ? [...order].reverse() : order) {
       await load(`${base}${path}`, WARMUP_SECONDS, pid);
       const result = await load(`${base}${path}`, SECONDS, pid);

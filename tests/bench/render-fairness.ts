@@ -37,7 +37,10 @@ for (const linear of [false, true]) {
   useLinearEmphasis(linear);
   const [comment] = await timed(() => renderCommentMarkdownHere(CRAFTED_COMMENT));
   const [post] = await timed(() => renderMarkdownHere(CRAFTED_POST));
-  formatting.push([`format crafted comment / 40 KB post, ${linear ? "linear emphasis (Quire)" : "micromark's emphasis"}`, `${comment.toFixed(0)} ms / ${post.toFixed(0)} ms`]);
+  formatting.push([
+    `format crafted comment / 40 KB post, ${linear ? "linear emphasis (Quire)" : "micromark's emphasis"}`,
+    `${comment.toFixed(0)} ms / ${post.toFixed(0)} ms`,
+  ]);
 }
 
 const server = await startQuire(`file:${join(dir, "bench.db")}`, { AUTH_RATE_LIMIT: "100000" });
@@ -84,20 +87,31 @@ try {
     previewOutcomes.push(o.ok ? "formatted" : `refused ${o.code}`);
   }
 
-  const count = (xs: string[]) => Object.entries(xs.reduce<Record<string, number>>((acc, x) => ((acc[x] = (acc[x] ?? 0) + 1), acc), {})).map(([k, n]) => `${n} ${k}`).join(", ");
+  const count = (xs: string[]) =>
+    Object.entries(xs.reduce<Record<string, number>>((acc, x) => ((acc[x] = (acc[x] ?? 0) + 1), acc), {}))
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
   const a = stats(alone);
   const c = stats(underComments);
   const p = stats(underPreview);
-  report("Render fairness (`npm run bench:render-fairness`)", "npm run bench:render-fairness", [
-    ...formatting,
-    ["reader's comment alone: median / max", `${a.median.toFixed(0)} ms / ${a.max.toFixed(0)} ms`],
-    [`reader's comment, 12 crafted comments in flight: median / max (goal ≤ ${GOAL_MS} ms)`, `${c.median.toFixed(0)} ms / ${c.max.toFixed(0)} ms (${c.max <= GOAL_MS ? "met" : "NOT met"})`],
-    ["the crafted comments", count(craftedOutcomes)],
-    ["reader's comment, 40 KB crafted preview in flight: median / max", `${p.median.toFixed(0)} ms / ${p.max.toFixed(0)} ms`],
-    ["the crafted previews", count(previewOutcomes)],
-  ], [
-    `${ROUNDS} rounds of each. The server runs its default render threads (RENDER_WORKERS: cores − 1, at least 1). Renders are taken from each account in turn, one at a time per thread, and stopped past their budget (comments 1 s, posts 5 s).`,
-  ]);
+  report(
+    "Render fairness (`npm run bench:render-fairness`)",
+    "npm run bench:render-fairness",
+    [
+      ...formatting,
+      ["reader's comment alone: median / max", `${a.median.toFixed(0)} ms / ${a.max.toFixed(0)} ms`],
+      [
+        `reader's comment, 12 crafted comments in flight: median / max (goal ≤ ${GOAL_MS} ms)`,
+        `${c.median.toFixed(0)} ms / ${c.max.toFixed(0)} ms (${c.max <= GOAL_MS ? "met" : "NOT met"})`,
+      ],
+      ["the crafted comments", count(craftedOutcomes)],
+      ["reader's comment, 40 KB crafted preview in flight: median / max", `${p.median.toFixed(0)} ms / ${p.max.toFixed(0)} ms`],
+      ["the crafted previews", count(previewOutcomes)],
+    ],
+    [
+      `${ROUNDS} rounds of each. The server runs its default render threads (RENDER_WORKERS: cores − 1, at least 1). Renders are taken from each account in turn, one at a time per thread, and stopped past their budget (comments 1 s, posts 5 s).`,
+    ],
+  );
 } finally {
   await server.stop();
 }

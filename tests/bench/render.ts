@@ -56,6 +56,8 @@ console.log(`\n${SAMPLES} cold renders each, one at a time, over HTTP on 127.0.0
 console.log("page        p50 ms  p95 ms  p99 ms  goal (p50 ≤ 10 ms)");
 for (const [name, xs] of rows) {
   const p50 = pct(xs, 50);
-  console.log(`${name.padEnd(10)} ${p50.toFixed(2).padStart(7)} ${pct(xs, 95).toFixed(2).padStart(7)} ${pct(xs, 99).toFixed(2).padStart(7)}  ${name === "search" || name === "tag page" ? "(no goal)" : p50 <= GOAL_MS ? "met" : "NOT met"}`);
+  console.log(
+    `${name.padEnd(10)} ${p50.toFixed(2).padStart(7)} ${pct(xs, 95).toFixed(2).padStart(7)} ${pct(xs, 99).toFixed(2).padStart(7)}  ${name === "search" || name === "tag page" ? "(no goal)" : p50 <= GOAL_MS ? "met" : "NOT met"}`,
+  );
 }
 process.exit(0);

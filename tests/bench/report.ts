@@ -39,10 +39,15 @@ export function report(title: string, command: string, rows: [string, string][],
     "",
   ].join("\n");
   const file = join(root, "BENCHMARKS.md");
-  const before = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nFigures measured by the scripts in tests/bench/. Each section is replaced by its script's next run.\n";
+  const before = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nFigures measured by the scripts in tests/bench/. Each section is replaced by its script's next run.\n";
   const start = before.indexOf(`## ${title}`);
   const end = start < 0 ? -1 : before.indexOf("\n## ", start + 1);
-  const next = start < 0 ? `${before.trimEnd()}\n\n${section.trimEnd()}\n` : `${before.slice(0, start)}${end < 0 ? `${section.trimEnd()}\n` : `${section}${before.slice(end + 1)}`}`;
+  const next =
+    start < 0
+      ? `${before.trimEnd()}\n\n${section.trimEnd()}\n`
+      : `${before.slice(0, start)}${end < 0 ? `${section.trimEnd()}\n` : `${section}${before.slice(end + 1)}`}`;
   writeFileSync(file, next);
   console.log(`Wrote the figures to ${file}`);
 }

@@ -4,7 +4,13 @@ import { ADMIN_STATE, openComments, publishDraft, signUpAuthor, writeDraft } fro
 
 async function violations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+  return result.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 3)
+        .join(", ")})`,
+  );
 }
 
 for (const scheme of ["light", "dark"] as const) {
@@ -32,7 +38,18 @@ for (const scheme of ["light", "dark"] as const) {
 
     const anonymous = await browser.newContext({ colorScheme: scheme });
     const reader = await anonymous.newPage();
-    const readerPages = ["/", `/posts/${slug}`, `/tags/a11y-${stamp}`, "/tags", `/authors/${session.user.id}`, `/search?q=accessible`, "/search", "/no-such-page", "/sign-in", "/sign-up"];
+    const readerPages = [
+      "/",
+      `/posts/${slug}`,
+      `/tags/a11y-${stamp}`,
+      "/tags",
+      `/authors/${session.user.id}`,
+      `/search?q=accessible`,
+      "/search",
+      "/no-such-page",
+      "/sign-in",
+      "/sign-up",
+    ];
     const found: Record<string, string[]> = {};
     for (const path of readerPages) {
       await reader.goto(path);

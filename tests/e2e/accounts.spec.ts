@@ -4,7 +4,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEPLOYED, mailTo, PASSWORD, signUp, uniqueEmail } from "./helpers.ts";
 
-const userId = async (page: Page) => ((await (await page.request.get("/api/auth/get-session")).json()) as { user?: { id: string } } | null)?.user?.id;
+const userId = async (page: Page) =>
+  ((await (await page.request.get("/api/auth/get-session")).json()) as { user?: { id: string } } | null)?.user?.id;
 
 /** From Quire's sign-in page through the provider's consent page. */
 async function atProvider(page: Page) {

@@ -9,10 +9,7 @@ import { startQuire, type QuireProcess } from "./servers/quire.ts";
 const external = Boolean(process.env.E2E_BASE_URL);
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-test("a cached reader page answers 304 to its ETag and 200 with the same ETag otherwise", async ({
-  playwright,
-  baseURL,
-}) => {
+test("a cached reader page answers 304 to its ETag and 200 with the same ETag otherwise", async ({ playwright, baseURL }) => {
   const origin = new URL(baseURL!).origin;
   const writer = await playwright.request.newContext();
   const author = await apiAuthor(writer, origin, "Etta Etag");
@@ -86,9 +83,7 @@ test.describe("two server processes on one database", () => {
       expect(await cached.text()).not.toContain(title);
 
       const published = await author.mutate("post.publish", { id: draft.id });
-      await expect
-        .poll(async () => (await reader.get("/")).text(), { timeout: 1000, intervals: [25] })
-        .toContain(title);
+      await expect.poll(async () => (await reader.get("/")).text(), { timeout: 1000, intervals: [25] }).toContain(title);
 
       // The post's own page, cached there as well, follows an edit made through the first.
       const path = `/posts/${published.slug}`;
@@ -109,7 +104,10 @@ test.describe("two server processes on one database", () => {
   });
 });
 
-test("query strings a page does not read are served the one cached copy, which names the plain address", async ({ playwright, baseURL }) => {
+test("query strings a page does not read are served the one cached copy, which names the plain address", async ({
+  playwright,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   const writer = await playwright.request.newContext();
   const author = await apiAuthor(writer, origin, "Ursula Utm");

@@ -36,7 +36,11 @@ function inspect<T>(dbFile: string, read: (db: DatabaseSync) => T): T {
     db.close();
   }
 }
-const integrity = (db: DatabaseSync) => db.prepare("PRAGMA integrity_check").all().map((r) => r.integrity_check);
+const integrity = (db: DatabaseSync) =>
+  db
+    .prepare("PRAGMA integrity_check")
+    .all()
+    .map((r) => r.integrity_check);
 
 /** The first account on a fresh database is its admin: it publishes one post to write on. */
 async function publishedPost(api: APIRequestContext, origin: string): Promise<Post> {
@@ -104,7 +108,14 @@ test("SIGKILL in the middle of sustained writes loses no acknowledged write and 
     const second = await startQuire({ dbFile });
     servers.push(second);
     expect(inspect(dbFile, integrity)).toEqual(["ok"]);
-    const stored = new Set(inspect(dbFile, (db) => db.prepare("SELECT id FROM comment").all().map((r) => String(r.id))));
+    const stored = new Set(
+      inspect(dbFile, (db) =>
+        db
+          .prepare("SELECT id FROM comment")
+          .all()
+          .map((r) => String(r.id)),
+      ),
+    );
     const lost = acknowledged.filter((c) => !stored.has(c.id));
     expect(lost, `${lost.length} of ${before} acknowledged comments are missing`).toEqual([]);
 
@@ -156,7 +167,10 @@ test("SIGTERM lets the request in flight finish, refuses new connections, and cl
     const answered = new Promise<{ status: number; text: string }>((ok, fail) => {
       inFlight.once("response", (res) => {
         let text = "";
-        res.setEncoding("utf8").on("data", (c: string) => (text += c)).once("end", () => ok({ status: res.statusCode!, text }));
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .once("end", () => ok({ status: res.statusCode!, text }));
       });
       inFlight.once("error", fail);
     });
@@ -253,7 +267,9 @@ test("a database locked by another process answers writes with 503 and a reason,
 const OUTAGE = fileURLToPath(new URL("./servers/outage.ts", import.meta.url));
 const START = fileURLToPath(new URL("../../scripts/start.ts", import.meta.url));
 
-test("a remote database that goes away gives pages and the API a 503 with a reason, and the site recovers when it is back", async ({ playwright }) => {
+test("a remote database that goes away gives pages and the API a 503 with a reason, and the site recovers when it is back", async ({
+  playwright,
+}) => {
   const { dbFile, remove } = freshDatabase();
   let server: QuireProcess | undefined;
   try {
@@ -304,7 +320,12 @@ test("a remote database that goes away gives pages and the API a 503 with a reas
 test("a database that cannot be reached at start stops the server with a message, not a stack trace", async () => {
   const url = `libsql://127.0.0.1:${await freePort()}`;
   const child = spawn(process.execPath, [START, "--no-build"], {
-    env: { ...process.env, PORT: String(await freePort()), DATABASE_URL: url, BETTER_AUTH_SECRET: "faults-spec-secret-faults-spec-secret-0" },
+    env: {
+      ...process.env,
+      PORT: String(await freePort()),
+      DATABASE_URL: url,
+      BETTER_AUTH_SECRET: "faults-spec-secret-faults-spec-secret-0",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -290,7 +290,10 @@ test.beforeAll(async ({}, info) => {
   expect(signIn.status(), await signIn.text()).toBe(200);
   const { user } = (await signIn.json()) as { user: { id: string } };
   const siteAdmin = await requests.newContext({ baseURL, storageState: ADMIN_STATE });
-  const promoted = await siteAdmin.post("/api/trpc/user.setRole", { data: { json: { userId: user.id, role: "admin" } }, headers: { origin } });
+  const promoted = await siteAdmin.post("/api/trpc/user.setRole", {
+    data: { json: { userId: user.id, role: "admin" } },
+    headers: { origin },
+  });
   expect(promoted.status(), await promoted.text()).toBe(200);
   await siteAdmin.dispose();
   admin = { name: "admin", api, userId: user.id };

@@ -13,7 +13,8 @@ export default async function globalSetup(config: FullConfig) {
   const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: new URL(baseURL).origin } });
   const signIn = await api.post("/api/auth/sign-in/email", { data: { email, password } });
   if (!signIn.ok()) {
-    if (process.env.E2E_BASE_URL) throw new Error(`E2E admin sign-in failed (${signIn.status()}): set E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD`);
+    if (process.env.E2E_BASE_URL)
+      throw new Error(`E2E admin sign-in failed (${signIn.status()}): set E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD`);
     const signUp = await api.post("/api/auth/sign-up/email", { data: { name: "Ada Admin", email, password } });
     if (!signUp.ok()) throw new Error(`could not create the e2e admin: ${signUp.status()} ${await signUp.text()}`);
     const signedIn = await api.post("/api/auth/sign-in/email", { data: { email, password } });

@@ -103,7 +103,10 @@ export async function apiSignUp(request: APIRequestContext, origin: string, name
   expect(signUp.status(), signUpText).toBe(200);
   const { email } = (JSON.parse(signUpText) as { user: { email: string } }).user;
   // A sign-up signs nobody in: the session comes from signing in.
-  const signIn = await request.post(`${origin}/api/auth/sign-in/email`, { headers: jsonHeaders(origin), data: { email, password: PASSWORD } });
+  const signIn = await request.post(`${origin}/api/auth/sign-in/email`, {
+    headers: jsonHeaders(origin),
+    data: { email, password: PASSWORD },
+  });
   const signInText = await signIn.text();
   expect(signIn.status(), signInText).toBe(200);
   return (JSON.parse(signInText) as { user: { id: string; role: string; email: string } }).user;
@@ -137,7 +140,8 @@ export type Answer<T> = { ok: true; status: number; data: T } | { ok: false; sta
 async function answer<T>(response: APIResponse): Promise<Answer<T>> {
   const text = await response.text();
   const body = JSON.parse(text) as { result?: { data: unknown }; error?: { json: { message: string } } };
-  if (response.ok() && body.result) return { ok: true, status: response.status(), data: superjson.deserialize(body.result.data as never) as T };
+  if (response.ok() && body.result)
+    return { ok: true, status: response.status(), data: superjson.deserialize(body.result.data as never) as T };
   return { ok: false, status: response.status(), message: body.error?.json.message ?? text };
 }
 
@@ -172,14 +176,17 @@ export async function mailTo(to: string, subject: RegExp): Promise<{ subject: st
   const dir = process.env.E2E_MAIL_DIR!;
   let found: { subject: string; text: string } | undefined;
   await expect
-    .poll(() => {
-      const mails = readdirSync(dir)
-        .sort()
-        .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { to: string[]; subject: string; text: string })
-        .filter((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject));
-      found = mails.at(-1);
-      return Boolean(found);
-    }, { message: `a mail to ${to} about ${subject}` })
+    .poll(
+      () => {
+        const mails = readdirSync(dir)
+          .sort()
+          .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { to: string[]; subject: string; text: string })
+          .filter((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject));
+        found = mails.at(-1);
+        return Boolean(found);
+      },
+      { message: `a mail to ${to} about ${subject}` },
+    )
     .toBe(true);
   const link = /https?:\/\/\S+/.exec(found!.text)?.[0];
   if (!link) throw new Error(`no link in the mail "${found!.subject}"`);

@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 /** The XSS corpus, one payload a line (tests/fixtures/README.md says where it comes from). */
 export function xssPayloads(): string[] {
   const path = fileURLToPath(new URL("../fixtures/xss-payloads.txt", import.meta.url));
-  return readFileSync(path, "utf8").split("\n").filter((line) => line.length > 0);
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.length > 0);
 }
 
 /** A token no other test and no earlier run uses: letters and digits, one search word. */
@@ -60,10 +62,50 @@ export interface PageFacts {
  */
 export function unsafeMarkup(doc: Document): string[] {
   const FORBIDDEN = new Set([
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link", "form",
-    "input", "button", "textarea", "select", "option", "keygen", "isindex", "video", "audio", "source", "svg",
-    "math", "marquee", "body", "html", "head", "title", "xml", "layer", "bgsound", "template", "plaintext", "xmp",
-    "noscript", "image", "animate", "set", "use", "foreignobject", "details", "dialog", "portal",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "option",
+    "keygen",
+    "isindex",
+    "video",
+    "audio",
+    "source",
+    "svg",
+    "math",
+    "marquee",
+    "body",
+    "html",
+    "head",
+    "title",
+    "xml",
+    "layer",
+    "bgsound",
+    "template",
+    "plaintext",
+    "xmp",
+    "noscript",
+    "image",
+    "animate",
+    "set",
+    "use",
+    "foreignobject",
+    "details",
+    "dialog",
+    "portal",
   ]);
   const URL_ATTRS = /^(href|src|action|formaction|xlink:href|data|poster|background|srcdoc|dynsrc|lowsrc|codebase)$/i;
   const BAD_URL = /^(javascript|vbscript|data|livescript):/i;
@@ -95,7 +137,9 @@ export function unsafeMarkup(doc: Document): string[] {
   }
   if (doc.querySelectorAll("head > script[type='application/ld+json']").length > 1) found.push("more than one JSON-LD block");
   // Where user text and user Markdown are shown.
-  const shown = doc.querySelectorAll("main h1, main h2, .bio, a.tag, a.who, .post-card, .post-nav, .prose, .comments-section .body, .meta, .lede");
+  const shown = doc.querySelectorAll(
+    "main h1, main h2, .bio, a.tag, a.who, .post-card, .post-nav, .prose, .comments-section .body, .meta, .lede",
+  );
   for (const container of shown) {
     for (const el of container.querySelectorAll("*")) {
       if (FORBIDDEN.has(el.localName)) found.push(`<${el.localName}> inside ${container.localName}.${container.className}`);

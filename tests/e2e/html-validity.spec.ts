@@ -11,7 +11,11 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   test.setTimeout(120_000);
   const stamp = Date.now().toString(36);
   await signUpAuthor(page, "Val Valid");
-  const slug = await writeDraft(page, { title: `Valid ${stamp}`, body: "Text, [a link](https://example.com), `code`.\n\n```js\nlet a;\n```", tags: `Valid ${stamp}` });
+  const slug = await writeDraft(page, {
+    title: `Valid ${stamp}`,
+    body: "Text, [a link](https://example.com), `code`.\n\n```js\nlet a;\n```",
+    tags: `Valid ${stamp}`,
+  });
   const editor = page.url();
   await publishDraft(page);
   await page.goto(`/posts/${slug}`);
@@ -26,11 +30,24 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   const anonymous = await browser.newContext();
   const reader = anonymous.request;
   for (const [name, path] of Object.entries({
-    home: "/", post: `/posts/${slug}`, tag: `/tags/valid-${stamp}`, tags: "/tags", author: `/authors/${session.user.id}`,
-    search: "/search?q=valid", notFound: "/no-such-page", signIn: "/sign-in", signUp: "/sign-up",
-  })) await save(name, await (await reader.get(path)).text());
+    home: "/",
+    post: `/posts/${slug}`,
+    tag: `/tags/valid-${stamp}`,
+    tags: "/tags",
+    author: `/authors/${session.user.id}`,
+    search: "/search?q=valid",
+    notFound: "/no-such-page",
+    signIn: "/sign-in",
+    signUp: "/sign-up",
+  }))
+    await save(name, await (await reader.get(path)).text());
   // Author pages as the server sends them to a signed-in person.
-  for (const [name, path] of Object.entries({ dashboard: "/dashboard", newPost: "/dashboard/new", editor: new URL(editor).pathname, profile: "/profile" })) {
+  for (const [name, path] of Object.entries({
+    dashboard: "/dashboard",
+    newPost: "/dashboard/new",
+    editor: new URL(editor).pathname,
+    profile: "/profile",
+  })) {
     await save(name, await (await page.request.get(path)).text());
   }
   const admin = await browser.newContext({ storageState: ADMIN_STATE });

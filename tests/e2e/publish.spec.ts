@@ -1,10 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { PASSWORD, promote, readAsVisitor, signUp, signUpAuthor, uniqueEmail } from "./helpers.ts";
 
-test("a visitor signs up, writes, and every change reaches readers on their next request", async ({
-  page,
-  request,
-}) => {
+test("a visitor signs up, writes, and every change reaches readers on their next request", async ({ page, request }) => {
   // Signed out, writing asks you to sign in first, then brings you back.
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fdashboard/);

@@ -22,7 +22,16 @@ async function publication(page: Page) {
   await page.getByRole("button", { name: "Schedule" }).click();
   await expect(page.getByText(/^Scheduled for/)).toBeVisible();
   const session = await (await page.request.get("/api/auth/get-session")).json();
-  return { word, tag, tagSlug: tag.toLowerCase().replace(/ /g, "-"), olderSlug, newerSlug, draftSlug, scheduledSlug, authorId: session.user.id as string };
+  return {
+    word,
+    tag,
+    tagSlug: tag.toLowerCase().replace(/ /g, "-"),
+    olderSlug,
+    newerSlug,
+    draftSlug,
+    scheduledSlug,
+    authorId: session.user.id as string,
+  };
 }
 
 async function parseXml(page: Page, xml: string) {
@@ -66,7 +75,10 @@ test("feeds, the sitemap and search show what is public, and only that", async (
 
   const sitemapXml = await (await request.get("/sitemap.xml")).text();
   const schema = readFileSync("tests/fixtures/sitemap.xsd", "utf8");
-  const validation = await validateXML({ xml: [{ fileName: "sitemap.xml", contents: sitemapXml }], schema: [{ fileName: "sitemap.xsd", contents: schema }] });
+  const validation = await validateXML({
+    xml: [{ fileName: "sitemap.xml", contents: sitemapXml }],
+    schema: [{ fileName: "sitemap.xsd", contents: schema }],
+  });
   expect(validation.errors).toEqual([]);
   expect(validation.valid).toBe(true);
   for (const path of [`/posts/${p.olderSlug}`, `/posts/${p.newerSlug}`, `/tags/${p.tagSlug}`, `/authors/${p.authorId}`]) {
@@ -85,7 +97,12 @@ test("feeds, the sitemap and search show what is public, and only that", async (
   expect(robots).toContain("Disallow: /dashboard");
 });
 
-test("every page head carries title, description, canonical, previews and feeds; posts carry JSON-LD", async ({ page, request, baseURL, playwright }) => {
+test("every page head carries title, description, canonical, previews and feeds; posts carry JSON-LD", async ({
+  page,
+  request,
+  baseURL,
+  playwright,
+}) => {
   const p = await publication(page);
   const origin = new URL(baseURL!).origin;
   const pages = ["/", `/posts/${p.newerSlug}`, `/tags/${p.tagSlug}`, "/tags", `/authors/${p.authorId}`, `/search?q=${p.word}`];
@@ -131,7 +148,10 @@ test("every page head carries title, description, canonical, previews and feeds;
   const author = await apiAuthor(await playwright.request.newContext(), origin, "Nora Neighbour");
   const moment = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 3e11);
   const pair = [];
-  for (const [title, at] of [[`First ${p.word}`, moment], [`Second ${p.word}`, moment + 1000]] as const) {
+  for (const [title, at] of [
+    [`First ${p.word}`, moment],
+    [`Second ${p.word}`, moment + 1000],
+  ] as const) {
     const draft = await author.mutate("post.create", { title });
     pair.push(await author.mutate("post.publish", { id: draft.id, at: new Date(at) }));
   }
@@ -161,7 +181,15 @@ test("reader pages fit a 320 px phone and follow the system's dark theme", async
   const p = await publication(page);
   const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, colorScheme: "dark" });
   const reader = await phone.newPage();
-  for (const path of ["/", `/posts/${p.newerSlug}`, `/tags/${p.tagSlug}`, "/tags", `/authors/${p.authorId}`, `/search?q=${p.word}`, "/sign-in"]) {
+  for (const path of [
+    "/",
+    `/posts/${p.newerSlug}`,
+    `/tags/${p.tagSlug}`,
+    "/tags",
+    `/authors/${p.authorId}`,
+    `/search?q=${p.word}`,
+    "/sign-in",
+  ]) {
     await reader.goto(path);
     const { scroll, background } = await reader.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
@@ -174,7 +202,11 @@ test("reader pages fit a 320 px phone and follow the system's dark theme", async
   await phone.close();
 });
 
-test("reader pages carry no JavaScript but the comment island, loaded when scrolled to and at most 20 KB gzipped", async ({ page, request, baseURL }) => {
+test("reader pages carry no JavaScript but the comment island, loaded when scrolled to and at most 20 KB gzipped", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const word = `quill${stamp()}`;
   const tag = `Length ${stamp()}`;
   const author = await apiAuthor(request, new URL(baseURL!).origin, "Lorna Long");
@@ -189,15 +221,21 @@ test("reader pages carry no JavaScript but the comment island, loaded when scrol
     expect(visit.html, path).toContain(`href="/posts/${post.slug}"`);
     expect(visit.hasScript, path).toBe(false);
   }
-  expect((await readAsVisitor(request, `/posts/${post.slug}`)).islands).toEqual([{ component: expect.stringMatching(/Comments/), client: "visible" }]);
+  expect((await readAsVisitor(request, `/posts/${post.slug}`)).islands).toEqual([
+    { component: expect.stringMatching(/Comments/), client: "visible" },
+  ]);
 
   const scripts: { url: string; gzipped: Promise<number> }[] = [];
   page.on("response", (response) => {
-    if (response.request().resourceType() === "script") scripts.push({ url: response.url(), gzipped: response.body().then((b) => gzipSync(b).length) });
+    if (response.request().resourceType() === "script")
+      scripts.push({ url: response.url(), gzipped: response.body().then((b) => gzipSync(b).length) });
   });
   await page.goto(`/posts/${post.slug}`);
   await page.waitForLoadState("networkidle");
-  expect(scripts.map((s) => s.url), "no script before the comments are in view").toEqual([]);
+  expect(
+    scripts.map((s) => s.url),
+    "no script before the comments are in view",
+  ).toEqual([]);
 
   await page.getByRole("heading", { name: "Comments" }).scrollIntoViewIfNeeded();
   await expect(page.locator("astro-island")).not.toHaveAttribute("ssr");

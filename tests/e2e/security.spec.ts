@@ -106,7 +106,19 @@ test("every kind of response carries the security headers, cached reader pages i
   const home = await (await request.get("/", { headers: { cookie: "" } })).text();
   const asset = /\/_astro\/[^"]+\.(css|js)/.exec(home)?.[0] ?? "/favicon.svg";
 
-  const paths = ["/", "/", `/posts/${slug}`, `/posts/${slug}`, "/sign-in", "/no-such-page", "/dashboard", "/api/auth/get-session", "/api/trpc/post.list", "/favicon.svg", asset];
+  const paths = [
+    "/",
+    "/",
+    `/posts/${slug}`,
+    `/posts/${slug}`,
+    "/sign-in",
+    "/no-such-page",
+    "/dashboard",
+    "/api/auth/get-session",
+    "/api/trpc/post.list",
+    "/favicon.svg",
+    asset,
+  ];
   for (const path of paths) {
     const response = await request.get(path, { headers: { cookie: "" }, maxRedirects: 0 });
     const h = response.headers();
@@ -125,8 +137,14 @@ test("API answers are never stored, and refuse cross-site and form posts with th
   const origin = new URL(baseURL!).origin;
   const answers = {
     query: await request.get("/api/trpc/post.list", { headers: { cookie: "" } }),
-    mutation: await request.post("/api/trpc/post.create", { headers: { "content-type": "application/json", origin }, data: { json: { title: "x" } } }),
-    crossSite: await request.post("/api/trpc/post.create", { headers: { "content-type": "application/json", origin: "https://evil.example" }, data: { json: {} } }),
+    mutation: await request.post("/api/trpc/post.create", {
+      headers: { "content-type": "application/json", origin },
+      data: { json: { title: "x" } },
+    }),
+    crossSite: await request.post("/api/trpc/post.create", {
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      data: { json: {} },
+    }),
     form: await request.post("/api/trpc/post.create", { headers: { origin }, multipart: { title: "x" } }),
     method: await request.delete("/api/trpc/post.create", { headers: { origin } }),
   };
@@ -188,11 +206,18 @@ test("OPTIONS says what a path allows without rendering it, and TRACE or CONNECT
   }
 });
 
-function rawRequest(origin: string, method: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function rawRequest(
+  origin: string,
+  method: string,
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((done, fail) => {
     const req = (origin.startsWith("https:") ? httpsRequest : httpRequest)(`${origin}${path}`, { method }, (res) => {
       let body = "";
-      res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => done({ status: res.statusCode!, headers: res.headers, body }));
+      res
+        .setEncoding("utf8")
+        .on("data", (c: string) => (body += c))
+        .on("end", () => done({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on("error", fail).end();
   });

@@ -169,7 +169,9 @@ test("XSS payloads in titles, bodies, tags and comments never run, load or pop u
   const payloadTags = posts.flatMap((p) => p.tags.filter((t) => !t.slug.startsWith(`${run}-g`)));
   const urls = [...posts.map((p) => `/posts/${p.slug}`), ...payloadTags.map((t) => `/tags/${t.slug}`)];
   const parsed = (await inBatches(chunkOf(urls, 20), 1, (batch) => pageFacts(page, batch))).flat();
-  expect(parsed.flatMap((f) => [...(f.status === 200 ? [] : [`${f.url}: ${f.status}`]), ...f.unsafe.map((u) => `${f.url}: ${u}`)])).toEqual([]);
+  expect(parsed.flatMap((f) => [...(f.status === 200 ? [] : [`${f.url}: ${f.status}`]), ...f.unsafe.map((u) => `${f.url}: ${u}`)])).toEqual(
+    [],
+  );
 
   // The feeds are XML: well-formed, every title read back as sent, and the HTML they
   // carry as safe as the page's.
@@ -177,7 +179,7 @@ test("XSS payloads in titles, bodies, tags and comments never run, load or pop u
     const response = await request.get(path);
     expect(response.status(), path).toBe(200);
     const xml = await response.text();
-    const feed = await page.evaluate(
+    const feed = (await page.evaluate(
       `((xml, unsafe) => {
         const doc = new DOMParser().parseFromString(xml, "application/xml");
         const error = doc.querySelector("parsererror");
@@ -192,9 +194,12 @@ test("XSS payloads in titles, bodies, tags and comments never run, load or pop u
         });
         return { error: error ? error.textContent : null, items };
       })(${JSON.stringify(xml)}, ${unsafeMarkup})`,
-    ) as { error: string | null; items: { title: string; unsafe: string[] }[] };
+    )) as { error: string | null; items: { title: string; unsafe: string[] }[] };
     expect(feed.error, path).toBeNull();
-    expect(feed.items.flatMap((i) => i.unsafe), path).toEqual([]);
+    expect(
+      feed.items.flatMap((i) => i.unsafe),
+      path,
+    ).toEqual([]);
     if (path !== "/rss.xml") {
       const group = built.find((b) => path === `/tags/${b.groupTagSlug}/rss.xml`)!;
       expect(feed.items.map((i) => i.title).sort(), path).toEqual(group.posts.map((p) => p.title).sort());
@@ -236,11 +241,19 @@ test("XSS payloads as display names and bios never run, load or pop up", async (
         expect(answer.ok && { name: answer.data.name, bio: answer.data.bio }, JSON.stringify(group[step])).toEqual(expected);
       }),
     );
-    const facts = await pageFacts(page, now.map((p) => `/authors/${p.id}`));
+    const facts = await pageFacts(
+      page,
+      now.map((p) => `/authors/${p.id}`),
+    );
     facts.forEach((f, i) => {
       const expected = shown(now[i]!.group[step]!);
       problems.push(...f.unsafe.map((u) => `${f.url}: ${u}`));
-      expect({ status: f.status, h1: f.h1, bio: f.bio, card: f.linkedTitles.length }, f.url).toEqual({ status: 200, h1: expected.name, bio: expected.bio, card: 1 });
+      expect({ status: f.status, h1: f.h1, bio: f.bio, card: f.linkedTitles.length }, f.url).toEqual({
+        status: 200,
+        h1: expected.name,
+        bio: expected.bio,
+        card: 1,
+      });
     });
   }
   for (const { id } of people) problems.push(...(await visit(`/authors/${id}`)));

@@ -21,7 +21,11 @@ async function backend(env: Record<string, string> = {}) {
 }
 
 /** Sends a request to the auth route as the Node server would, from `clientAddress`. */
-function send(b: Backend, path: string, init: { body?: unknown; clientAddress?: string; headers?: Record<string, string>; method?: string } = {}) {
+function send(
+  b: Backend,
+  path: string,
+  init: { body?: unknown; clientAddress?: string; headers?: Record<string, string>; method?: string } = {},
+) {
   const origin = new URL(b.config.siteUrl).origin;
   const method = init.method ?? (init.body === undefined ? "GET" : "POST");
   const request = new Request(`${origin}/api/auth${path}`, {
@@ -86,13 +90,20 @@ describe("sign-in, sign-up and reset are rate limited per client", () => {
   it("limits sign-up and password-reset requests as well", async () => {
     const b = await backend({ AUTH_RATE_LIMIT: "2" });
     const signUp = (n: number) =>
-      send(b, "/sign-up/email", { body: { name: "Sam", email: `sam${n}@quire.test`, password: "long enough password" }, clientAddress: "198.51.100.20" });
+      send(b, "/sign-up/email", {
+        body: { name: "Sam", email: `sam${n}@quire.test`, password: "long enough password" },
+        clientAddress: "198.51.100.20",
+      });
     expect((await signUp(1)).status).toBe(200);
     expect((await signUp(2)).status).toBe(200);
     expect((await signUp(3)).status).toBe(429);
     expect(await b.db.db.select().from(user).where(eq(user.email, "sam3@quire.test"))).toEqual([]);
 
-    const reset = () => send(b, "/request-password-reset", { body: { email: "sam1@quire.test", redirectTo: "/reset-password" }, clientAddress: "198.51.100.21" });
+    const reset = () =>
+      send(b, "/request-password-reset", {
+        body: { email: "sam1@quire.test", redirectTo: "/reset-password" },
+        clientAddress: "198.51.100.21",
+      });
     expect((await reset()).status).toBe(200);
     expect((await reset()).status).toBe(200);
     expect((await reset()).status).toBe(429);
@@ -102,7 +113,11 @@ describe("sign-in, sign-up and reset are rate limited per client", () => {
 
   it("never limits reading who is signed in: many readers may share one address", async () => {
     const b = await backend();
-    const signedIn = await signUpAndIn(b, { name: "Nat Shared", email: "nat@quire.test", password: "long enough password" }, "198.51.100.30");
+    const signedIn = await signUpAndIn(
+      b,
+      { name: "Nat Shared", email: "nat@quire.test", password: "long enough password" },
+      "198.51.100.30",
+    );
     const cookie = cookieOf(signedIn);
     // Past the global allowance (100 a minute), every post view still finds its reader.
     for (let i = 0; i < 120; i++) {
@@ -167,7 +182,9 @@ describe("mail without an SMTP server goes to the outbox", () => {
     const b = await backend();
     const signUp = await signUpAndIn(b, { name: "Rex", email: "rex@quire.test", password: "old password here" });
     const oldCookie = cookieOf(signUp);
-    expect((await send(b, "/request-password-reset", { body: { email: "rex@quire.test", redirectTo: "/reset-password" } })).status).toBe(200);
+    expect((await send(b, "/request-password-reset", { body: { email: "rex@quire.test", redirectTo: "/reset-password" } })).status).toBe(
+      200,
+    );
     const mail = await lastMailTo(b, "rex@quire.test");
     expect(mail.subject).toBe("Reset your Quire password");
 
@@ -181,7 +198,7 @@ describe("mail without an SMTP server goes to the outbox", () => {
 
     const [rex] = await b.db.db.select().from(user).where(eq(user.email, "rex@quire.test"));
     expect(await b.db.db.select().from(session).where(eq(session.userId, rex!.id))).toEqual([]);
-    expect((await send(b, "/get-session", { headers: { cookie: oldCookie } }).then((r) => r.json()))).toBeNull();
+    expect(await send(b, "/get-session", { headers: { cookie: oldCookie } }).then((r) => r.json())).toBeNull();
     expect((await send(b, "/sign-in/email", { body: { email: "rex@quire.test", password: "old password here" } })).status).toBe(401);
     expect((await send(b, "/sign-in/email", { body: { email: "rex@quire.test", password: "new password here" } })).status).toBe(200);
     // The link works once.
@@ -197,7 +214,10 @@ describe("security headers", () => {
 });
 
 describe("better-auth's own endpoints keep the profile form's rules", () => {
-  const signUp = (b: Backend, body: Record<string, unknown>) => send(b, "/sign-up/email", { body: { email: `p.${Math.random().toString(36).slice(2)}@quire.test`, password: "correct horse battery", ...body } });
+  const signUp = (b: Backend, body: Record<string, unknown>) =>
+    send(b, "/sign-up/email", {
+      body: { email: `p.${Math.random().toString(36).slice(2)}@quire.test`, password: "correct horse battery", ...body },
+    });
 
   it("sign-up refuses a name the profile form would refuse, and stores nothing", async () => {
     const b = await backend();
@@ -216,13 +236,22 @@ describe("better-auth's own endpoints keep the profile form's rules", () => {
     const b = await backend();
     const { cookie, userId } = await b.signUp("Uma Update", "reader");
     const before = (await b.db.db.select().from(user).where(eq(user.id, userId)))[0];
-    for (const body of [{ name: {} }, { name: "y".repeat(81) }, { image: "javascript:alert(1)" }, { image: `https://quire.test/${"a".repeat(60_000)}` }, { image: 42 }]) {
+    for (const body of [
+      { name: {} },
+      { name: "y".repeat(81) },
+      { image: "javascript:alert(1)" },
+      { image: `https://quire.test/${"a".repeat(60_000)}` },
+      { image: 42 },
+    ]) {
       const refused = await send(b, "/update-user", { body, headers: { cookie } });
       expect(refused.status, JSON.stringify(body).slice(0, 40)).toBe(400);
       expect(((await refused.json()) as { message: string }).message).toMatch(new RegExp(`^${Object.keys(body)[0]}: `));
     }
     expect((await b.db.db.select().from(user).where(eq(user.id, userId)))[0]).toEqual(before);
-    const ok = await send(b, "/update-user", { body: { name: "Uma Updated", image: "https://images.quire.test/uma.png" }, headers: { cookie } });
+    const ok = await send(b, "/update-user", {
+      body: { name: "Uma Updated", image: "https://images.quire.test/uma.png" },
+      headers: { cookie },
+    });
     expect(ok.status).toBe(200);
     const after = (await b.db.db.select().from(user).where(eq(user.id, userId)))[0]!;
     expect([after.name, after.image]).toEqual(["Uma Updated", "https://images.quire.test/uma.png"]);
@@ -235,7 +264,8 @@ describe("sign-up tells nobody whether an address has an account", () => {
     const owner = { name: "Olivia Owner", email: "olivia@quire.test", password: "the owner's password" };
     expect((await signUpAndIn(b, owner)).status).toBe(200);
 
-    const attempt = (email: string) => send(b, "/sign-up/email", { body: { name: "Mallory", email, password: "attacker password" }, clientAddress: "198.51.100.77" });
+    const attempt = (email: string) =>
+      send(b, "/sign-up/email", { body: { name: "Mallory", email, password: "attacker password" }, clientAddress: "198.51.100.77" });
     const shape = async (r: Response) => {
       const body = (await r.json()) as { token: unknown; user: Record<string, unknown> };
       return {

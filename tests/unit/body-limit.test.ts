@@ -49,7 +49,10 @@ describe("limitRequestBodies in front of a real node:http server", () => {
           };
           if (buffered) return done(buffered.toString());
           let body = "";
-          req.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => done(body));
+          req
+            .setEncoding("utf8")
+            .on("data", (c: string) => (body += c))
+            .on("end", () => done(body));
         },
         () => 1000,
       ),
@@ -64,7 +67,10 @@ describe("limitRequestBodies in front of a real node:http server", () => {
       const headers = chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(Buffer.byteLength(body)) };
       const req = httpRequest(`${base}${path}`, { method: "POST", headers, agent: false }, (res) => {
         let text = "";
-        res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => ok({ status: res.statusCode!, body: text }));
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .on("end", () => ok({ status: res.statusCode!, body: text }));
       });
       req.on("error", fail);
       // Two writes, so a chunked body really comes in pieces.

@@ -26,18 +26,16 @@ afterEach(() => new Promise<void>((ok) => server.close(() => ok())));
 
 /** node:http, not fetch: fetch hides a HEAD body and may add its own conditional headers. */
 function get(path: string, headers: Record<string, string> = {}, method = "GET") {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
-    (ok, fail) => {
-      const req = httpRequest(`${base}${path}`, { method, headers, agent: false }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (body += c));
-        res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
-      });
-      req.on("error", fail);
-      req.end();
-    },
-  );
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((ok, fail) => {
+    const req = httpRequest(`${base}${path}`, { method, headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on("error", fail);
+    req.end();
+  });
 }
 
 describe("fast path in front of Astro", () => {
@@ -45,7 +43,16 @@ describe("fast path in front of Astro", () => {
     const body = new TextEncoder().encode("<h1>Cached</h1>");
     store.set(
       "/posts/a",
-      { status: 200, body, headers: [["content-type", "text/html"], ["cache-control", "public, max-age=0"]], tags: ["post:a"], maxAgeSeconds: 60 },
+      {
+        status: 200,
+        body,
+        headers: [
+          ["content-type", "text/html"],
+          ["cache-control", "public, max-age=0"],
+        ],
+        tags: ["post:a"],
+        maxAgeSeconds: 60,
+      },
       store.generation(),
     );
     const hit = await get("/posts/a");

@@ -62,7 +62,8 @@ describe("the comment client reads what the comment procedures return", () => {
   it("posts, replies, edits, lists, hides and deletes with Dates intact, as superjson would read them", async () => {
     const answers: unknown[] = [];
     const client = commentClient(browser(reader.cookie, answers));
-    const decodedOf = (i: number) => superjson.deserialize((answers[i] as { result: { data: Parameters<typeof superjson.deserialize>[0] } }).result.data);
+    const decodedOf = (i: number) =>
+      superjson.deserialize((answers[i] as { result: { data: Parameters<typeof superjson.deserialize>[0] } }).result.data);
 
     const top = await client.mutate("create", { postId, body: "First *thoughts*" });
     expect(top.createdAt).toBeInstanceOf(Date);
@@ -106,12 +107,45 @@ describe("the comment client reads what the comment procedures return", () => {
 });
 
 describe("failures read the same as through tRPC's client", () => {
-  const cases: [string, string, (client: ReturnType<typeof commentClient>, trpc: ReturnType<typeof trpcClient>) => [Promise<unknown>, Promise<unknown>], RegExp][] = [
-    ["signed out", "", (c, t) => [c.mutate("create", { postId, body: "Hi" }), t.comment.create.mutate({ postId, body: "Hi" })], /^Your session has ended/],
-    ["an empty comment", "reader", (c, t) => [c.mutate("create", { postId, body: "  " }), t.comment.create.mutate({ postId, body: "  " })], /^body: Write something first$/],
-    ["an unknown post", "reader", (c, t) => [c.query("byPost", { postId: "nope" }), t.comment.byPost.query({ postId: "nope" })], /^Not found: No published post/],
-    ["someone else's comment", "author", (c, t) => [c.mutate("delete", { id: topId }), t.comment.delete.mutate({ id: topId })], /^Not yours: You can only delete your own comments$/],
-    ["a reply to a reply", "reader", (c, t) => [c.mutate("create", { postId, parentId: replyId, body: "x" }), t.comment.create.mutate({ postId, parentId: replyId, body: "x" })], /^parentId: Replies go one level deep/],
+  const cases: [
+    string,
+    string,
+    (client: ReturnType<typeof commentClient>, trpc: ReturnType<typeof trpcClient>) => [Promise<unknown>, Promise<unknown>],
+    RegExp,
+  ][] = [
+    [
+      "signed out",
+      "",
+      (c, t) => [c.mutate("create", { postId, body: "Hi" }), t.comment.create.mutate({ postId, body: "Hi" })],
+      /^Your session has ended/,
+    ],
+    [
+      "an empty comment",
+      "reader",
+      (c, t) => [c.mutate("create", { postId, body: "  " }), t.comment.create.mutate({ postId, body: "  " })],
+      /^body: Write something first$/,
+    ],
+    [
+      "an unknown post",
+      "reader",
+      (c, t) => [c.query("byPost", { postId: "nope" }), t.comment.byPost.query({ postId: "nope" })],
+      /^Not found: No published post/,
+    ],
+    [
+      "someone else's comment",
+      "author",
+      (c, t) => [c.mutate("delete", { id: topId }), t.comment.delete.mutate({ id: topId })],
+      /^Not yours: You can only delete your own comments$/,
+    ],
+    [
+      "a reply to a reply",
+      "reader",
+      (c, t) => [
+        c.mutate("create", { postId, parentId: replyId, body: "x" }),
+        t.comment.create.mutate({ postId, parentId: replyId, body: "x" }),
+      ],
+      /^parentId: Replies go one level deep/,
+    ],
   ];
   let topId = "";
   let replyId = "";
@@ -142,8 +176,16 @@ describe("failures read the same as through tRPC's client", () => {
     const offline = commentClient(async () => {
       throw new TypeError("Failed to fetch");
     });
-    const notOurs = commentClient(async () => new Response("<h1>Bad gateway</h1>", { status: 502, headers: { "content-type": "text/html" } }));
-    const refused = commentClient(async (url, init) => trpcRoute({ request: new Request(new URL(String(url), SITE), init), clientAddress: "192.0.2.7" } as unknown as APIContext) as Promise<Response>);
+    const notOurs = commentClient(
+      async () => new Response("<h1>Bad gateway</h1>", { status: 502, headers: { "content-type": "text/html" } }),
+    );
+    const refused = commentClient(
+      async (url, init) =>
+        trpcRoute({
+          request: new Request(new URL(String(url), SITE), init),
+          clientAddress: "192.0.2.7",
+        } as unknown as APIContext) as Promise<Response>,
+    );
     for (const client of [offline, notOurs, refused]) {
       const readable = readError(await failure(client.mutate("create", { postId, body: "Kept" })));
       expect(readable.message).toMatch(/^Could not reach the server/);

@@ -117,7 +117,14 @@ describe("database client options", () => {
       authToken: "token",
       syncInterval: 2,
     });
-    expect(issuesOf({ DATABASE_URL: "libsql://x.turso.io", DATABASE_AUTH_TOKEN: "t", BETTER_AUTH_SECRET: "s".repeat(40), DATABASE_SYNC_URL: "libsql://y.turso.io" })[0]).toMatch(/^DATABASE_SYNC_URL:/);
+    expect(
+      issuesOf({
+        DATABASE_URL: "libsql://x.turso.io",
+        DATABASE_AUTH_TOKEN: "t",
+        BETTER_AUTH_SECRET: "s".repeat(40),
+        DATABASE_SYNC_URL: "libsql://y.turso.io",
+      })[0],
+    ).toMatch(/^DATABASE_SYNC_URL:/);
   });
 });
 
@@ -166,7 +173,9 @@ describe("sign-in providers and mail", () => {
       "OAUTH_PROXY_SECRET: required with OAUTH_PROXY_PRODUCTION_URL, the same on production and every preview (try: openssl rand -base64 32)",
     ]);
     expect(issuesOf({ ...base, ...proxy, OAUTH_PROXY_SECRET: "short" })[0]).toMatch(/^OAUTH_PROXY_SECRET: must be at least 32/);
-    expect(issuesOf({ ...base, OAUTH_PROXY_SECRET: proxy.OAUTH_PROXY_SECRET })).toEqual(["OAUTH_PROXY_PRODUCTION_URL: required with OAUTH_PROXY_SECRET"]);
+    expect(issuesOf({ ...base, OAUTH_PROXY_SECRET: proxy.OAUTH_PROXY_SECRET })).toEqual([
+      "OAUTH_PROXY_PRODUCTION_URL: required with OAUTH_PROXY_SECRET",
+    ]);
     expect(issuesOf({ ...base, ...proxy, OAUTH_PROXY_SECRET: base.BETTER_AUTH_SECRET })).toEqual([
       "OAUTH_PROXY_SECRET: must differ from BETTER_AUTH_SECRET (previews hold it)",
     ]);
@@ -174,7 +183,9 @@ describe("sign-in providers and mail", () => {
 
   it("sends mail over SMTP when configured, by URL or in parts, and otherwise keeps it in the outbox", () => {
     expect(loadConfig(base, tempDir()).mail).toEqual({ from: "Quire <no-reply@localhost>", smtp: undefined });
-    expect(loadConfig({ ...base, SMTP_URL: "smtps://u:p@mail.example.com:465", MAIL_FROM: "Blog <b@example.com>" }, tempDir()).mail).toEqual({
+    expect(
+      loadConfig({ ...base, SMTP_URL: "smtps://u:p@mail.example.com:465", MAIL_FROM: "Blog <b@example.com>" }, tempDir()).mail,
+    ).toEqual({
       from: "Blog <b@example.com>",
       smtp: "smtps://u:p@mail.example.com:465",
     });
@@ -205,7 +216,10 @@ describe("demo seed", () => {
         body: { email: DEMO_AUTHOR.email, password: DEMO_AUTHOR.password },
         asResponse: true,
       });
-      const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = signIn.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       const demo = await b.callerWithCookie(cookie);
       expect((await demo.user.me()).role).toBe("admin");
       const mine = await demo.post.mine();

@@ -211,7 +211,7 @@ describe("comments", () => {
     const { reader, post } = await thread();
     const c = await reader.caller.comment.create({
       postId: post.id,
-      body: '<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.com)\n\n# not a heading',
+      body: "<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.com)\n\n# not a heading",
     });
     expect(c.html).not.toMatch(/<script|<img|onerror|javascript:|<h1/i);
     expect(c.html).toContain('<a href="https://example.com" rel="nofollow ugc noopener">ok</a>');

@@ -64,7 +64,8 @@ async function snapshot() {
     "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' and name not like 'post_fts%' order by name",
   );
   const out: Record<string, unknown[]> = {};
-  for (const { name } of tables.rows) out[String(name)] = (await b.db.client.execute(`select * from "${String(name)}" order by rowid`)).rows;
+  for (const { name } of tables.rows)
+    out[String(name)] = (await b.db.client.execute(`select * from "${String(name)}" order by rowid`)).rows;
   return out;
 }
 
@@ -258,7 +259,13 @@ describe("the origins a change may come from", () => {
     const previews = config(["https://*.previews.quire.test"]);
     expect(isSameOrigin(from("https://pr-12.previews.quire.test"), previews)).toBe(true);
     expect(isSameOrigin(from("https://a.b.previews.quire.test"), previews)).toBe(true);
-    for (const origin of ["https://previews.quire.test", "https://evil.example#.previews.quire.test", "https://pr-12.previews.quire.test.evil.example", "http://pr-12.previews.quire.test", "https://pr-12.previewsXquire.test"]) {
+    for (const origin of [
+      "https://previews.quire.test",
+      "https://evil.example#.previews.quire.test",
+      "https://pr-12.previews.quire.test.evil.example",
+      "http://pr-12.previews.quire.test",
+      "https://pr-12.previewsXquire.test",
+    ]) {
       expect(isSameOrigin(from(origin), previews), origin).toBe(false);
     }
   });

@@ -18,7 +18,28 @@ async function both(source: string) {
 
 // Pieces that make emphasis interesting: both markers, runs of them, flanking by spaces
 // and punctuation, links and code spans that cut runs, escapes and line breaks.
-const piece = fc.constantFrom("*", "**", "***", "_", "__", "a", "b c", " ", ".", "!", "\n", "[", "](u)", "`", "\\", "~", "~~", "é", "*a*", "_a_");
+const piece = fc.constantFrom(
+  "*",
+  "**",
+  "***",
+  "_",
+  "__",
+  "a",
+  "b c",
+  " ",
+  ".",
+  "!",
+  "\n",
+  "[",
+  "](u)",
+  "`",
+  "\\",
+  "~",
+  "~~",
+  "é",
+  "*a*",
+  "_a_",
+);
 const text = fc.array(piece, { maxLength: 24 }).map((parts) => parts.join(""));
 
 describe("linear emphasis", () => {

@@ -28,7 +28,8 @@ function asHtmlText(html: string): string | null {
   return html.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => named[name]!);
 }
 
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 describe("the Markdown pipeline", () => {
   // Every way Markdown spells a character: references in text, link targets and titles,

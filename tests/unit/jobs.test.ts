@@ -32,7 +32,9 @@ async function database(): Promise<{ db: Db; file: string; dir: string }> {
 describe("the job queue", () => {
   it("enqueues a job in the same batch as its write, runs it, and keeps its progress and result", async () => {
     const { db } = await database();
-    await db.write((d) => d.batch([d.insert(CachePurge).values({ tags: ["cause"] }), enqueue(d, { id: "j1", kind: "echo", payload: { say: "hi" } })]));
+    await db.write((d) =>
+      d.batch([d.insert(CachePurge).values({ tags: ["cause"] }), enqueue(d, { id: "j1", kind: "echo", payload: { say: "hi" } })]),
+    );
     const seen: unknown[] = [];
     const runner = createJobRunner({
       db,
@@ -47,20 +49,39 @@ describe("the job queue", () => {
     expect(await runner.runOnce()).toBe(true);
     expect(await runner.runOnce()).toBe(false);
     expect(seen).toEqual([{ say: "hi" }]);
-    expect(await jobById(db.db, "j1")).toMatchObject({ status: "done", attempts: 1, progress: { step: 1, of: 1 }, result: { said: "hi", attempt: 1 }, error: null, leaseOwner: null });
+    expect(await jobById(db.db, "j1")).toMatchObject({
+      status: "done",
+      attempts: 1,
+      progress: { step: 1, of: 1 },
+      result: { said: "hi", attempt: 1 },
+      error: null,
+      leaseOwner: null,
+    });
     expect(await jobById(db.db, "none")).toBeNull();
   });
 
   it("does not enqueue a job whose write failed: the batch is one", async () => {
     const { db } = await database();
     await db.write((d) => d.insert(Job).values({ id: "taken", kind: "echo", payload: null }));
-    await expect(db.write((d) => d.batch([enqueue(d, { id: "orphan", kind: "echo", payload: null }), d.insert(Job).values({ id: "taken", kind: "x", payload: null })]))).rejects.toThrow();
+    await expect(
+      db.write((d) =>
+        d.batch([
+          enqueue(d, { id: "orphan", kind: "echo", payload: null }),
+          d.insert(Job).values({ id: "taken", kind: "x", payload: null }),
+        ]),
+      ),
+    ).rejects.toThrow();
     expect(await jobById(db.db, "orphan")).toBeNull();
   });
 
   it("retries a failing job after a pause that grows, then fails it for good with the last error", async () => {
     const { db } = await database();
-    await db.write((d) => d.batch([enqueue(d, { id: "flaky", kind: "flaky", payload: null, maxAttempts: 5 }), enqueue(d, { id: "broken", kind: "broken", payload: null, maxAttempts: 3 })]));
+    await db.write((d) =>
+      d.batch([
+        enqueue(d, { id: "flaky", kind: "flaky", payload: null, maxAttempts: 5 }),
+        enqueue(d, { id: "broken", kind: "broken", payload: null, maxAttempts: 3 }),
+      ]),
+    );
     const pauses: number[] = [];
     let flaky = 0;
     const runner = createJobRunner({
@@ -85,7 +106,12 @@ describe("the job queue", () => {
 
   it("waits for a job's time, and leaves kinds it does not know to runners that do", async () => {
     const { db } = await database();
-    await db.write((d) => d.batch([enqueue(d, { id: "later", kind: "echo", payload: null, runAt: new Date(Date.now() + 60_000) }), enqueue(d, { id: "other", kind: "images", payload: null })]));
+    await db.write((d) =>
+      d.batch([
+        enqueue(d, { id: "later", kind: "echo", payload: null, runAt: new Date(Date.now() + 60_000) }),
+        enqueue(d, { id: "other", kind: "images", payload: null }),
+      ]),
+    );
     const runner = createJobRunner({ db, handlers: { echo: async () => "ran" } });
     expect(await runner.runOnce()).toBe(false);
     expect((await jobById(db.db, "later"))!.status).toBe("queued");
@@ -96,7 +122,12 @@ describe("the job queue", () => {
     const { db } = await database();
     await db.write((d) => enqueue(d, { id: "held", kind: "slow", payload: null }));
     let release!: () => void;
-    const first = createJobRunner({ db, owner: "first", leaseMs: 60_000, handlers: { slow: () => new Promise((r) => (release = () => r("first"))) } });
+    const first = createJobRunner({
+      db,
+      owner: "first",
+      leaseMs: 60_000,
+      handlers: { slow: () => new Promise((r) => (release = () => r("first"))) },
+    });
     const second = createJobRunner({ db, owner: "second", handlers: { slow: async () => "second" } });
     const running = first.runOnce();
     await expect.poll(async () => (await jobById(db.db, "held"))?.leaseOwner).toBe("first");
@@ -106,9 +137,26 @@ describe("the job queue", () => {
     expect(await jobById(db.db, "held")).toMatchObject({ status: "done", result: "first" });
 
     // A holder that died: its lease runs out, and the job is run again from its progress.
-    await db.write((d) => d.insert(Job).values({ id: "orphaned", kind: "slow", payload: null, status: "running", attempts: 1, leaseOwner: "dead", leaseUntil: new Date(Date.now() - 1), progress: { page: 3 } }));
+    await db.write((d) =>
+      d
+        .insert(Job)
+        .values({
+          id: "orphaned",
+          kind: "slow",
+          payload: null,
+          status: "running",
+          attempts: 1,
+          leaseOwner: "dead",
+          leaseUntil: new Date(Date.now() - 1),
+          progress: { page: 3 },
+        }),
+    );
     const resumed: unknown[] = [];
-    const third = createJobRunner({ db, owner: "third", handlers: { slow: async ({ resumeFrom }) => (resumed.push(resumeFrom), "resumed") } });
+    const third = createJobRunner({
+      db,
+      owner: "third",
+      handlers: { slow: async ({ resumeFrom }) => (resumed.push(resumeFrom), "resumed") },
+    });
     expect(await third.runOnce()).toBe(true);
     expect(resumed).toEqual([{ page: 3 }]);
     expect(await jobById(db.db, "orphaned")).toMatchObject({ status: "done", attempts: 2, leaseOwner: null, result: "resumed" });
@@ -152,9 +200,13 @@ describe("the job queue across processes", () => {
     const { db, file, dir } = await database();
     const effects = join(dir, "effects.log");
     const ids = Array.from({ length: 40 }, (_, i) => `j${i}`);
-    await db.write((d) => d.batch(ids.map((id) => enqueue(d, { id, kind: "sleepy", payload: { ms: 60 } })) as [ReturnType<typeof enqueue>]));
+    await db.write((d) =>
+      d.batch(ids.map((id) => enqueue(d, { id, kind: "sleepy", payload: { ms: 60 } })) as [ReturnType<typeof enqueue>]),
+    );
     await Promise.all([runnerProcess(file, effects, "a"), runnerProcess(file, effects, "b")]);
-    await expect.poll(async () => (await db.db.select({ status: Job.status }).from(Job).where(eq(Job.status, "done"))).length, { timeout: 30_000 }).toBe(40);
+    await expect
+      .poll(async () => (await db.db.select({ status: Job.status }).from(Job).where(eq(Job.status, "done"))).length, { timeout: 30_000 })
+      .toBe(40);
     const finished = lines(effects).filter((l) => l.startsWith("finished"));
     expect(finished.map((l) => l.split(" ")[1]).sort()).toEqual([...ids].sort());
     expect(lines(effects).filter((l) => l.startsWith("started"))).toHaveLength(40);

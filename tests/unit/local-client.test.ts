@@ -33,7 +33,16 @@ async function outcome(run: () => Promise<unknown>) {
     };
   } catch (e) {
     const error = e as LibsqlError & { statementIndex?: number };
-    return { error: { type: error.constructor.name, code: error.code, extendedCode: error.extendedCode, rawCode: error.rawCode, message: error.message, index: error.statementIndex } };
+    return {
+      error: {
+        type: error.constructor.name,
+        code: error.code,
+        extendedCode: error.extendedCode,
+        rawCode: error.rawCode,
+        message: error.message,
+        index: error.statementIndex,
+      },
+    };
   }
 }
 
@@ -45,19 +54,41 @@ const SETUP = `
 const CASES: [string, (c: Client) => Promise<unknown>][] = [
   ["a select with values of every type", (c) => c.execute("select id, name, score, data, flag, parent from t order by id")],
   ["a select with duplicate column names", (c) => c.execute("select id, name, id as name, 7 as id from t order by id")],
-  ["positional and named arguments", (c) => c.execute({ sql: "select * from t where id = ? or name = ?", args: [1, "two"] }).then(() => c.execute({ sql: "select * from t where name = :name", args: { ":name": "one" } }))],
-  ["booleans and dates as arguments", (c) => c.execute({ sql: "select ? as yes, ? as no, ? as at", args: [true, false, new Date(1_700_000_000_000)] })],
+  [
+    "positional and named arguments",
+    (c) =>
+      c
+        .execute({ sql: "select * from t where id = ? or name = ?", args: [1, "two"] })
+        .then(() => c.execute({ sql: "select * from t where name = :name", args: { ":name": "one" } })),
+  ],
+  [
+    "booleans and dates as arguments",
+    (c) => c.execute({ sql: "select ? as yes, ? as no, ? as at", args: [true, false, new Date(1_700_000_000_000)] }),
+  ],
   ["an insert", (c) => c.execute({ sql: "insert into t (name, score) values (?, ?)", args: ["three", 3] })],
   ["an insert with RETURNING", (c) => c.execute({ sql: "insert into t (name) values (?) returning id, name", args: ["four"] })],
   ["an update of many rows", (c) => c.execute("update t set score = 0")],
   ["a unique violation", (c) => c.execute({ sql: "insert into t (name) values (?)", args: ["one"] })],
-  ["a foreign key violation", (c) => c.execute("pragma foreign_keys = on").then(() => c.execute("insert into t (name, parent) values ('orphan', 99)"))],
+  [
+    "a foreign key violation",
+    (c) => c.execute("pragma foreign_keys = on").then(() => c.execute("insert into t (name, parent) values ('orphan', 99)")),
+  ],
   ["a syntax error", (c) => c.execute("selec 1")],
   ["a missing table", (c) => c.execute("select * from nowhere")],
   ["undefined as an argument", (c) => c.execute({ sql: "select ?", args: [undefined as unknown as null] })],
   ["an integer too large for a number", (c) => c.execute("select 9007199254740993 as big")],
   ["a batch", (c) => c.batch([{ sql: "insert into t (name) values (?)", args: ["five"] }, "select count(*) as n from t"], "write")],
-  ["a batch that fails halfway, and what it left", (c) => c.batch(["insert into t (name) values ('six')", "insert into t (name) values ('one')"], "write").catch((e) => c.execute("select count(*) as n from t").then((r) => Promise.reject(Object.assign(e, { message: `${e.message} / rows: ${r.rows[0]!.n}` }))))],
+  [
+    "a batch that fails halfway, and what it left",
+    (c) =>
+      c
+        .batch(["insert into t (name) values ('six')", "insert into t (name) values ('one')"], "write")
+        .catch((e) =>
+          c
+            .execute("select count(*) as n from t")
+            .then((r) => Promise.reject(Object.assign(e, { message: `${e.message} / rows: ${r.rows[0]!.n}` }))),
+        ),
+  ],
   ["a read-only batch asked to write", (c) => c.batch(["insert into t (name) values ('seven')"], "read")],
 ];
 

@@ -33,7 +33,10 @@ function exchange(raw: string, { hangUp = false } = {}): Promise<string> {
       else socket.end();
     });
     let text = "";
-    socket.on("data", (chunk) => (text += chunk)).on("close", () => done(text)).on("error", (e) => (hangUp ? done(text) : fail(e)));
+    socket
+      .on("data", (chunk) => (text += chunk))
+      .on("close", () => done(text))
+      .on("error", (e) => (hangUp ? done(text) : fail(e)));
   });
 }
 
@@ -50,9 +53,17 @@ describe("the tRPC listener of the built server", () => {
   });
 
   it("refuses a cross-site mutation and a form post", async () => {
-    const crossSite = await fetch(`${base()}/api/trpc/post.create`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
+    const crossSite = await fetch(`${base()}/api/trpc/post.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body: "{}",
+    });
     expect(crossSite.status).toBe(403);
-    const form = await fetch(`${base()}/api/trpc/post.create`, { method: "POST", headers: { origin: "http://quire.test" }, body: new URLSearchParams({ title: "x" }) });
+    const form = await fetch(`${base()}/api/trpc/post.create`, {
+      method: "POST",
+      headers: { origin: "http://quire.test" },
+      body: new URLSearchParams({ title: "x" }),
+    });
     expect(form.status).toBe(415);
   });
 

@@ -137,7 +137,7 @@ describe("post router: the owner", () => {
   it("previews Markdown through the reader's pipeline, sanitized", async () => {
     const { caller } = await b.signUp("Olive Owner");
     const { html } = await caller.post.preview({
-      body: '# Title\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n```js\nconst a = 1;\n```',
+      body: "# Title\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n```js\nconst a = 1;\n```",
     });
     expect(html).toContain("<h1>Title</h1>");
     expect(html).toContain('class="shiki');
@@ -243,9 +243,7 @@ describe("post router: input validation", () => {
     expect(await zodFieldsOf(caller.post.create({ title: "ok", status: "published" }))).toEqual(["unknown:status"]);
     const post = await caller.post.create({ title: "Valid" });
     // @ts-expect-error authorId is not an input
-    expect(await zodFieldsOf(caller.post.update({ id: post.id, version: 1, authorId: "someone" }))).toEqual([
-      "unknown:authorId",
-    ]);
+    expect(await zodFieldsOf(caller.post.update({ id: post.id, version: 1, authorId: "someone" }))).toEqual(["unknown:authorId"]);
     expect(await zodFieldsOf(caller.post.update({ id: post.id, version: 0, title: "x" }))).toEqual(["version"]);
     expect((await caller.post.mine()).map((p) => p.title)).toEqual(["Valid"]);
   });

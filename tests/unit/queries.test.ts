@@ -104,7 +104,8 @@ describe("query plans of reader pages", () => {
         const fullScan = steps.find((s) => /^SCAN (post|comment|user|tag|post_tag)\b/.test(s));
         const sortsPosts =
           /order by "?post(_tag)?"?\."?(published|public)_at/i.test(statement) && steps.some((s) => s.includes("TEMP B-TREE FOR ORDER BY"));
-        if (fullScan || sortsPosts) problems.push(`${name}: ${fullScan ?? "sorts posts"} in\n  ${statement.replace(/\s+/g, " ").slice(0, 300)}`);
+        if (fullScan || sortsPosts)
+          problems.push(`${name}: ${fullScan ?? "sorts posts"} in\n  ${statement.replace(/\s+/g, " ").slice(0, 300)}`);
       }
     }
     expect(problems).toEqual([]);

@@ -36,7 +36,17 @@ describe("safeNext", () => {
   });
 
   it("falls back for what is not a path on this site", () => {
-    for (const payload of ["", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/.//evil.example", "javascript:alert(1)", "https://evil.example/", "evil.example"]) {
+    for (const payload of [
+      "",
+      "//evil.example",
+      "/\\evil.example",
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/.//evil.example",
+      "javascript:alert(1)",
+      "https://evil.example/",
+      "evil.example",
+    ]) {
       expect(safeNext(payload, SITE), JSON.stringify(payload)).toBe(DEFAULT_NEXT);
     }
     expect(safeNext(null, SITE)).toBe(DEFAULT_NEXT);

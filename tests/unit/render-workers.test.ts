@@ -5,7 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderCommentMarkdown, renderCommentMarkdownHere, renderMarkdown, renderMarkdownHere, RenderTooComplex, useRenderer } from "../../src/lib/markdown.ts";
+import {
+  renderCommentMarkdown,
+  renderCommentMarkdownHere,
+  renderMarkdown,
+  renderMarkdownHere,
+  RenderTooComplex,
+  useRenderer,
+} from "../../src/lib/markdown.ts";
 import { MAX_FAILED_STARTS, startRenderWorkers } from "../../src/lib/render-workers.ts";
 
 const workers = startRenderWorkers(2);
@@ -74,7 +81,12 @@ describe("render threads", () => {
 
   it("replace a thread that dies: its renders fail with a clear error, later ones work", async () => {
     const [first] = workers.workers;
-    const inFlight = Array.from({ length: 20 }, (_, i) => workers.post(`Post ${i}\n\n\`\`\`ts\nlet x = ${i};\n\`\`\``).then(() => "ok", (e: Error) => e.message));
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      workers.post(`Post ${i}\n\n\`\`\`ts\nlet x = ${i};\n\`\`\``).then(
+        () => "ok",
+        (e: Error) => e.message,
+      ),
+    );
     // Stopped before it can have answered any of them.
     void first!.terminate();
     const outcomes = await Promise.all(inFlight);
@@ -129,7 +141,9 @@ describe("render threads", () => {
     const errors: string[] = [];
     const broken = startRenderWorkers(1, { script: pathToFileURL(script), onError: (m) => errors.push(m) });
     try {
-      await expect.poll(() => errors.at(-1) ?? "", { timeout: 15_000, interval: 100 }).toMatch(/rendering on the request thread from now on/);
+      await expect
+        .poll(() => errors.at(-1) ?? "", { timeout: 15_000, interval: 100 })
+        .toMatch(/rendering on the request thread from now on/);
       expect(broken.workers).toHaveLength(0);
       expect(errors.filter((m) => m.startsWith("a render thread failed"))).toHaveLength(MAX_FAILED_STARTS);
       expect(await broken.comment(COMMENT)).toBe(await renderCommentMarkdownHere(COMMENT));

@@ -37,7 +37,10 @@ describe("readSession", () => {
 
   it("finds the session among other cookies, quoted or not", async () => {
     const { cookie, userId } = await b.signUp("Olga Other", "reader");
-    const [name, value] = cookie.split("; ").find((c) => c.includes("session_token="))!.split(/=(.*)/s);
+    const [name, value] = cookie
+      .split("; ")
+      .find((c) => c.includes("session_token="))!
+      .split(/=(.*)/s);
     const session = await readSession(b.auth, b.db.db, headers(`theme=dark; ${name}="${value}"; lang=en`));
     expect(session?.user.id).toBe(userId);
   });
@@ -60,7 +63,10 @@ describe("readSession", () => {
   it("leaves an expired session to better-auth, which ends it", async () => {
     const { cookie } = await b.signUp("Eve Expired", "reader");
     const token = tokenOf(cookie);
-    await b.db.db.update(session).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(session.token, token));
+    await b.db.db
+      .update(session)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(session.token, token));
     expect(await readSession(b.auth, b.db.db, headers(cookie))).toBeNull();
     expect(await b.db.db.select().from(session).where(eq(session.token, token))).toEqual([]);
   });
@@ -81,7 +87,10 @@ describe("readSession", () => {
     const started = await b.auth.api.impersonateUser({ body: { userId }, headers: headers(adminCookie), asResponse: true });
     expect(started.status).toBe(200);
     // Only the session cookie, without the dont_remember one that came beside it.
-    const cookie = started.headers.getSetCookie().map((c) => c.split(";")[0]!).findLast((c) => /^better-auth\.session_token=./.test(c))!;
+    const cookie = started.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .findLast((c) => /^better-auth\.session_token=./.test(c))!;
     const token = tokenOf(cookie);
     const expiry = async () => (await b.db.db.select().from(session).where(eq(session.token, token)))[0]!.expiresAt.getTime();
     const ends = await expiry();
@@ -103,9 +112,15 @@ describe("readSession", () => {
     const refused = await (await b.callerWithCookie(cookie)).user.me().catch((e: { code: string }) => e.code);
     expect(refused).toBe("UNAUTHORIZED");
     // A ban whose end has passed holds no more.
-    await b.db.db.update(user).set({ banExpires: new Date(Date.now() - 1000) }).where(eq(user.id, userId));
+    await b.db.db
+      .update(user)
+      .set({ banExpires: new Date(Date.now() - 1000) })
+      .where(eq(user.id, userId));
     expect((await readSession(b.auth, b.db.db, headers(cookie)))?.user.id).toBe(userId);
-    await b.db.db.update(user).set({ banExpires: new Date(Date.now() + 60_000) }).where(eq(user.id, userId));
+    await b.db.db
+      .update(user)
+      .set({ banExpires: new Date(Date.now() + 60_000) })
+      .where(eq(user.id, userId));
     expect(await readSession(b.auth, b.db.db, headers(cookie))).toBeNull();
   });
 });

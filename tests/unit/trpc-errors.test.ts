@@ -31,7 +31,10 @@ const input = (value: unknown) => `input=${encodeURIComponent(typeof value === "
 
 describe("tRPC's answers in words", () => {
   it("names the field and the reason for an input the schema refuses", async () => {
-    expect(await ask(`echo?${input(superjson.serialize({ word: "far too long" }))}`)).toMatchObject({ status: 400, message: "word: Keep it short" });
+    expect(await ask(`echo?${input(superjson.serialize({ word: "far too long" }))}`)).toMatchObject({
+      status: 400,
+      message: "word: Keep it short",
+    });
   });
 
   it("says the input is not JSON, not what the JSON parser thought", async () => {
@@ -54,7 +57,11 @@ describe("tRPC's answers in words", () => {
   });
 
   it(`refuses a batch of more than ${MAX_BATCH} calls, saying how many it takes`, async () => {
-    const over = await ask(`${Array(MAX_BATCH + 1).fill("echo").join(",")}?batch=1`);
+    const over = await ask(
+      `${Array(MAX_BATCH + 1)
+        .fill("echo")
+        .join(",")}?batch=1`,
+    );
     expect(over).toMatchObject({ status: 400, message: `A batch holds at most ${MAX_BATCH} calls` });
     const words = Object.fromEntries(Array.from({ length: MAX_BATCH }, (_, i) => [i, superjson.serialize({ word: "hi" })]));
     const at = await ask(`${Array(MAX_BATCH).fill("echo").join(",")}?batch=1&${input(words)}`);

@@ -119,11 +119,16 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
       if (!next) {
         const batch: Batch = { tags: new Set(), recorded: Promise.resolve() };
         batch.recorded = new Promise<void>((turnOver) => setImmediate(turnOver))
-          .then(() => db.write((d) => {
-            // From here on, later purges start a new row.
-            next = undefined;
-            return d.insert(CachePurge).values({ tags: [...batch.tags] }).returning({ id: CachePurge.id });
-          }))
+          .then(() =>
+            db.write((d) => {
+              // From here on, later purges start a new row.
+              next = undefined;
+              return d
+                .insert(CachePurge)
+                .values({ tags: [...batch.tags] })
+                .returning({ id: CachePurge.id });
+            }),
+          )
           .then(
             ([row]) => {
               // Only worth remembering when a poll will read it; else it would stay forever.

@@ -28,9 +28,21 @@ export interface PublicComment {
   editedAt: Date | null;
 }
 
-function toPublic(c: Pick<CommentRow, "id" | "parentId" | "body" | "html" | "status" | "createdAt" | "editedAt">, author: PublicComment["author"]): PublicComment {
+function toPublic(
+  c: Pick<CommentRow, "id" | "parentId" | "body" | "html" | "status" | "createdAt" | "editedAt">,
+  author: PublicComment["author"],
+): PublicComment {
   const removed = c.status !== "visible";
-  return { id: c.id, parentId: c.parentId, removed, body: removed ? "" : c.body, html: removed ? "" : c.html, author: removed ? null : author, createdAt: c.createdAt, editedAt: c.editedAt };
+  return {
+    id: c.id,
+    parentId: c.parentId,
+    removed,
+    body: removed ? "" : c.body,
+    html: removed ? "" : c.html,
+    author: removed ? null : author,
+    createdAt: c.createdAt,
+    editedAt: c.editedAt,
+  };
 }
 
 /** The post's id if it is public at `now`. Prepared once: every comment write asks. */
@@ -80,8 +92,7 @@ async function findComment(ctx: Context, id: string) {
 /** The post's author, or an editor, moderates its comments. */
 function mayModerate(viewer: { id: string; role?: string | null }, postAuthorId: string) {
   return (
-    can(viewer.role, { comment: ["moderate-any"] }) ||
-    (viewer.id === postAuthorId && can(viewer.role, { comment: ["moderate-own-posts"] }))
+    can(viewer.role, { comment: ["moderate-any"] }) || (viewer.id === postAuthorId && can(viewer.role, { comment: ["moderate-own-posts"] }))
   );
 }
 
@@ -111,7 +122,16 @@ export const commentRouter = createTRPCRouter({
           .from(Comment)
           .innerJoin(user, eq(user.id, Comment.authorId))
           // The post's id too, so the (post, parent) index finds them without a scan.
-          .where(and(eq(Comment.postId, input.postId), inArray(Comment.parentId, page.map((t) => t.c.id)), eq(Comment.status, "visible")))
+          .where(
+            and(
+              eq(Comment.postId, input.postId),
+              inArray(
+                Comment.parentId,
+                page.map((t) => t.c.id),
+              ),
+              eq(Comment.status, "visible"),
+            ),
+          )
           .orderBy(asc(Comment.createdAt), asc(Comment.id))
       : [];
     const items = page
@@ -128,7 +148,8 @@ export const commentRouter = createTRPCRouter({
   hidden: protectedProcedure.input(PostId).query(async ({ ctx, input }) => {
     const [post] = await ctx.db.select().from(Post).where(eq(Post.id, input.id)).limit(1);
     if (!post) throw new TRPCError({ code: "NOT_FOUND", message: "No post with that id" });
-    if (!mayModerate(ctx.user, post.authorId)) throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
+    if (!mayModerate(ctx.user, post.authorId))
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
     const rows = await ctx.db
       .select({ c: Comment, author: authorColumns })
       .from(Comment)
@@ -145,7 +166,8 @@ export const commentRouter = createTRPCRouter({
       if (!parent || parent.postId !== input.postId || parent.status !== "visible") {
         throw new TRPCError({ code: "NOT_FOUND", message: "parentId: The comment you are replying to is gone" });
       }
-      if (parent.parentId) throw new TRPCError({ code: "BAD_REQUEST", message: "parentId: Replies go one level deep: reply to the comment above" });
+      if (parent.parentId)
+        throw new TRPCError({ code: "BAD_REQUEST", message: "parentId: Replies go one level deep: reply to the comment above" });
     }
     const comment = {
       id: randomUUID(),
@@ -176,7 +198,10 @@ export const commentRouter = createTRPCRouter({
     const editedAt = new Date();
     await ctx.write((db) => db.update(Comment).set({ body: input.body, html, editedAt }).where(eq(Comment.id, comment.id)));
     await ctx.purge(commentPageTags(comment.postId));
-    return toPublic({ ...comment, body: input.body, html, editedAt }, { id: ctx.user.id, name: ctx.user.name, image: ctx.user.image ?? null });
+    return toPublic(
+      { ...comment, body: input.body, html, editedAt },
+      { id: ctx.user.id, name: ctx.user.name, image: ctx.user.image ?? null },
+    );
   }),
 
   delete: protectedProcedure.input(CommentId).mutation(async ({ ctx, input }) => {
@@ -191,9 +216,13 @@ export const commentRouter = createTRPCRouter({
 
   hide: protectedProcedure.input(CommentId).mutation(async ({ ctx, input }) => {
     const { comment, postAuthorId } = await findComment(ctx, input.id);
-    if (!mayModerate(ctx.user, postAuthorId)) throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
+    if (!mayModerate(ctx.user, postAuthorId))
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
     await ctx.write((db) =>
-      db.update(Comment).set({ status: "hidden" }).where(and(eq(Comment.id, comment.id), ne(Comment.status, "deleted"))),
+      db
+        .update(Comment)
+        .set({ status: "hidden" })
+        .where(and(eq(Comment.id, comment.id), ne(Comment.status, "deleted"))),
     );
     await ctx.purge(commentPageTags(comment.postId));
     return { id: comment.id };
@@ -201,9 +230,13 @@ export const commentRouter = createTRPCRouter({
 
   unhide: protectedProcedure.input(CommentId).mutation(async ({ ctx, input }) => {
     const { comment, postAuthorId } = await findComment(ctx, input.id);
-    if (!mayModerate(ctx.user, postAuthorId)) throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
+    if (!mayModerate(ctx.user, postAuthorId))
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
     await ctx.write((db) =>
-      db.update(Comment).set({ status: "visible" }).where(and(eq(Comment.id, comment.id), or(eq(Comment.status, "hidden")))),
+      db
+        .update(Comment)
+        .set({ status: "visible" })
+        .where(and(eq(Comment.id, comment.id), or(eq(Comment.status, "hidden")))),
     );
     await ctx.purge(commentPageTags(comment.postId));
     return { id: comment.id };

@@ -55,9 +55,7 @@ const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
  */
 function publicBefore(from: Position, after: { at: Date; id: string } | undefined, now: Date): SQL {
   const bound =
-    after && after.at.getTime() <= now.getTime()
-      ? sql`(${from.at}, ${from.id}) < (${after.at.getTime()}, ${after.id})`
-      : lte(from.at, now);
+    after && after.at.getTime() <= now.getTime() ? sql`(${from.at}, ${from.id}) < (${after.at.getTime()}, ${after.id})` : lte(from.at, now);
   return and(publicStatus(), bound)!;
 }
 
@@ -77,14 +75,16 @@ export function ftsQuery(q: string): string | null {
   const words = (q.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
   if (!words.length) return null;
   const phrase = (w: string, last: boolean) => `"${w.replaceAll('"', '""')}"${last ? "*" : ""}`;
-  return words
-    .map((w, i) => {
-      const last = i === words.length - 1;
-      const folded = w.normalize("NFKC");
-      return folded === w ? phrase(w, last) : `(${phrase(w, last)} OR ${phrase(folded, last)})`;
-    })
-    // FTS5 takes an implicit AND between phrases but not after a bracket: say it.
-    .join(" AND ");
+  return (
+    words
+      .map((w, i) => {
+        const last = i === words.length - 1;
+        const folded = w.normalize("NFKC");
+        return folded === w ? phrase(w, last) : `(${phrase(w, last)} OR ${phrase(folded, last)})`;
+      })
+      // FTS5 takes an implicit AND between phrases but not after a bracket: say it.
+      .join(" AND ")
+  );
 }
 
 /** FTS5 marks matches with \x01…\x02 in raw text: escape the text, then mark. */
@@ -253,7 +253,10 @@ function setTagStatements(db: Database, postId: string, tags: TagRef[], revision
       ...statements,
       db.run(sql`insert into ${PostTag} (post_id, tag_id)
         select ${postId}, ${Tag.id} from ${Tag}
-        where ${inArray(Tag.slug, tags.map((t) => t.slug))} and ${guard}`),
+        where ${inArray(
+          Tag.slug,
+          tags.map((t) => t.slug),
+        )} and ${guard}`),
     ] as const;
   }
   return statements;
@@ -343,20 +346,24 @@ export const postRouter = createTRPCRouter({
     const filters: SQL[] = [publicBefore(from, after, now)];
     if (input.authorId) filters.push(eq(Post.authorId, input.authorId));
     const columns = { ...listColumns, html: input.full ? Post.html : sql<string>`''` };
-    const rows = await (input.tag
-      ? ctx.db
-          .select(columns)
-          .from(PostTag)
-          .innerJoin(Tag, and(eq(Tag.id, PostTag.tagId), eq(Tag.slug, input.tag)))
-          .innerJoin(Post, eq(Post.id, PostTag.postId))
-      : ctx.db.select(columns).from(Post)
+    const rows = await (
+      input.tag
+        ? ctx.db
+            .select(columns)
+            .from(PostTag)
+            .innerJoin(Tag, and(eq(Tag.id, PostTag.tagId), eq(Tag.slug, input.tag)))
+            .innerJoin(Post, eq(Post.id, PostTag.postId))
+        : ctx.db.select(columns).from(Post)
     )
       .innerJoin(user, eq(user.id, Post.authorId))
       .where(and(...filters))
       .orderBy(desc(from.at), desc(from.id))
       .limit(input.limit + 1);
     const items = rows.slice(0, input.limit);
-    const tags = await tagsOf(ctx.db, items.map((p) => p.id));
+    const tags = await tagsOf(
+      ctx.db,
+      items.map((p) => p.id),
+    );
     const last = items.at(-1);
     return {
       items: items.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
@@ -375,8 +382,14 @@ export const postRouter = createTRPCRouter({
     // the query up once per post), and snippets are made only for the page shown, so a
     // word in every post costs a sort, not ten thousand snippets.
     const rows = await ctx.db.all<{
-      rid: number; id: string; slug: string; title: string;
-      published_at: number; author_id: string; author_name: string; total: number;
+      rid: number;
+      id: string;
+      slug: string;
+      title: string;
+      published_at: number;
+      author_id: string;
+      author_name: string;
+      total: number;
     }>(sql`
       select hits.*, u.name as author_name, count(*) over () as total from (
         select p.rowid as rid, p.id, p.slug, p.title, p.published_at, p.author_id,
@@ -546,7 +559,13 @@ export const postRouter = createTRPCRouter({
     });
     if (!saved) return conflict(ctx, post.id, input.version, edit);
     if (effectiveStatus(post) !== "draft") {
-      await ctx.purge(await publicTags(ctx.db, post, [...before, ...edit.tags].map((t) => t.slug)));
+      await ctx.purge(
+        await publicTags(
+          ctx.db,
+          post,
+          [...before, ...edit.tags].map((t) => t.slug),
+        ),
+      );
     }
     return postWithTags(ctx.db, post.id);
   }),
@@ -581,7 +600,10 @@ export const postRouter = createTRPCRouter({
     const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
     const stale = await publicTags(ctx.db, post, tagSlugs);
     await ctx.write((db) =>
-      db.update(Post).set({ status: "draft", updatedAt: new Date(), version: post.version + 1 }).where(eq(Post.id, post.id)),
+      db
+        .update(Post)
+        .set({ status: "draft", updatedAt: new Date(), version: post.version + 1 })
+        .where(eq(Post.id, post.id)),
     );
     await ctx.purge(stale);
     return postWithTags(ctx.db, post.id);
@@ -631,7 +653,13 @@ export const postRouter = createTRPCRouter({
       return conflict(ctx, post.id, input.version, edit);
     }
     if (effectiveStatus(post) !== "draft") {
-      await ctx.purge(await publicTags(ctx.db, post, [...before, ...edit.tags].map((t) => t.slug)));
+      await ctx.purge(
+        await publicTags(
+          ctx.db,
+          post,
+          [...before, ...edit.tags].map((t) => t.slug),
+        ),
+      );
     }
     return postWithTags(ctx.db, post.id);
   }),

@@ -11,7 +11,10 @@ const profileColumns = { id: user.id, name: user.name, bio: user.bio, image: use
 
 export const userRouter = createTRPCRouter({
   me: protectedProcedure.query(async ({ ctx }) => {
-    const [me] = await ctx.db.select({ ...profileColumns, email: user.email }).from(user).where(eq(user.id, ctx.user.id));
+    const [me] = await ctx.db
+      .select({ ...profileColumns, email: user.email })
+      .from(user)
+      .where(eq(user.id, ctx.user.id));
     return me!;
   }),
 
@@ -23,7 +26,11 @@ export const userRouter = createTRPCRouter({
       .where(eq(user.id, input.id))
       .limit(1);
     const [anyPost] = author
-      ? await ctx.db.select({ id: Post.id }).from(Post).where(and(eq(Post.authorId, author.id), visibleNow())).limit(1)
+      ? await ctx.db
+          .select({ id: Post.id })
+          .from(Post)
+          .where(and(eq(Post.authorId, author.id), visibleNow()))
+          .limit(1)
       : [];
     if (!author || !anyPost) throw new TRPCError({ code: "NOT_FOUND", message: "No author with that id" });
     return author;
@@ -35,7 +42,10 @@ export const userRouter = createTRPCRouter({
     );
     // The name shows on their posts, in lists, beside their comments and on their page.
     await ctx.purge([cacheTags.author(ctx.user.id)]);
-    const [me] = await ctx.db.select({ ...profileColumns, email: user.email }).from(user).where(eq(user.id, ctx.user.id));
+    const [me] = await ctx.db
+      .select({ ...profileColumns, email: user.email })
+      .from(user)
+      .where(eq(user.id, ctx.user.id));
     return me!;
   }),
 

@@ -17,9 +17,7 @@ interface Identity {
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function consentPage(res: ServerResponse, url: URL) {
-  const hidden = [...url.searchParams]
-    .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
-    .join("");
+  const hidden = [...url.searchParams].map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join("");
   res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
   res.end(`<!doctype html><html lang="en"><head><title>Mock ID</title></head><body>
 <h1>Mock ID</h1><p>Quire asks to know your name and email address.</p>
