@@ -1,5 +1,6 @@
-// npm test: the unit suite (Vitest), then the end-to-end suite (Playwright) against a fresh
-// build on a free port with a fresh database, or against E2E_BASE_URL when it is set.
+// npm test: the static checks (tsc, svelte-check, ESLint, Prettier), the unit suite (Vitest),
+// then the end-to-end suite (Playwright) against a fresh build on a free port with a fresh
+// database, or against E2E_BASE_URL when it is set (then only that suite runs).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -41,6 +42,18 @@ function count(file: string, read: (json: any) => { passed: number; failed: numb
 }
 
 if (only !== "e2e") {
+  // A type error, a lint finding or an unformatted file fails the run before any test does.
+  const code = "**/*.{ts,js,mjs,svelte,astro,css}";
+  step("Types (tsc)", [join(root, "node_modules/typescript/bin/tsc"), "--noEmit"]);
+  step("Svelte types (svelte-check)", [
+    join(root, "node_modules/svelte-check/bin/svelte-check"),
+    "--tsconfig",
+    "./tsconfig.json",
+    "--threshold",
+    "error",
+  ]);
+  step("Lint (ESLint)", [join(root, "node_modules/eslint/bin/eslint.js"), "."]);
+  step("Format (Prettier)", [join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", code]);
   step("Unit tests (Vitest)", [
     join(root, "node_modules/vitest/vitest.mjs"),
     "run",
