@@ -97,6 +97,22 @@ function xmlSafeTree() {
   };
 }
 
+/** Code blocks in a language outside LANGS are highlighted as plain text, as before lazy loading. */
+function knownLanguagesOnly() {
+  const known = new Set<string>(LANGS);
+  return (tree: Root) => {
+    const visit = (node: Root | ElementContent) => {
+      if (node.type === "element" && node.tagName === "code" && Array.isArray(node.properties.className)) {
+        node.properties.className = node.properties.className.filter(
+          (c) => typeof c !== "string" || !c.startsWith("language-") || known.has(c.slice(9)),
+        );
+      }
+      if ("children" in node) node.children.forEach((c) => visit(c as ElementContent));
+    };
+    visit(tree);
+  };
+}
+
 /** Notes the excerpt and word count on the file: the processor is shared, so no closure state. */
 function collectFacts() {
   return (tree: Root, file: VFile) => {
@@ -114,13 +130,17 @@ const postProcessor = unified()
   .use(remarkRehype)
   .use(xmlSafeTree)
   .use(rehypeSanitize, sanitizeSchema)
+  .use(knownLanguagesOnly)
   .use(collectFacts)
   .use(rehypeShiki, {
     // GitHub's current (Primer) themes: every token colour meets WCAG AA on its
     // background; the older github-light/-dark have orange parameters and grey comments
     // that do not.
     themes: { light: "github-light-default", dark: "github-dark-default" },
-    langs: LANGS,
+    // A grammar is loaded the first time a code block needs it, not all of them up front:
+    // most sites use two or three, and each costs memory in every render thread.
+    langs: [],
+    lazy: true,
     fallbackLanguage: "text",
     defaultLanguage: "text",
   })

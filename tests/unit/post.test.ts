@@ -143,6 +143,20 @@ describe("post router: the owner", () => {
     expect(html).toContain('class="shiki');
     expect(html).not.toMatch(/<script|javascript:|onerror|<img/i);
   });
+
+  it("highlights the languages it knows, each loaded when first used, and shows others as plain text", async () => {
+    const { caller } = await b.signUp("Olive Owner");
+    const { html } = await caller.post.preview({
+      body: "```rust\nfn main() {}\n```\n\n```cobol\nDISPLAY 'HI'.\n```\n\n```no-such-language\nx\n```",
+    });
+    const blocks = html.split("<pre").slice(1);
+    expect(blocks).toHaveLength(3);
+    // rust is one of Quire's languages: its keyword gets a colour of its own.
+    expect(blocks[0]).toMatch(/<span style="color:#[0-9A-F]{6};--shiki-dark:#[0-9A-F]{6}">fn<\/span>/i);
+    // cobol is a language shiki has but Quire does not offer; the last is nobody's.
+    for (const plain of blocks.slice(1)) expect(plain.match(/<span style=/g) ?? []).toHaveLength(0);
+    expect(blocks[1]).toContain("<span>DISPLAY 'HI'.</span>");
+  });
 });
 
 describe("post router: another author", () => {

@@ -1,0 +1,65 @@
+// npm run bench:memory — how much memory the built server holds: on the demo content, with no
+// render thread and with one, its resident memory (RSS) after start, after 1,000 mixed page
+// views (cached pages, cache misses, searches, feeds, 404s) and after 10 s idle. The
+// difference between the two runs is what one render thread costs.
+// Goal: ≤ 160 MiB RSS in total after start and after the page views.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rssMiB, startQuire } from "./proc.ts";
+import { report } from "./report.ts";
+
+const GOAL_MIB = 160;
+const VIEWS = 1000;
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
+
+const dir = mkdtempSync(join(tmpdir(), "quire-memory-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+
+async function measure(threads: number) {
+  const server = await startQuire(`file:${join(dir, `memory-${threads}.db`)}`, { SEED_DEMO: "true", RENDER_WORKERS: String(threads) });
+  try {
+    const mib = () => rssMiB(server.pid) ?? NaN;
+    await new Promise((r) => setTimeout(r, 1000));
+    const afterStart = mib();
+    const home = await (await fetch(`${server.base}/`)).text();
+    const posts = [...new Set([...home.matchAll(/href="(\/posts\/[^"]+)"/g)].map((m) => m[1]!))];
+    const tags = [...new Set([...home.matchAll(/href="(\/tags\/[^"/]+)"/g)].map((m) => m[1]!))];
+    const paths = ["/", "/tags", "/rss.xml", "/sitemap.xml", "/no-such-page", ...posts, ...tags];
+    for (let i = 0; i < VIEWS; i++) {
+      // Every tenth a search no one made before: a render, and a new cache entry.
+      const path = i % 10 === 9 ? `/search?q=${encodeURIComponent(`word${i}`)}` : paths[i % paths.length]!;
+      const response = await fetch(`${server.base}${path}`);
+      await response.arrayBuffer();
+    }
+    const afterViews = mib();
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    return { afterStart, afterViews, afterIdle: mib(), pages: paths.length };
+  } finally {
+    await server.stop();
+  }
+}
+
+const none = await measure(0);
+const one = await measure(1);
+const mib = (n: number) => `${n.toFixed(0)} MiB`;
+const verdict = (n: number) => (n <= GOAL_MIB ? "met" : "NOT met");
+report(
+  "Memory (`npm run bench:memory`)",
+  "npm run bench:memory",
+  [
+    [
+      "RENDER_WORKERS=0: RSS after start / after views / after idle",
+      `${mib(none.afterStart)} / ${mib(none.afterViews)} / ${mib(none.afterIdle)}`,
+    ],
+    [
+      "RENDER_WORKERS=1: RSS after start / after views / after idle",
+      `${mib(one.afterStart)} / ${mib(one.afterViews)} / ${mib(one.afterIdle)}`,
+    ],
+    ["one render thread costs (after views)", mib(one.afterViews - none.afterViews)],
+    [`goal ≤ ${GOAL_MIB} MiB after start and after views (one render thread)`, `${verdict(Math.max(one.afterStart, one.afterViews))}`],
+  ],
+  [
+    `${VIEWS} page views over ${none.pages} paths (home, tags, feeds, sitemap, a 404, each demo post and tag), every tenth a new search; then ${IDLE_SECONDS} s idle. The demo content is three posts.`,
+  ],
+);
