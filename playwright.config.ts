@@ -15,7 +15,8 @@ process.env.E2E_MAIL_DIR ??= mkdtempSync(join(tmpdir(), "quire-e2e-mail-"));
 export default defineConfig({
   testDir: "tests/e2e",
   globalSetup: "./tests/e2e/global-setup.ts",
-  timeout: 60_000,
+  // A deployed site keeps its sign-up rate limits: a test may wait out a 429 or two.
+  timeout: external ? 300_000 : 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
@@ -46,7 +47,8 @@ export default defineConfig({
         command: `"${process.execPath}" scripts/serve-e2e.ts`,
         url: `${baseURL}/`,
         env: { PORT: process.env.E2E_PORT, SITE_URL: baseURL, E2E_MAIL_DIR: process.env.E2E_MAIL_DIR },
-        timeout: 60_000,
+        // A deployed site keeps its sign-up rate limits: a test may wait out a 429 or two.
+        timeout: external ? 300_000 : 60_000,
         reuseExistingServer: false,
         // The server's own graceful stop, which also removes its temporary database.
         gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },

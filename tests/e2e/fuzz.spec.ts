@@ -15,7 +15,7 @@ import fc from "fast-check";
 import superjson from "superjson";
 import { z } from "zod";
 import { appRouter } from "../../src/server/root.ts";
-import { ADMIN_STATE, leakIn, PASSWORD, uniqueEmail } from "./helpers.ts";
+import { ADMIN_STATE, leakIn, PASSWORD, patiently, uniqueEmail } from "./helpers.ts";
 
 type Kind = "query" | "mutation" | "subscription";
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: Kind; inputs: z.ZodType[] } }>);
@@ -283,10 +283,10 @@ test.beforeAll(async ({}, info) => {
   anonymous = { name: "anonymous", api: await requests.newContext({ baseURL }) };
   const api = await requests.newContext({ baseURL, extraHTTPHeaders: { origin } });
   const email = uniqueEmail("fuzz");
-  const signUp = await api.post("/api/auth/sign-up/email", { data: { name: "Fuzz Admin", email, password: PASSWORD } });
+  const signUp = await patiently(() => api.post("/api/auth/sign-up/email", { data: { name: "Fuzz Admin", email, password: PASSWORD } }));
   expect(signUp.status(), await signUp.text()).toBe(200);
   // A sign-up signs nobody in: the session comes from signing in.
-  const signIn = await api.post("/api/auth/sign-in/email", { data: { email, password: PASSWORD } });
+  const signIn = await patiently(() => api.post("/api/auth/sign-in/email", { data: { email, password: PASSWORD } }));
   expect(signIn.status(), await signIn.text()).toBe(200);
   const { user } = (await signIn.json()) as { user: { id: string } };
   const siteAdmin = await requests.newContext({ baseURL, storageState: ADMIN_STATE });

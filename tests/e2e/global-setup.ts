@@ -4,20 +4,20 @@
 // E2E_ADMIN_PASSWORD instead.
 import { request, type FullConfig } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { ADMIN_STATE } from "./helpers.ts";
+import { ADMIN_STATE, patiently } from "./helpers.ts";
 
 export default async function globalSetup(config: FullConfig) {
   const baseURL = config.projects[0]!.use.baseURL!;
   const email = process.env.E2E_ADMIN_EMAIL ?? "admin@quire.test";
   const password = process.env.E2E_ADMIN_PASSWORD ?? "admin password for e2e";
   const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: new URL(baseURL).origin } });
-  const signIn = await api.post("/api/auth/sign-in/email", { data: { email, password } });
+  const signIn = await patiently(() => api.post("/api/auth/sign-in/email", { data: { email, password } }));
   if (!signIn.ok()) {
     if (process.env.E2E_BASE_URL)
       throw new Error(`E2E admin sign-in failed (${signIn.status()}): set E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD`);
-    const signUp = await api.post("/api/auth/sign-up/email", { data: { name: "Ada Admin", email, password } });
+    const signUp = await patiently(() => api.post("/api/auth/sign-up/email", { data: { name: "Ada Admin", email, password } }));
     if (!signUp.ok()) throw new Error(`could not create the e2e admin: ${signUp.status()} ${await signUp.text()}`);
-    const signedIn = await api.post("/api/auth/sign-in/email", { data: { email, password } });
+    const signedIn = await patiently(() => api.post("/api/auth/sign-in/email", { data: { email, password } }));
     if (!signedIn.ok()) throw new Error(`could not sign in as the new e2e admin: ${signedIn.status()} ${await signedIn.text()}`);
   }
   const session = await (await api.get("/api/auth/get-session")).json();

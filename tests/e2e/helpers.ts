@@ -11,19 +11,45 @@ export function uniqueEmail(prefix: string): string {
 
 export const PASSWORD = "correct horse battery staple";
 
+/**
+ * Sends an auth request again after the wait its 429 names (X-Retry-After): a deployed site
+ * keeps its rate limits (AUTH_RATE_LIMIT sign-ups and sign-ins a minute per client), and the
+ * suite signs many people up from one address. Gives up after three minutes.
+ */
+export async function patiently(send: () => Promise<APIResponse>): Promise<APIResponse> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const response = await send();
+    if (response.status() !== 429 || Date.now() > deadline) return response;
+    const seconds = Number(response.headers()["x-retry-after"] ?? 10) || 10;
+    await new Promise((r) => setTimeout(r, Math.min(60, Math.max(1, seconds)) * 1000 + 250));
+  }
+}
+
+/** Clicks `button` until the form is not refused for too many attempts (see patiently). */
+async function submitPatiently(page: Page, button: string, done: () => Promise<unknown>) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    await page.getByRole("button", { name: button }).click();
+    const refused = page.getByRole("alert").filter({ hasText: "Too many attempts" });
+    const outcome = await Promise.race([done().then(() => "done" as const), refused.waitFor().then(() => "refused" as const)]);
+    if (outcome === "done" || Date.now() > deadline) return done();
+    await page.waitForTimeout(30_000);
+  }
+}
+
 /** Signs up through the form; the new account is a reader until promoted. */
 export async function signUp(page: Page, name: string, email = uniqueEmail(name.split(" ")[0]!.toLowerCase())) {
   await page.goto("/sign-up");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
   // A sign-up signs nobody in: it answers alike for addresses that have an account.
-  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  await submitPatiently(page, "Create account", () => page.getByRole("heading", { name: "Check your inbox" }).waitFor());
   await page.getByRole("link", { name: "sign in with your password" }).click();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitPatiently(page, "Sign in", () => page.waitForURL(/\/dashboard$/));
   await expect(page).toHaveURL(/\/dashboard$/);
   return email;
 }
@@ -95,18 +121,16 @@ const jsonHeaders = (origin: string) => ({ origin, "content-type": "application/
 
 /** better-auth's email sign-up over HTTP; the context keeps the session cookie. */
 export async function apiSignUp(request: APIRequestContext, origin: string, name: string) {
-  const signUp = await request.post(`${origin}/api/auth/sign-up/email`, {
-    headers: jsonHeaders(origin),
-    data: { name, email: uniqueEmail(name.split(" ")[0]!.toLowerCase()), password: PASSWORD },
-  });
+  const email = uniqueEmail(name.split(" ")[0]!.toLowerCase());
+  const signUp = await patiently(() =>
+    request.post(`${origin}/api/auth/sign-up/email`, { headers: jsonHeaders(origin), data: { name, email, password: PASSWORD } }),
+  );
   const signUpText = await signUp.text();
   expect(signUp.status(), signUpText).toBe(200);
-  const { email } = (JSON.parse(signUpText) as { user: { email: string } }).user;
   // A sign-up signs nobody in: the session comes from signing in.
-  const signIn = await request.post(`${origin}/api/auth/sign-in/email`, {
-    headers: jsonHeaders(origin),
-    data: { email, password: PASSWORD },
-  });
+  const signIn = await patiently(() =>
+    request.post(`${origin}/api/auth/sign-in/email`, { headers: jsonHeaders(origin), data: { email, password: PASSWORD } }),
+  );
   const signInText = await signIn.text();
   expect(signIn.status(), signInText).toBe(200);
   return (JSON.parse(signInText) as { user: { id: string; role: string; email: string } }).user;

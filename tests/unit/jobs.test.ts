@@ -138,18 +138,16 @@ describe("the job queue", () => {
 
     // A holder that died: its lease runs out, and the job is run again from its progress.
     await db.write((d) =>
-      d
-        .insert(Job)
-        .values({
-          id: "orphaned",
-          kind: "slow",
-          payload: null,
-          status: "running",
-          attempts: 1,
-          leaseOwner: "dead",
-          leaseUntil: new Date(Date.now() - 1),
-          progress: { page: 3 },
-        }),
+      d.insert(Job).values({
+        id: "orphaned",
+        kind: "slow",
+        payload: null,
+        status: "running",
+        attempts: 1,
+        leaseOwner: "dead",
+        leaseUntil: new Date(Date.now() - 1),
+        progress: { page: 3 },
+      }),
     );
     const resumed: unknown[] = [];
     const third = createJobRunner({
