@@ -2,7 +2,7 @@
 import node from "@astrojs/node";
 import svelte from "@astrojs/svelte";
 import { defineConfig } from "astro/config";
-import { TRPC_BODY_LIMIT } from "./src/lib/body-limit.ts";
+import { TRPC_BODY_LIMIT } from "./src/http/body-limit.ts";
 
 /**
  * Svelte runtime modules that only the author islands use (a <select> binding, rest props,
@@ -18,7 +18,7 @@ const AUTHOR_ONLY_SVELTE =
 export default defineConfig({
   output: "server",
   // scripts/start.ts refuses oversized bodies with a 413 before Astro reads them
-  // (src/lib/body-limit.ts); this is the adapter's own cap, the same 2 MB, should the built
+  // (src/http/body-limit.ts); this is the adapter's own cap, the same 2 MB, should the built
   // server ever run without it.
   adapter: node({ mode: "standalone", bodySizeLimit: TRPC_BODY_LIMIT }),
   // The version tag Svelte sets on window is one more file every island loads.

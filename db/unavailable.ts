@@ -3,6 +3,8 @@
 // database (Turso, sqld) cannot be reached. The same request can succeed once it is back,
 // so callers answer these with "try again" instead of a generic failure.
 
+import type { Db } from "./client.ts";
+
 // SQLite result codes (libSQL reports the primary code; extended ones start with it).
 const SQLITE_UNAVAILABLE = ["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PROTOCOL"];
 // What @libsql/client reports for a remote database it cannot talk to.
@@ -49,4 +51,24 @@ export function rootMessage(error: unknown): string {
   let e = error;
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Whether the database can take a write right now: null if so, else the error that says
+ * why not. For code that only sees a failure's outcome (better-auth answers a failed query
+ * with its own 500): a write transaction opened and rolled back at once.
+ */
+export async function writeProbe(db: Db): Promise<unknown> {
+  try {
+    const tx = await db.client.transaction("write");
+    try {
+      // A remote client sends BEGIN with the first statement, not before.
+      await tx.execute("SELECT 1");
+    } finally {
+      await tx.rollback().catch(() => {});
+    }
+    return null;
+  } catch (e) {
+    return e;
+  }
 }

@@ -11,3 +11,13 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
       });
   });
 }
+
+/** Whether `port` on `host` can be listened on now. */
+export function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((ok) => {
+    const probe = createServer()
+      .once("error", () => ok(false))
+      .once("listening", () => probe.close(() => ok(true)))
+      .listen(port, host);
+  });
+}

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { migrateDb } from "../db/client.ts";
 import { seedDemo } from "../db/seed.ts";
-import { getRuntime } from "../src/lib/runtime.ts";
+import { getRuntime } from "../src/runtime.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../db/migrations");
 

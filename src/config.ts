@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { seam } from "./seam.ts";
 
 export const DEFAULT_DATABASE_URL = "file:.data/quire.db";
 
@@ -66,8 +67,12 @@ export type Env = z.input<typeof EnvSchema>;
 export interface Config {
   nodeEnv: "development" | "production" | "test";
   port: number;
+  /** Whether PORT was set: if not, the start script may take another port when this one is busy. */
+  portGiven: boolean;
   host: string;
   siteUrl: string;
+  /** Whether SITE_URL was set: if not, it follows the port the server listens on. */
+  siteUrlGiven: boolean;
   database: {
     url: string;
     authToken?: string;
@@ -189,8 +194,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
+    portGiven: Boolean(env.PORT),
     host: e.HOST,
     siteUrl,
+    siteUrlGiven: Boolean(env.SITE_URL),
     database: {
       url,
       authToken: e.DATABASE_AUTH_TOKEN,
@@ -254,9 +261,20 @@ function pair(e: Record<string, unknown>, idName: string, secretName: string, is
   return undefined;
 }
 
-let cached: Config | undefined;
-/** The process's configuration, parsed on first use. */
+/** The process's configuration: the one the start script decided on, or the environment's, parsed on first use. */
 export function getConfig(): Config {
-  cached ??= loadConfig();
-  return cached;
+  return (seam().config ??= loadConfig());
+}
+
+/** Makes `config` the process's configuration (the start script, before anything reads it). */
+export function useConfig(config: Config): void {
+  seam().config = config;
+}
+
+/**
+ * The configuration for a server listening on `port` (a fallback the start script chose):
+ * unless SITE_URL was given, the site's address follows the port.
+ */
+export function onPort(config: Config, port: number): Config {
+  return { ...config, port, siteUrl: config.siteUrlGiven ? config.siteUrl : `http://localhost:${port}` };
 }

@@ -1,12 +1,11 @@
 import { defineMiddleware } from "astro:middleware";
 import type { Session } from "./auth.ts";
-import { getRuntime } from "./lib/runtime.ts";
+import { getRuntime } from "./runtime.ts";
 import { readSession } from "./server/session.ts";
 import { PRIVATE_CACHE_CONTROL, READER_PAGE_CACHE_CONTROL } from "./lib/cache-tags.ts";
-import { NOTHING_CSP, securityHeaders } from "./lib/security-headers.ts";
+import { NOTHING_CSP, securityHeaders } from "./http/headers.ts";
 import { moveIslandStyleToHead } from "./lib/html.ts";
-import { unavailableResponse } from "./lib/unavailable.ts";
-import { rootMessage } from "../db/unavailable.ts";
+import { logUnavailable, unavailableResponse } from "./http/unavailable.ts";
 
 // Runs on every request the route cache does not answer. Cached pages keep the
 // headers they were stored with, so these are set for them too.
@@ -29,7 +28,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     // A locked or unreachable database is a 503 to retry, not a crash; anything else is.
     const unavailable = unavailableResponse(e, context.request);
     if (!unavailable) throw e;
-    console.error(`[db] ${context.request.method} ${context.url.pathname}: 503: ${rootMessage(e)}`);
+    logUnavailable(`${context.request.method} ${context.url.pathname}`, e);
     response = unavailable;
   }
   const headers = response.headers;

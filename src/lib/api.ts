@@ -2,7 +2,7 @@
 import type { AstroGlobal } from "astro";
 import { createCaller } from "../server/root.ts";
 import { createTRPCContext } from "../server/trpc.ts";
-import { getRuntime } from "./runtime.ts";
+import { getRuntime } from "../runtime.ts";
 
 const quiet = () => {};
 const noPurge = async () => {};

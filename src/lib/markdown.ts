@@ -13,6 +13,7 @@ import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { VFile } from "vfile";
 import { xmlSafe } from "./xml.ts";
+import { seam } from "../seam.ts";
 // Emphasis in linear time, for every Markdown parse in the process.
 import "./emphasis.ts";
 
@@ -149,9 +150,8 @@ const postProcessor = unified()
 
 /**
  * Renders on the render threads when the server started them (src/lib/render-workers.ts),
- * else here. Shared through globalThis, so the Astro bundle and the start script agree.
+ * else here. Installed on the process seam (src/seam.ts), so the Astro bundle and the start script agree.
  */
-const RENDERER = Symbol.for("quire.renderer");
 export interface Renderer {
   /** `owner` is whose render it is (a user id): renders are taken from owners in turn. */
   post(source: string, owner?: string): Promise<Rendered>;
@@ -174,20 +174,19 @@ function asTooComplex(e: unknown): never {
   if (e instanceof RangeError && /call stack/i.test(e.message)) throw new RenderTooComplex();
   throw e;
 }
-type Holder = { [RENDERER]?: Renderer };
 
 /** Installs (or with undefined removes) the renderer that renderMarkdown and renderCommentMarkdown use. */
 export function useRenderer(renderer: Renderer | undefined): void {
-  (globalThis as Holder)[RENDERER] = renderer;
+  seam().renderer = renderer;
 }
 
 export function renderMarkdown(source: string, owner?: string): Promise<Rendered> {
-  const renderer = (globalThis as Holder)[RENDERER];
+  const renderer = seam().renderer;
   return renderer ? renderer.post(source, owner) : renderMarkdownHere(source);
 }
 
 export function renderCommentMarkdown(source: string, owner?: string): Promise<string> {
-  const renderer = (globalThis as Holder)[RENDERER];
+  const renderer = seam().renderer;
   return renderer ? renderer.comment(source, owner) : renderCommentMarkdownHere(source);
 }
 

@@ -9,7 +9,7 @@ import { can } from "../lib/permissions.ts";
 import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
-import { UNAVAILABLE_MESSAGES } from "../lib/unavailable.ts";
+import { UNAVAILABLE_MESSAGES } from "../http/unavailable.ts";
 import { readSession } from "./session.ts";
 import { RenderTooComplex } from "../lib/markdown.ts";
 

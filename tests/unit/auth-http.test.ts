@@ -6,7 +6,7 @@ import type { APIContext } from "astro";
 import { MailOutbox, session, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { createBackend, type Backend } from "./harness.ts";
-import { securityHeaders } from "../../src/lib/security-headers.ts";
+import { securityHeaders } from "../../src/http/headers.ts";
 
 const backends: Backend[] = [];
 afterEach(() => {

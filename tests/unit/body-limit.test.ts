@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BODY_LIMIT, bodyLimitFor, limitRequestBodies, TRPC_BODY_LIMIT } from "../../src/lib/body-limit.ts";
+import { BODY_LIMIT, bodyLimitFor, limitRequestBodies, TRPC_BODY_LIMIT } from "../../src/http/body-limit.ts";
 import { BODY_MAX, EXCERPT_MAX, PostUpdateInput, TAG_MAX, TAGS_PER_POST, TITLE_MAX } from "../../src/lib/schemas.ts";
 
 describe("which limit applies", () => {

@@ -10,7 +10,7 @@ import { Comment, Post, Revision, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { appRouter } from "../../src/server/root.ts";
-import { isSameOrigin } from "../../src/lib/request.ts";
+import { isSameOrigin } from "../../src/http/request.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 const SITE = "http://quire.test";

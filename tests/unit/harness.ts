@@ -13,6 +13,7 @@ import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
 import { createInvalidation } from "../../src/lib/cache/invalidation.ts";
 import { getStore } from "../../src/lib/cache/store.ts";
+import { seam } from "../../src/seam.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
 
@@ -37,8 +38,6 @@ export interface Backend {
   mount(other?: Db): void;
   close(): void;
 }
-
-const RUNTIME = Symbol.for("quire.runtime");
 
 /**
  * `file` gives a temporary database file (for tests with parallel writers); default is in
@@ -104,10 +103,10 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
       const mounted = other ?? db;
       const invalidation = createInvalidation({ db: mounted, store: getStore() });
       const mountedAuth = other ? initAuth(config, other.db) : auth;
-      (globalThis as Record<symbol, unknown>)[RUNTIME] = Promise.resolve({ config, db: mounted, auth: mountedAuth, invalidation });
+      seam().runtime = Promise.resolve({ config, db: mounted, auth: mountedAuth, invalidation });
     },
     close() {
-      delete (globalThis as Record<symbol, unknown>)[RUNTIME];
+      delete seam().runtime;
       db.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

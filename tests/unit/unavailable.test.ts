@@ -15,7 +15,7 @@ import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { homePage, postPage, tagPage } from "../../src/lib/reader.ts";
 import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
-import { UNAVAILABLE_MESSAGES, unavailableResponse } from "../../src/lib/unavailable.ts";
+import { UNAVAILABLE_MESSAGES, unavailableResponse } from "../../src/http/unavailable.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 const SITE = "http://quire.test";

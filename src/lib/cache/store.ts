@@ -1,9 +1,10 @@
 // Rendered reader pages kept in this process's memory, ready to be written as they are.
 // Both the Astro cache provider (inside the built bundle) and the start script's HTTP
-// server (outside it) load this module, each its own copy: the store they share lives
-// on globalThis, and nothing here relies on class identity.
+// server (outside it) load this module, each its own copy: the store they share hangs
+// from the process seam (src/seam.ts), and nothing here relies on class identity.
 import { createHash } from "node:crypto";
 import { canonicalTarget } from "../page-query.ts";
+import { seam } from "../../seam.ts";
 
 export interface CacheEntry {
   key: string;
@@ -266,12 +267,7 @@ export function createStore(options: StoreOptions = {}): Store {
   };
 }
 
-const STORE_KEY = Symbol.for("quire.cache.store");
-type Holder = { [STORE_KEY]?: Store };
-
-/** This process's store, made on first use by whichever copy of this module asks first. */
+/** This process's store, made on first use (src/seam.ts: one for both module graphs). */
 export function getStore(): Store {
-  const holder = globalThis as Holder;
-  holder[STORE_KEY] ??= createStore();
-  return holder[STORE_KEY];
+  return (seam().store ??= createStore());
 }

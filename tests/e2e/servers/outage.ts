@@ -8,7 +8,7 @@ import * as schema from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
 import { freePort } from "../../../scripts/free-port.ts";
 import { initAuth } from "../../../src/auth.ts";
-import { getRuntime } from "../../../src/lib/runtime.ts";
+import { getRuntime } from "../../../src/runtime.ts";
 
 await import("../../../scripts/serve-e2e.ts");
 const runtime = await getRuntime();

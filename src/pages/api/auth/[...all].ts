@@ -1,7 +1,8 @@
 import type { APIRoute } from "astro";
-import { getRuntime } from "../../../lib/runtime.ts";
-import { refuseCrossSite, withClientAddress } from "../../../lib/request.ts";
-import { unavailableResponse, writeProbe } from "../../../lib/unavailable.ts";
+import { getRuntime } from "../../../runtime.ts";
+import { refuseCrossSite, withClientAddress } from "../../../http/request.ts";
+import { unavailableResponse } from "../../../http/unavailable.ts";
+import { writeProbe } from "../../../../db/unavailable.ts";
 
 export const prerender = false;
 

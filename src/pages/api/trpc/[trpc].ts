@@ -1,9 +1,9 @@
 import type { APIRoute } from "astro";
-import { getRuntime } from "../../../lib/runtime.ts";
-import { handleTrpc } from "../../../server/trpc-handler.ts";
+import { getRuntime } from "../../../runtime.ts";
+import { handleTrpc } from "../../../http/trpc.ts";
 
 export const prerender = false;
 
-// The built server answers /api/trpc before Astro (src/server/node-api.ts); this route
+// The built server answers /api/trpc before Astro (src/http/trpc-listener.ts); this route
 // serves `astro dev`, and tests that send the endpoint a Request.
 export const ALL: APIRoute = async ({ request, clientAddress }) => handleTrpc(request, clientAddress, await getRuntime());

@@ -1,15 +1,14 @@
 // The tRPC endpoint as one function from a Request to a Response. The Astro route
 // (src/pages/api/trpc/[trpc].ts) calls it under `astro dev` and in tests; the built server
-// calls it straight from node:http (src/server/node-api.ts), without Astro's page pipeline,
+// calls it straight from node:http (src/http/trpc-listener.ts), without Astro's page pipeline,
 // which an API call has no use for and which cost more CPU than the call itself.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter } from "./root.ts";
-import { createTRPCContext } from "./trpc.ts";
-import type { Runtime } from "../lib/runtime.ts";
+import { appRouter } from "../server/root.ts";
+import { createTRPCContext } from "../server/trpc.ts";
+import type { Runtime } from "../runtime.ts";
 import { MAX_BATCH, TRPC_ENDPOINT } from "../lib/constants.ts";
-import { RETRY_AFTER_SECONDS } from "../lib/unavailable.ts";
-import { rootMessage } from "../../db/unavailable.ts";
-import { headersWithClientAddress, jsonError, refuseCrossSite } from "../lib/request.ts";
+import { logUnavailable, RETRY_AFTER_SECONDS } from "./unavailable.ts";
+import { headersWithClientAddress, jsonError, refuseCrossSite } from "./request.ts";
 
 export async function handleTrpc(request: Request, clientAddress: string | undefined, runtime: Runtime): Promise<Response> {
   if (request.method !== "GET" && request.method !== "POST") {
@@ -42,7 +41,7 @@ export async function handleTrpc(request: Request, clientAddress: string | undef
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
       // Worth an operator's attention, without the stack: the client was told to retry.
-      if (error.code === "SERVICE_UNAVAILABLE") console.error(`[db] ${path ?? "?"}: 503: ${rootMessage(error)}`);
+      if (error.code === "SERVICE_UNAVAILABLE") logUnavailable(path ?? "?", error);
     },
   });
 }

@@ -1,11 +1,11 @@
-// The built server's tRPC listener (src/server/node-api.ts), on a real socket: answers with
+// The built server's tRPC listener (src/http/trpc-listener.ts), on a real socket: answers with
 // the headers API answers carry, refuses what it must, and takes a client that hangs up
 // mid-upload, or a Host that makes no address, without a 500 or a logged stack.
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getRuntime } from "../../src/lib/runtime.ts";
-import { trpcListener } from "../../src/server/node-api.ts";
+import { getRuntime } from "../../src/runtime.ts";
+import { trpcListener } from "../../src/http/trpc-listener.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 let b: Backend;

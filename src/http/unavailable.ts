@@ -2,8 +2,7 @@
 // when that is): 503 with a message saying so and when to try again, as JSON under /api/
 // and as a small page everywhere else. Never kept by the route cache or a CDN: the next
 // request may well succeed.
-import type { Db } from "../../db/client.ts";
-import { databaseUnavailable, type Unavailable } from "../../db/unavailable.ts";
+import { databaseUnavailable, rootMessage, type Unavailable } from "../../db/unavailable.ts";
 
 export const UNAVAILABLE_MESSAGES: Record<Unavailable, string> = {
   busy: "The database is busy; try again in a moment.",
@@ -64,22 +63,7 @@ export function unavailableResponse(error: unknown, request: Request, options: {
   });
 }
 
-/**
- * Whether the database can take a write right now: null if so, else the error that says
- * why not. For code that only sees a failure's outcome (better-auth answers a failed query
- * with its own 500): a write transaction opened and rolled back at once.
- */
-export async function writeProbe(db: Db): Promise<unknown> {
-  try {
-    const tx = await db.client.transaction("write");
-    try {
-      // A remote client sends BEGIN with the first statement, not before.
-      await tx.execute("SELECT 1");
-    } finally {
-      await tx.rollback().catch(() => {});
-    }
-    return null;
-  } catch (e) {
-    return e;
-  }
+/** The one log line for a request answered 503 because the database was out of reach. */
+export function logUnavailable(what: string, error: unknown): void {
+  console.error(`[db] ${what}: 503: ${rootMessage(error)}`);
 }

@@ -5,8 +5,8 @@
 // clients are served meanwhile.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { isTrpcPath } from "./constants.ts";
-import { PRIVATE_CACHE_CONTROL } from "./cache-tags.ts";
+import { isTrpcPath } from "../lib/constants.ts";
+import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
 
 /**
  * The tRPC endpoint carries post saves: the longest post (BODY_MAX characters in

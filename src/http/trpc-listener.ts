@@ -1,4 +1,4 @@
-// The tRPC endpoint served by the built server straight from node:http (scripts/start.ts).
+// The tRPC endpoint served by the built server straight from node:http (src/http/server.ts).
 // Astro would turn each call into a page render: a Request with a streamed body, routing,
 // middleware, locals, a cookie jar, and a Response streamed back. Here the body (at most
 // TRPC_BODY_LIMIT, already enforced in front of this) is read whole, one Request is made
@@ -6,13 +6,11 @@
 // answer: the baseline security headers, no page policy, and never stored by a cache.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import type { Runtime } from "../lib/runtime.ts";
-import { handleTrpc } from "./trpc-handler.ts";
-import { jsonError } from "../lib/request.ts";
-import { NOTHING_CSP, securityHeaders } from "../lib/security-headers.ts";
-import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
-import { unavailableResponse } from "../lib/unavailable.ts";
-import { rootMessage } from "../../db/unavailable.ts";
+import type { Runtime } from "../runtime.ts";
+import { handleTrpc } from "./trpc.ts";
+import { jsonError } from "./request.ts";
+import { baselineHeaders } from "./headers.ts";
+import { logUnavailable, unavailableResponse } from "./unavailable.ts";
 
 type Body = IncomingMessage & { body?: Buffer };
 
@@ -45,14 +43,7 @@ async function toRequest(req: Body): Promise<Request> {
 }
 
 export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
-  // Lower case, as a Response's headers are, so an answer's own header replaces one of these.
-  const baseline: Record<string, string> = Object.fromEntries(
-    Object.entries({
-      ...securityHeaders(runtime.config.siteUrl),
-      "Content-Security-Policy": NOTHING_CSP,
-      "Cache-Control": PRIVATE_CACHE_CONTROL,
-    }).map(([name, value]) => [name.toLowerCase(), value]),
-  );
+  const baseline = baselineHeaders(runtime.config.siteUrl);
   /** The answer, or null when the client went away while sending: nobody to answer or to log. */
   async function answer(req: Body): Promise<Response | null> {
     let request: Request | undefined;
@@ -65,7 +56,7 @@ export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: Serv
       // As the middleware does for pages: a database out of reach is a 503 to retry.
       const unavailable = request && unavailableResponse(e, request);
       if (unavailable) {
-        console.error(`[db] ${req.method} ${req.url}: 503: ${rootMessage(e)}`);
+        logUnavailable(`${req.method} ${req.url}`, e);
         return unavailable;
       }
       console.error(`[trpc] ${req.method} ${req.url}:`, e);

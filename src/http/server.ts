@@ -1,0 +1,58 @@
+// The built server's HTTP layer, composed once: what every request meets, in order.
+//  1. The fast path: a fresh cached reader page is written straight from the store.
+//  2. Baseline headers (security headers, a policy that allows nothing, no-store), which
+//     Astro's own answers replace with a page's where they set them.
+//  3. The method rule: OPTIONS answered, TRACE and the like refused.
+//  4. Body limits, from the headers or as the body arrives.
+//  5. /api/trpc straight to tRPC; everything else to Astro.
+// It takes the runtime and Astro's Node handler, so a test can start it on port 0 with a
+// handler of its own.
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import type { Runtime } from "../runtime.ts";
+import { isTrpcPath } from "../lib/constants.ts";
+import { getStore, type Store } from "../lib/cache/store.ts";
+import { limitRequestBodies } from "./body-limit.ts";
+import { createFastPath } from "./fast-path.ts";
+import { baselineHeaders } from "./headers.ts";
+import { answerMethod } from "./methods.ts";
+import { trpcListener } from "./trpc-listener.ts";
+
+export interface QuireServer {
+  server: Server;
+  /** Stops taking connections, lets requests in flight finish (at most `graceMs`), then resolves. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function createServer(runtime: Runtime, astro: RequestListener, store: Store = getStore()): QuireServer {
+  const api = trpcListener(runtime);
+  const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : astro(req, res)));
+  // Set before anything writes: a header set before writeHead would push a cached page off
+  // Node's fast path for raw header lists, so the fast path comes first and keeps its own.
+  const baseline = Object.entries(baselineHeaders(runtime.config.siteUrl));
+  const withBaseline: RequestListener = (req, res) => {
+    for (const [name, value] of baseline) res.setHeader(name, value);
+    if (answerMethod(req, res)) return;
+    limited(req, res);
+  };
+  const server = createHttpServer(createFastPath(store, withBaseline));
+  // Node closes an idle kept-alive connection after 5 s; a client that sends its next request
+  // on it at that moment gets ECONNRESET, and a POST is not retried. Keep idle connections
+  // longer than the usual client and proxy idle limits (60 s), so the client closes them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    async stop(graceMs = 10_000) {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      // Idle keep-alive connections would hold close() open; busy ones are closed once idle.
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      deadline.unref();
+      await closed;
+      clearInterval(idle);
+      clearTimeout(deadline);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The server's long-lived parts, made once per process: configuration, database, auth.
+import { getConfig, type Config } from "./config.ts";
+import { createDb, type Db } from "../db/client.ts";
+import { initAuth, type Auth } from "./auth.ts";
+import { createInvalidation, type Invalidation } from "./lib/cache/invalidation.ts";
+import { getStore } from "./lib/cache/store.ts";
+import { seam } from "./seam.ts";
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  auth: Auth;
+  /** Cache purges for this process and, through the database, every other one. */
+  invalidation: Invalidation;
+}
+
+async function init(): Promise<Runtime> {
+  const config = getConfig();
+  const db = await createDb(config.database);
+  return { config, db, auth: initAuth(config, db.db), invalidation: createInvalidation({ db, store: getStore() }) };
+}
+
+/** The process's runtime, made on first use (src/seam.ts: one for both module graphs). */
+export function getRuntime(): Promise<Runtime> {
+  return (seam().runtime ??= init());
+}
+
+/**
+ * Ends the runtime's work: stops polling for purges and closes the database, folding a
+ * local file's write-ahead log into it first (the driver's close leaves it behind), so the
+ * next start, a backup or a copy finds everything in the file itself.
+ */
+export async function closeRuntime(runtime: Runtime): Promise<void> {
+  await runtime.invalidation.stop();
+  if (runtime.config.database.localPath) {
+    await runtime.db.client.execute("PRAGMA wal_checkpoint(TRUNCATE)").catch((e: unknown) => {
+      console.error("Could not checkpoint the database before stopping:", e instanceof Error ? e.message : e);
+    });
+  }
+  runtime.db.close();
+}
