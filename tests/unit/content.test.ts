@@ -329,9 +329,10 @@ describe("search", () => {
     expect(found.total).toBe(2);
     expect(found.items.map((i) => i.title).sort()).toEqual(["Cooking", "Gardening notes"]); // stemmed, drafts excluded
     const garden = found.items.find((i) => i.title === "Gardening notes")!;
-    expect(garden.snippetHtml).toContain("<mark>Tomatoes</mark>");
-    expect(garden.snippetHtml).toContain("&lt;script&gt;");
-    expect(garden.snippetHtml).not.toContain("<script");
+    // Matches come marked, as text: the page escapes it, and a body's "<script>" stays words.
+    expect(garden.snippetMarked).toContainEqual({ text: "Tomatoes", match: true });
+    expect(garden.snippetMarked.map((p) => p.text).join("")).toContain("<script>");
+    expect(garden.titleMarked).toEqual([{ text: "Gardening notes", match: false }]);
 
     // Title matches outrank body matches; the last word matches as a prefix.
     await publish("Autumn", "Leaves.");

@@ -9,7 +9,7 @@ import { renderCommentMarkdown } from "../../lib/markdown.ts";
 import { can } from "../../lib/permissions.ts";
 import { CommentCreateInput, CommentEditInput, CommentId, CommentListInput, PostId } from "../../lib/schemas.ts";
 import { commenterProcedure, createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "../trpc.ts";
-import { visibleNow } from "./post.ts";
+import { visibleNow } from "../queries/posts.ts";
 
 export { COMMENT_EDIT_WINDOW_MS };
 

@@ -1,10 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type Placeholder, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, desc, eq, max, sql, type SQL } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
-import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
 import { can } from "../../lib/permissions.ts";
 import {
@@ -18,172 +16,44 @@ import {
   RestoreInput,
   SearchInput,
 } from "../../lib/schemas.ts";
-import { escapeHtml } from "../../lib/html.ts";
 import { slugify } from "../../lib/slug.ts";
 import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from "../trpc.ts";
 import { PostConflict } from "../errors.ts";
-
-const authorColumns = { id: user.id, name: user.name, image: user.image };
-
-/**
- * Public now: published, or scheduled for a moment that has passed. A published post's
- * published_at is never in the future, so one range test covers both, which lets lists
- * walk the published_at index in order instead of sorting every public post. The unary
- * `+` keeps SQLite from choosing the status index for the IN instead: with two statuses
- * that index yields two ranges, which it must merge by sorting them whole.
- */
-export function visibleNow(now: Date | Placeholder = new Date()): SQL {
-  return and(publicStatus(), lte(Post.publishedAt, now))!;
-}
-const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
-
-/** Where a list is ordered from: the post's own columns, or a tag's copy of them. */
-interface Position {
-  at: SQLiteColumn;
-  id: SQLiteColumn;
-}
-const byPost: Position = { at: Post.publishedAt, id: Post.id };
-const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
-
-/**
- * Public posts older than a (published_at, id) cursor (or all of them), newest first
- * along `from`'s index. SQLite takes one upper bound for an index range, so there is only
- * one: a cursor in the past already implies "not in the future"; one in the future (a
- * crafted cursor) means just "now". A tag's public_at is null unless the post is
- * published or scheduled, so its bound alone already keeps drafts out; the status test
- * on the post stays as the rule everyone reads.
- */
-function publicBefore(from: Position, after: { at: Date; id: string } | undefined, now: Date): SQL {
-  const bound =
-    after && after.at.getTime() <= now.getTime() ? sql`(${from.at}, ${from.id}) < (${after.at.getTime()}, ${after.id})` : lte(from.at, now);
-  return and(publicStatus(), bound)!;
-}
-
-/** What a reader would call the post's state at this moment. */
-export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, now = Date.now()) {
-  return post.status === "scheduled" && post.publishedAt && post.publishedAt.getTime() <= now ? "published" : post.status;
-}
-
-/**
- * A reader's words → an FTS5 query: every word must appear, the last one as a prefix
- * (search as you type). Quoting each word means no input is FTS5 syntax. The index keeps
- * text as written, so a word is looked up as typed, or in its NFKC form when that differs
- * (fullwidth "ｔｅｓｔ" also finds "test"; "ªº" still finds "ªº", which NFKC alone turns
- * into "ao" and would miss).
- */
-export function ftsQuery(q: string): string | null {
-  const words = (q.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
-  if (!words.length) return null;
-  const phrase = (w: string, last: boolean) => `"${w.replaceAll('"', '""')}"${last ? "*" : ""}`;
-  return (
-    words
-      .map((w, i) => {
-        const last = i === words.length - 1;
-        const folded = w.normalize("NFKC");
-        return folded === w ? phrase(w, last) : `(${phrase(w, last)} OR ${phrase(folded, last)})`;
-      })
-      // FTS5 takes an implicit AND between phrases but not after a bracket: say it.
-      .join(" AND ")
-  );
-}
-
-/** FTS5 marks matches with \x01…\x02 in raw text: escape the text, then mark. */
-function marked(raw: string): string {
-  return escapeHtml(raw).replaceAll("\x01", "<mark>").replaceAll("\x02", "</mark>");
-}
-
-/** Cursor over (published_at, id), newest first: stable while posts are added. */
-function encodeCursor(p: { publishedAt: Date | null; id: string }): string {
-  return Buffer.from(`${p.publishedAt?.getTime() ?? 0}:${p.id}`).toString("base64url");
-}
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split(":");
-  const ms = Number(at);
-  if (!id || !Number.isSafeInteger(ms)) throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not a valid cursor" });
-  return { at: new Date(ms), id };
-}
-
-export interface TagRef {
-  slug: string;
-  name: string;
-}
-
-/** Tags of many posts in one query. */
-async function tagsOf(db: Database, postIds: string[]): Promise<Map<string, TagRef[]>> {
-  const byPost = new Map<string, TagRef[]>(postIds.map((id) => [id, []]));
-  if (!postIds.length) return byPost;
-  const rows = await db
-    .select({ postId: PostTag.postId, slug: Tag.slug, name: Tag.name })
-    .from(PostTag)
-    .innerJoin(Tag, eq(Tag.id, PostTag.tagId))
-    .where(inArray(PostTag.postId, postIds))
-    .orderBy(asc(Tag.name));
-  for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);
-  return byPost;
-}
-
-/** When the next scheduled post goes live: pages that would show it expire then. */
-async function nextScheduled(db: Database, now = new Date()): Promise<Date | null> {
-  const [next] = await db
-    .select({ at: min(Post.publishedAt) })
-    .from(Post)
-    .where(and(eq(Post.status, "scheduled"), gt(Post.publishedAt, now)));
-  return next?.at ?? null;
-}
-
-export interface Neighbour {
-  id: string;
-  slug: string;
-  title: string;
-}
-
-/**
- * Posts strictly newer than a (published_at, id) position, as one row-value comparison:
- * SQLite turns it into a single range on the published_at index, where the equivalent OR
- * of two comparisons makes it merge two ranges and sort them.
- */
-const newerThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) > (${at.getTime()}, ${id})`;
-
-/** The public posts just older and just newer than `post`, as its page links them. */
-async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt">) {
-  const at = post.publishedAt ?? new Date(0);
-  const columns = { id: Post.id, slug: Post.slug, title: Post.title };
-  const [[previous], [next]] = await Promise.all([
-    db
-      .select(columns)
-      .from(Post)
-      .where(publicBefore(byPost, { at, id: post.id }, new Date()))
-      .orderBy(desc(Post.publishedAt), desc(Post.id))
-      .limit(1),
-    db
-      .select(columns)
-      .from(Post)
-      .where(and(visibleNow(), newerThan(at, post.id)))
-      .orderBy(asc(Post.publishedAt), asc(Post.id))
-      .limit(1),
-  ]);
-  return { previous: (previous as Neighbour | undefined) ?? null, next: (next as Neighbour | undefined) ?? null };
-}
-
-/**
- * Everything a change to a public post makes stale: its page, the lists, its tags, and the
- * pages of the posts that link to it as previous or next.
- */
-async function publicTags(db: Database, post: Pick<PostRow, "id" | "authorId" | "publishedAt">, tagSlugs: string[]) {
-  const { previous, next } = await neighbours(db, post);
-  return [...postTags(post, tagSlugs), ...[previous, next].flatMap((n) => (n ? [cacheTags.post(n.id)] : []))];
-}
+import * as queries from "../queries/posts.ts";
+import {
+  authorColumns,
+  byPost,
+  byTag,
+  decodeCursor,
+  effectiveStatus,
+  encodeCursor,
+  freeSlug,
+  ftsQuery,
+  isUniqueViolation,
+  listColumns,
+  marked,
+  neighbours,
+  nextScheduled,
+  normalizeTags,
+  publicBefore,
+  publicTags,
+  setTagStatements,
+  tagsOf,
+  tagsOfPost,
+  visibleNow,
+  type Edit,
+} from "../queries/posts.ts";
 
 async function findPost(db: Database, id: string): Promise<PostRow> {
-  const [post] = await db.select().from(Post).where(eq(Post.id, id)).limit(1);
+  const post = await queries.postById(db, id);
   if (!post) throw new TRPCError({ code: "NOT_FOUND", message: "No post with that id" });
   return post;
 }
 
 async function postWithTags(db: Database, id: string) {
-  const post = await findPost(db, id);
-  const tags = (await tagsOf(db, [id])).get(id) ?? [];
-  return { ...post, tags };
+  const post = await queries.postWithTags(db, id);
+  if (!post) throw new TRPCError({ code: "NOT_FOUND", message: "No post with that id" });
+  return post;
 }
 
 type Action = "update" | "publish" | "delete";
@@ -199,126 +69,17 @@ async function findOwnedPost(ctx: Signed, id: string, action: Action) {
   return post;
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  for (let err = e as { code?: string; cause?: unknown; message?: string } | undefined; err; err = err.cause as typeof err) {
-    if (/UNIQUE constraint failed/.test(String(err.message))) return true;
-  }
-  return false;
-}
 const slugTaken = () => new TRPCError({ code: "CONFLICT", message: "slug: Another post already uses this slug" });
 
-/**
- * The title's slug, or the first free `-n` after it. Titles with no Latin letters or digits
- * all start from "untitled", so the taken ones are read in one query, not one per try.
- */
-async function freeSlug(db: Database, base: string): Promise<string> {
-  const root = base || "untitled";
-  const stem = root.slice(0, 75);
-  // Every "stem-…" sorts between "stem-" and "stem." ("." follows "-"): a range on the slug
-  // index, where LIKE (case-insensitive, so no index) read every post.
-  const rows = await db
-    .select({ slug: Post.slug })
-    .from(Post)
-    .where(or(eq(Post.slug, root), and(gt(Post.slug, `${stem}-`), lt(Post.slug, `${stem}.`))));
-  const taken = new Set(rows.map((r) => r.slug));
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? root : `${stem}-${n}`;
-    if (!taken.has(candidate)) return candidate;
-  }
-}
-
-/** Tag names as typed → unique tags by slug, first spelling wins. */
-function normalizeTags(names: string[]): TagRef[] {
-  const bySlug = new Map<string, TagRef>();
-  for (const name of names) {
-    const slug = slugify(name).slice(0, 40);
-    if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, name: name.trim() });
-  }
-  return [...bySlug.values()];
-}
-
-/**
- * The statements that set a post's tags, for a batch. Guarded by the revision row the
- * same batch writes, so a write that lost the version race changes nothing.
- */
-function setTagStatements(db: Database, postId: string, tags: TagRef[], revisionId: string) {
-  const guard = sql`exists (select 1 from ${Revision} where ${Revision.id} = ${revisionId})`;
-  const statements = [db.delete(PostTag).where(and(eq(PostTag.postId, postId), guard))];
-  if (tags.length) {
-    return [
-      db
-        .insert(Tag)
-        .values(tags.map((t) => ({ id: randomUUID(), slug: t.slug, name: t.name })))
-        .onConflictDoNothing({ target: Tag.slug }),
-      ...statements,
-      db.run(sql`insert into ${PostTag} (post_id, tag_id)
-        select ${postId}, ${Tag.id} from ${Tag}
-        where ${inArray(
-          Tag.slug,
-          tags.map((t) => t.slug),
-        )} and ${guard}`),
-    ] as const;
-  }
-  return statements;
-}
-
-interface Edit {
-  title: string;
-  slug: string;
-  body: string;
-  /** The author's own excerpt; empty means "use the first paragraph". */
-  excerpt: string;
-  tags: TagRef[];
-}
-
-/**
- * Writes an edit if, and only if, the post is still at `baseVersion`: the revision row,
- * the post row and its tags go in one batch, each statement guarded, so two editors
- * saving from the same version can never both win. Returns false on a lost race.
- */
+/** Saves an edit from `baseVersion`; false when someone saved another version first. */
 async function saveEdit(ctx: Signed, post: PostRow, baseVersion: number, edit: Edit, kind: "save" | "restore") {
   const rendered = await renderMarkdown(edit.body, ctx.user.id);
-  const revisionId = randomUUID();
-  const next = baseVersion + 1;
-  const results = await ctx.write((db) =>
-    db.batch([
-      db.run(sql`insert into ${Revision} (id, post_id, version, kind, title, body, tags, author_id)
-        select ${revisionId}, ${Post.id}, ${next}, ${kind}, ${edit.title}, ${edit.body},
-               ${JSON.stringify(edit.tags.map((t) => t.name))}, ${ctx.user.id}
-        from ${Post} where ${Post.id} = ${post.id} and ${Post.version} = ${baseVersion}`),
-      db
-        .update(Post)
-        .set({
-          title: edit.title,
-          slug: edit.slug,
-          body: edit.body,
-          html: rendered.html,
-          excerpt: edit.excerpt || rendered.excerpt,
-          excerptCustom: edit.excerpt !== "",
-          updatedAt: new Date(),
-          version: next,
-        })
-        .where(and(eq(Post.id, post.id), eq(Post.version, baseVersion))),
-      ...setTagStatements(db, post.id, edit.tags, revisionId),
-    ]),
-  );
-  return (results[1] as { rowsAffected: number }).rowsAffected === 1;
+  return queries.saveEdit(ctx.write, { postId: post.id, baseVersion, edit, rendered, kind, by: ctx.user.id });
 }
 
 /** Keeps the text that lost a conflict as a revision, then answers CONFLICT with the server's copy. */
 async function conflict(ctx: Signed, postId: string, baseVersion: number, edit: Edit): Promise<never> {
-  await ctx.write((db) =>
-    db.insert(Revision).values({
-      id: randomUUID(),
-      postId,
-      version: baseVersion,
-      kind: "conflict",
-      title: edit.title,
-      body: edit.body,
-      tags: edit.tags.map((t) => t.name),
-      authorId: ctx.user.id,
-    }),
-  );
+  await queries.keepConflict(ctx.write, { postId, baseVersion, edit, by: ctx.user.id });
   const current = await postWithTags(ctx.db, postId);
   throw new TRPCError({
     code: "CONFLICT",
@@ -327,20 +88,15 @@ async function conflict(ctx: Signed, postId: string, baseVersion: number, edit: 
   });
 }
 
-const listColumns = {
-  id: Post.id,
-  slug: Post.slug,
-  title: Post.title,
-  excerpt: Post.excerpt,
-  publishedAt: Post.publishedAt,
-  author: authorColumns,
+const invalidCursor = (): never => {
+  throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not a valid cursor" });
 };
 
 export const postRouter = createTRPCRouter({
   /** Public posts, newest first; `refreshAt` says when a scheduled post will change this list. */
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
     const now = new Date();
-    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+    const after = input.cursor ? (decodeCursor(input.cursor) ?? invalidCursor()) : undefined;
     // A tag's page walks that tag's own index; other lists walk the posts'.
     const from = input.tag ? byTag : byPost;
     const filters: SQL[] = [publicBefore(from, after, now)];
@@ -413,8 +169,8 @@ export const postRouter = createTRPCRouter({
       id: r.id,
       slug: r.slug,
       title: r.title,
-      titleHtml: marked(highlights.get(r.rid)?.title_hl ?? r.title),
-      snippetHtml: marked(highlights.get(r.rid)?.snippet ?? ""),
+      titleMarked: marked(highlights.get(r.rid)?.title_hl ?? r.title),
+      snippetMarked: marked(highlights.get(r.rid)?.snippet ?? ""),
       publishedAt: new Date(r.published_at),
       author: { id: r.author_id, name: r.author_name },
     }));
@@ -545,7 +301,7 @@ export const postRouter = createTRPCRouter({
 
   update: authorProcedure.input(PostUpdateInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "update");
-    const before = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    const before = await tagsOfPost(ctx.db, post.id);
     const edit: Edit = {
       title: input.title ?? post.title,
       slug: input.slug ?? post.slug,
@@ -573,7 +329,7 @@ export const postRouter = createTRPCRouter({
   /** Publishes now, or schedules for `at` when that is in the future. */
   publish: authorProcedure.input(PostPublishInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
-    const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
+    const tagSlugs = (await tagsOfPost(ctx.db, post.id)).map((t) => t.slug);
     // Where it sat among public posts before the change, if it was public.
     const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
     const now = new Date();
@@ -597,7 +353,7 @@ export const postRouter = createTRPCRouter({
 
   unpublish: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
-    const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
+    const tagSlugs = (await tagsOfPost(ctx.db, post.id)).map((t) => t.slug);
     const stale = await publicTags(ctx.db, post, tagSlugs);
     await ctx.write((db) =>
       db
@@ -611,7 +367,7 @@ export const postRouter = createTRPCRouter({
 
   delete: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "delete");
-    const tagSlugs = ((await tagsOf(ctx.db, [post.id])).get(post.id) ?? []).map((t) => t.slug);
+    const tagSlugs = (await tagsOfPost(ctx.db, post.id)).map((t) => t.slug);
     const stale = effectiveStatus(post) !== "draft" ? await publicTags(ctx.db, post, tagSlugs) : [];
     await ctx.write((db) => db.delete(Post).where(eq(Post.id, post.id)));
     if (stale.length) await ctx.purge(stale);
@@ -647,7 +403,7 @@ export const postRouter = createTRPCRouter({
     const [revision] = await ctx.db.select().from(Revision).where(eq(Revision.id, input.revisionId)).limit(1);
     if (!revision) throw new TRPCError({ code: "NOT_FOUND", message: "No revision with that id" });
     const post = await findOwnedPost(ctx, revision.postId, "update");
-    const before = (await tagsOf(ctx.db, [post.id])).get(post.id) ?? [];
+    const before = await tagsOfPost(ctx.db, post.id);
     const edit: Edit = { title: revision.title, slug: post.slug, body: revision.body, excerpt: "", tags: normalizeTags(revision.tags) };
     if (post.version !== input.version || !(await saveEdit(ctx, post, input.version, edit, "restore"))) {
       return conflict(ctx, post.id, input.version, edit);

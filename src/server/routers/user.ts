@@ -5,7 +5,7 @@ import { Post, user } from "../../../db/schema.ts";
 import { cacheTags } from "../../lib/cache-tags.ts";
 import { BanInput, Id, ProfileInput, SetRoleInput, UserId } from "../../lib/schemas.ts";
 import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc.ts";
-import { visibleNow } from "./post.ts";
+import { visibleNow } from "../queries/posts.ts";
 
 const profileColumns = { id: user.id, name: user.name, bio: user.bio, image: user.image, role: user.role };
 
