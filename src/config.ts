@@ -227,10 +227,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     oauthProxyProductionUrl: e.OAUTH_PROXY_PRODUCTION_URL?.replace(/\/+$/, ""),
     oauthProxySecret: e.OAUTH_PROXY_SECRET,
-    trustedOrigins: (e.AUTH_TRUSTED_ORIGINS ?? "")
-      .split(",")
-      .map((o) => o.trim().replace(/\/+$/, ""))
-      .filter(Boolean),
+    trustedOrigins: [
+      ...(e.AUTH_TRUSTED_ORIGINS ?? "")
+        .split(",")
+        .map((o) => o.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+      ...(env.SITE_URL ? [] : loopbackAliases(e.PORT)),
+    ],
     mail: {
       from: e.MAIL_FROM ?? `Quire <no-reply@${new URL(siteUrl).hostname}>`,
       smtp:
@@ -276,5 +279,16 @@ export function useConfig(config: Config): void {
  * unless SITE_URL was given, the site's address follows the port.
  */
 export function onPort(config: Config, port: number): Config {
-  return { ...config, port, siteUrl: config.siteUrlGiven ? config.siteUrl : `http://localhost:${port}` };
+  if (config.siteUrlGiven) return { ...config, port };
+  const aliases = new Set(loopbackAliases(config.port));
+  const trustedOrigins = [...config.trustedOrigins.filter((o) => !aliases.has(o)), ...loopbackAliases(port)];
+  return { ...config, port, siteUrl: `http://localhost:${port}`, trustedOrigins };
+}
+
+/**
+ * With no SITE_URL the site is a local run at http://localhost:PORT, which people also
+ * open as 127.0.0.1 or [::1]: those count as the site's own origins too.
+ */
+function loopbackAliases(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://[::1]:${port}`];
 }

@@ -30,14 +30,28 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * only JSON is accepted, because forms and text/plain are what cross-site pages can send
  * without asking. Returns the refusal, or null to go on.
  */
-export function refuseCrossSite(request: Request, config: Config, opts: { bodyRequired: boolean }): Response | null {
+export function refuseCrossSite(request: Request, config: Config, opts: { bodyRequired: boolean; flat?: boolean }): Response | null {
   if (SAFE_METHODS.has(request.method)) return null;
-  if (!isSameOrigin(request, config)) return jsonError(403, "FORBIDDEN", "Cross-site request refused");
+  const error = opts.flat ? flatError : jsonError;
+  if (!isSameOrigin(request, config)) {
+    const from = request.headers.get("origin");
+    const site = new URL(config.siteUrl).origin;
+    return error(
+      403,
+      "FORBIDDEN",
+      `Cross-site request refused: changes are taken only from ${site} (SITE_URL), and this came from ${from ?? "no origin"}`,
+    );
+  }
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type ? type !== "application/json" : opts.bodyRequired) {
-    return jsonError(415, "UNSUPPORTED_MEDIA_TYPE", "Send changes as application/json");
+    return error(415, "UNSUPPORTED_MEDIA_TYPE", "Send changes as application/json");
   }
   return null;
+}
+
+/** An error in better-auth's shape (`{ code, message }`), which its client shows. */
+function flatError(status: number, code: string, message: string): Response {
+  return Response.json({ code, message }, { status });
 }
 
 /**

@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { libsqlOptions } from "../../db/client.ts";
-import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from "../../src/config.ts";
+import { ConfigError, DEFAULT_DATABASE_URL, loadConfig, onPort } from "../../src/config.ts";
 
 const dirs: string[] = [];
 function tempDir() {
@@ -38,6 +38,29 @@ describe("configuration", () => {
     expect(readFileSync(secretFile, "utf8").trim()).toBe(config.authSecret);
     expect(statSync(secretFile).mode & 0o077).toBe(0); // readable by its owner only
     expect(loadConfig({}, cwd).authSecret).toBe(config.authSecret);
+  });
+
+  it("takes another port as a decision of its own: the site's address and its loopback names follow it unless SITE_URL was set", () => {
+    const cwd = tempDir();
+    const local = loadConfig({}, cwd);
+    expect(local).toMatchObject({ portGiven: false, siteUrlGiven: false });
+    expect(local.trustedOrigins).toEqual(["http://127.0.0.1:4321", "http://[::1]:4321"]);
+    const moved = onPort(local, 5555);
+    expect(moved).toMatchObject({
+      port: 5555,
+      siteUrl: "http://localhost:5555",
+      trustedOrigins: ["http://127.0.0.1:5555", "http://[::1]:5555"],
+    });
+    const deployed = loadConfig(
+      { PORT: "8080", SITE_URL: "https://blog.example.com", AUTH_TRUSTED_ORIGINS: "https://preview.example.com" },
+      cwd,
+    );
+    expect(deployed).toMatchObject({ portGiven: true, siteUrlGiven: true, trustedOrigins: ["https://preview.example.com"] });
+    expect(onPort(deployed, 9090)).toMatchObject({
+      port: 9090,
+      siteUrl: "https://blog.example.com",
+      trustedOrigins: ["https://preview.example.com"],
+    });
   });
 
   it("honours every variable", () => {

@@ -249,6 +249,23 @@ describe("better-auth endpoints refuse cross-site requests", () => {
 });
 
 describe("the origins a change may come from", () => {
+  it("say which origin was refused and which one is the site's", async () => {
+    const refused = (await authRoute(
+      context(
+        new Request(`${SITE}/api/auth/sign-up/email`, {
+          method: "POST",
+          headers: { origin: EVIL, "content-type": "application/json" },
+          body: "{}",
+        }),
+      ),
+    )) as Response;
+    expect(refused.status).toBe(403);
+    // better-auth's shape, which its client (the sign-up form) shows as it is.
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      `Cross-site request refused: changes are taken only from ${SITE} (SITE_URL), and this came from ${EVIL}`,
+    );
+  });
+
   const config = (trusted: string[]) => ({ siteUrl: SITE, trustedOrigins: trusted }) as unknown as Parameters<typeof isSameOrigin>[1];
   const from = (origin: string, host = "quire.test") => new Request(`http://${host}/api/trpc/x`, { method: "POST", headers: { origin } });
 

@@ -11,7 +11,7 @@ export const ALL: APIRoute = async ({ request, clientAddress }) => {
   // better-auth checks the Origin only when a cookie is sent; a sign-up or password
   // reset needs none, so the same rule as for tRPC mutations applies here first.
   // Providers redirect back with GET (response_mode=query), so no callback is refused.
-  const refused = refuseCrossSite(request, config, { bodyRequired: false });
+  const refused = refuseCrossSite(request, config, { bodyRequired: false, flat: true });
   if (refused) return refused;
   const response = await auth.handler(withClientAddress(request, clientAddress, config));
   // better-auth answers a failed query with its own 500 and keeps the cause to itself. When
