@@ -14,19 +14,18 @@
 // Prints a table and adds the figures to BENCHMARKS.md. BENCH_SECONDS (30) sets the length of
 // each load, BENCH_IDLE_SECONDS (10) the idle spell, BENCH_CPU_PROF a folder for the server's CPU profile. Exits non-zero when a request failed or a
 // write was lost; the speed goals are reported, not enforced.
-import { execSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createDb } from "../../db/client.ts";
 import { renderCommentMarkdown } from "../../src/lib/markdown.ts";
 import { signUp, type Client } from "./http-client.ts";
 import { checkLedger, runMixed } from "./mixed.ts";
 import { cpuMs, rssMiB, startQuire } from "./proc.ts";
+import { report } from "./report.ts";
 import { FULL, seedScale } from "./scale-seed.ts";
 
-const root = resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const WRITERS = 32;
@@ -271,51 +270,23 @@ function growth(): string {
   const change = ((second - first) / first) * 100;
   return `${change >= 0 ? "+" : ""}${change.toFixed(0)}% (${change <= 10 ? "steady" : "GROWING"})`;
 }
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
-
-// BENCHMARKS.md: earlier content stays; this run's section replaces the last one's.
-const cpu = cpus();
-const machine = `${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${process.platform}`;
-let commit = "";
-try {
-  commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
-} catch {
-  // Not a git checkout: the date says when.
-}
-const section = [
-  "## Load and scale (`npm run bench`)",
-  "",
-  `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${commit ? `, commit ${commit}` : ""}. Machine: ${machine}.`,
-  `Command: \`${SECONDS === 30 && IDLE_SECONDS === 10 ? "" : `BENCH_SECONDS=${SECONDS} BENCH_IDLE_SECONDS=${IDLE_SECONDS} `}npm run bench\`.`,
-  `Load average at the start of the writes: ${writesLoad}; of the mixed load: ${mixedLoad}.` +
-    (Number(writesLoad.split(" ")[0]) > cpu.length
-      ? ` The machine was busy with other work (load above its ${cpu.length} cores): these figures are low, and only the failures and the ledger count.`
-      : ""),
-  `Database: ${FULL.posts.toLocaleString("en")} posts, ${FULL.comments.toLocaleString("en")} comments, ${FULL.people.toLocaleString("en")} people (scale seed), a local file.`,
-  "",
-  "| measure | result |",
-  "| --- | --- |",
-  ...rows.map(([k, v]) => `| ${k} | ${v.replaceAll("|", "\\|")} |`),
-  "",
-  "Direct inserts go through the same local libSQL client as the server's (db/local-client.ts, statement kept prepared).",
-  "",
-  "The mixed load opens with 200 new connections at once, each carrying its tab's first post.create. Node accepts one new connection per turn of its event loop, and while the first tabs keep it busy a turn takes tens of milliseconds, so the last of the 200 is accepted seconds later (the server then answers it in milliseconds): that is the post.create tail in the p99 by procedure. The other procedures' p99 show the steady state.",
-  "",
-  "",
-].join("\n");
-const file = join(root, "BENCHMARKS.md");
-const before = existsSync(file)
-  ? readFileSync(file, "utf8")
-  : "# Benchmarks\n\nFigures measured by the scripts in tests/bench/. Each section is replaced by its script's next run.\n";
-const start = before.indexOf("## Load and scale (`npm run bench`)");
-const end = start < 0 ? -1 : before.indexOf("\n## ", start + 1);
-const next =
-  start < 0
-    ? `${before.trimEnd()}\n\n${section.trimEnd()}\n`
-    : `${before.slice(0, start)}${end < 0 ? `${section.trimEnd()}\n` : `${section}${before.slice(end + 1)}`}`;
-writeFileSync(file, next);
-console.log(`Wrote the figures to ${file}`);
+const cores = cpus().length;
+report(
+  "Load and scale (`npm run bench`)",
+  `${SECONDS === 30 && IDLE_SECONDS === 10 ? "" : `BENCH_SECONDS=${SECONDS} BENCH_IDLE_SECONDS=${IDLE_SECONDS} `}npm run bench`,
+  rows,
+  [
+    "Direct inserts go through the same local libSQL client as the server's (db/local-client.ts, statement kept prepared).",
+    "The mixed load opens with 200 new connections at once, each carrying its tab's first post.create. Node accepts one new connection per turn of its event loop, and while the first tabs keep it busy a turn takes tens of milliseconds, so the last of the 200 is accepted seconds later (the server then answers it in milliseconds): that is the post.create tail in the p99 by procedure. The other procedures' p99 show the steady state.",
+  ],
+  [
+    `Load average at the start of the writes: ${writesLoad}; of the mixed load: ${mixedLoad}.` +
+      (Number(writesLoad.split(" ")[0]) > cores
+        ? ` The machine was busy with other work (load above its ${cores} cores): these figures are low, and only the failures and the ledger count.`
+        : ""),
+    `Database: ${FULL.posts.toLocaleString("en")} posts, ${FULL.comments.toLocaleString("en")} comments, ${FULL.people.toLocaleString("en")} people (scale seed), a local file.`,
+  ],
+);
 
 const lost = writesMissing + check.problems.length;
 process.exit(writeFailures.length + mixed.failures.length + lost > 0 || integrity !== "ok" ? 1 : 0);

@@ -21,7 +21,7 @@ function commit(): string {
 }
 
 /** Prints the rows, then writes them as the section `title` of BENCHMARKS.md, with `notes` below. */
-export function report(title: string, command: string, rows: [string, string][], notes: string[] = []): void {
+export function report(title: string, command: string, rows: [string, string][], notes: string[] = [], context: string[] = []): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
   const sha = commit();
@@ -30,6 +30,7 @@ export function report(title: string, command: string, rows: [string, string][],
     "",
     `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${sha ? `, commit ${sha}` : ""}. Machine: ${machine()}.`,
     `Command: \`${command}\`.`,
+    ...context,
     "",
     "| measure | result |",
     "| --- | --- |",
