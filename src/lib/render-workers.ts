@@ -2,9 +2,9 @@
 // the request thread a long one holds up every other request, cache hits included. Here the
 // request thread hands the source over and awaits the HTML, and three rules keep any one
 // writer from holding up the others:
-// - one render at a time per thread, taken from the writers' queues in turn (the writer
-//   served least recently first), so twelve renders from one person wait behind each
-//   other, not in front of everyone;
+// - renders are taken from the writers' queues in turn (the writer served least recently
+//   first), and a thread holds at most two (the one it is on and the next), so twelve
+//   renders from one person wait behind each other, not in front of everyone;
 // - a time budget per render: past it the thread is stopped and replaced, and the writer
 //   is told the text is too complex to format (RenderTooComplex);
 // - emphasis is resolved in linear time (src/lib/emphasis.ts), so crafted text rarely
@@ -32,6 +32,8 @@ interface Thread {
   worker: Worker;
   /** The render it is doing, if any: a thread does one at a time. */
   job: Job | null;
+  /** The render it was handed to start on when `job` is done. */
+  next: Job | null;
   budget?: ReturnType<typeof setTimeout>;
   /** Whether it has answered anything: one that dies before that failed to start. */
   answered: boolean;
@@ -94,12 +96,31 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
     return job;
   }
 
+  /** Puts a render that never started back at the head of its writer's queue. */
+  function requeue(job: Job | null): void {
+    if (!job) return;
+    const jobs = queues.get(job.owner);
+    if (jobs) jobs.unshift(job);
+    else queues.set(job.owner, [job]);
+  }
+
   function dispatch(): void {
+    // Every running thread first gets a render, then one more to start on as soon as the
+    // first is done (without it the thread would sit idle until this busy thread had a
+    // turn to send the next).
     for (const thread of threads) {
       if (!thread || thread.job) continue;
       const job = nextJob();
-      if (!job) return;
-      run(thread, job);
+      if (!job) break;
+      start(thread, job);
+      send(thread, job);
+    }
+    for (const thread of threads) {
+      if (!thread || !thread.job || thread.next) continue;
+      const job = nextJob();
+      if (!job) break;
+      thread.next = job;
+      send(thread, job);
     }
     // Every thread failed to start: rendering goes on here rather than failing every save.
     if (threads.every((t) => t === null)) {
@@ -111,17 +132,23 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
     (job.kind === "post" ? renderMarkdownHere(job.source) : renderCommentMarkdownHere(job.source)).then(job.resolve, job.reject);
   }
 
-  function run(thread: Thread, job: Job): void {
+  /** The render the thread is on now: its budget runs from here. */
+  function start(thread: Thread, job: Job): void {
     thread.job = job;
     thread.budget = setTimeout(() => {
       if (thread.job !== job) return;
       thread.job = null;
       job.reject(new RenderTooComplex());
+      requeue(thread.next);
+      thread.next = null;
       // Stopped mid-render: it did start, so this is no failure to start.
       thread.answered = true;
       void thread.worker.terminate();
     }, budgets[job.kind]);
     thread.budget.unref();
+  }
+
+  function send(thread: Thread, job: Job): void {
     thread.worker.postMessage({ id: job.id, kind: job.kind, source: job.source } satisfies RenderRequest);
   }
 
@@ -129,7 +156,7 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
     const worker = new Worker(script);
     // The server's own signal handling decides when it exits, never a render thread.
     worker.unref();
-    const thread: Thread = { worker, job: null, answered: false };
+    const thread: Thread = { worker, job: null, next: null, answered: false };
     worker.on("message", (message: RenderResponse) => {
       thread.answered = true;
       failedStarts = 0;
@@ -140,6 +167,10 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
       if (message.tooComplex) job.reject(new RenderTooComplex());
       else if (message.error !== undefined) job.reject(new Error(`Rendering the Markdown failed: ${message.error}`));
       else job.resolve(message.result!);
+      // The thread has gone on to the one it was handed next.
+      const next = thread.next;
+      thread.next = null;
+      if (next) start(thread, next);
       dispatch();
     });
     worker.on("error", (e) => {
@@ -177,6 +208,9 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
     const job = thread.job;
     thread.job = null;
     job?.reject(new Error(why));
+    // The one handed next never started: another thread (or its replacement) takes it.
+    requeue(thread.next);
+    thread.next = null;
   }
 
   function enqueue(kind: RenderKind, source: string, owner = NOBODY): Promise<Rendered | string> {

@@ -109,7 +109,7 @@ try {
       ["the crafted previews", count(previewOutcomes)],
     ],
     [
-      `${ROUNDS} rounds of each. The server runs its default render threads (RENDER_WORKERS: cores − 1, at least 1). Renders are taken from each account in turn, one at a time per thread, and stopped past their budget (comments 1 s, posts 5 s).`,
+      `${ROUNDS} rounds of each. The server runs its default render threads (RENDER_WORKERS: cores − 1, at least 1). Renders are taken from each account in turn, a thread holding at most two (the one it is on and the next), and stopped past their budget (comments 1 s, posts 5 s). With one render thread, a reader's comment waits for a long preview that thread is on: the budget bounds that wait.`,
     ],
   );
 } finally {
