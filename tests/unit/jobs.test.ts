@@ -185,7 +185,9 @@ describe("the job queue across processes", () => {
     await db.write((d) => enqueue(d, { id: "long", kind: "sleepy", payload: { ms: 1500 } }));
     const first = await runnerProcess(file, effects, "first");
     await expect.poll(() => lines(effects), { timeout: 10_000 }).toContain("started long first");
-    await expect.poll(async () => (await jobById(db.db, "long"))?.progress, { timeout: 10_000 }).toBeTruthy();
+    await expect
+      .poll(async () => (await jobById(db.db, "long"))?.progress, { timeout: 10_000 })
+      .toMatchObject({ waited: expect.any(Number) });
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     await runnerProcess(file, effects, "second");
