@@ -1,13 +1,17 @@
 // A render thread (src/lib/render-workers.ts starts them): renders Markdown it is sent and
-// answers with the result, or with the error's message.
+// answers with the result, or with the error's message, one render after the other, in the
+// order they came. A render can wait (the highlighter loads its grammars asynchronously), and
+// the next must not overtake it: the thread's budget and its answers go in that order.
 import { parentPort } from "node:worker_threads";
 import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex } from "./markdown.ts";
 import type { RenderRequest, RenderResponse } from "./render-workers.ts";
 
 const port = parentPort!;
-port.on("message", (job: RenderRequest) => {
+let previous: Promise<void> = Promise.resolve();
+
+function render(job: RenderRequest): Promise<void> {
   const work = job.kind === "post" ? renderMarkdownHere(job.source) : renderCommentMarkdownHere(job.source);
-  work.then(
+  return work.then(
     (result) => port.postMessage({ id: job.id, result } satisfies RenderResponse),
     (e: unknown) =>
       port.postMessage({
@@ -16,4 +20,8 @@ port.on("message", (job: RenderRequest) => {
         tooComplex: e instanceof RenderTooComplex,
       } satisfies RenderResponse),
   );
+}
+
+port.on("message", (job: RenderRequest) => {
+  previous = previous.then(() => render(job));
 });

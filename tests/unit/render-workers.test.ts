@@ -116,6 +116,17 @@ describe("render threads", () => {
     }
   });
 
+  it("answer a render handed on behind the first one's warm-up, in order, within its budget", async () => {
+    // A new thread's first render loads the highlighter asynchronously; a comment handed on
+    // behind it must wait for it, not overtake it and have its answer taken for the other's.
+    const fresh = startRenderWorkers(1, { budgetMs: { comment: 300 } });
+    try {
+      expect(await fresh.comment("*hi*", "reader")).toBe("<p><em>hi</em></p>");
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("stop a render past its budget: the writer is told the text is too complex, the thread is replaced", async () => {
     const dir = mkdtempSync(join(tmpdir(), "quire-render-"));
     const bounded = startRenderWorkers(1, { script: fakeRenderer(dir), budgetMs: { comment: 300 } });
