@@ -25,7 +25,7 @@ export default defineConfig({
   integrations: [svelte({ compilerOptions: { discloseVersion: false } })],
   // Reader pages are rendered on demand and kept in memory until a write purges their
   // tags; scripts/start.ts answers from the same store before a request reaches Astro.
-  cache: { provider: { name: "quire", entrypoint: "./src/lib/cache/provider.ts" } },
+  cache: { provider: { name: "quire", entrypoint: "./src/cache/provider.ts" } },
   security: {
     checkOrigin: true,
     // Sent as a header on every page; Astro adds the hashes of the scripts it emits, so no

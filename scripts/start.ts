@@ -39,7 +39,7 @@ if (seeded) {
 }
 
 const { useRenderer } = await import("../src/lib/markdown.ts");
-const { startRenderWorkers } = await import("../src/lib/render-workers.ts");
+const { startRenderWorkers } = await import("../src/jobs/render-workers.ts");
 const renderWorkers = config.renderWorkers > 0 ? startRenderWorkers(config.renderWorkers) : undefined;
 useRenderer(renderWorkers);
 

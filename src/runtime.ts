@@ -2,8 +2,8 @@
 import { getConfig, type Config } from "./config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { initAuth, type Auth } from "./auth.ts";
-import { createInvalidation, type Invalidation } from "./lib/cache/invalidation.ts";
-import { getStore } from "./lib/cache/store.ts";
+import { createInvalidation, type Invalidation } from "./cache/invalidation.ts";
+import { getStore } from "./cache/store.ts";
 import { seam } from "./seam.ts";
 
 export interface Runtime {

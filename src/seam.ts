@@ -7,7 +7,7 @@
 import type { Config } from "./config.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Renderer } from "./lib/markdown.ts";
-import type { Store } from "./lib/cache/store.ts";
+import type { Store } from "./cache/store.ts";
 
 export interface ProcessSeam {
   config?: Config;

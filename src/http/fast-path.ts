@@ -2,7 +2,7 @@
 // the store, with no Request/Response objects, routing or middleware; anything else goes
 // to Astro's own Node handler, whose cache provider fills the same store.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { cacheKey, etagMatches, type Store } from "../lib/cache/store.ts";
+import { cacheKey, etagMatches, type Store } from "../cache/store.ts";
 
 export function createFastPath(store: Store, astro: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {

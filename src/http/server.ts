@@ -10,7 +10,7 @@
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import type { Runtime } from "../runtime.ts";
 import { isTrpcPath } from "../lib/constants.ts";
-import { getStore, type Store } from "../lib/cache/store.ts";
+import { getStore, type Store } from "../cache/store.ts";
 import { limitRequestBodies } from "./body-limit.ts";
 import { createFastPath } from "./fast-path.ts";
 import { baselineHeaders } from "./headers.ts";

@@ -149,7 +149,7 @@ const postProcessor = unified()
   .freeze();
 
 /**
- * Renders on the render threads when the server started them (src/lib/render-workers.ts),
+ * Renders on the render threads when the server started them (src/jobs/render-workers.ts),
  * else here. Installed on the process seam (src/seam.ts), so the Astro bundle and the start script agree.
  */
 export interface Renderer {

@@ -1,5 +1,5 @@
 import type { APIRoute } from "astro";
-import { site } from "../lib/site.ts";
+import { site } from "../server/site.ts";
 
 export const GET: APIRoute = () => {
   const body = `User-agent: *

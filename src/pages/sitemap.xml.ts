@@ -1,7 +1,7 @@
 import type { APIRoute } from "astro";
 import { escapeHtml } from "../lib/html.ts";
-import { sitemap } from "../lib/reader.ts";
-import { site } from "../lib/site.ts";
+import { sitemap } from "../server/reader.ts";
+import { site } from "../server/site.ts";
 
 // Every public post, tag and author page, with when it last changed (sitemaps.org 0.9).
 export const GET: APIRoute = async (context) => {

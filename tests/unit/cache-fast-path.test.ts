@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFastPath } from "../../src/http/fast-path.ts";
-import { createStore, strongEtag, type Store } from "../../src/lib/cache/store.ts";
+import { createStore, strongEtag, type Store } from "../../src/cache/store.ts";
 
 let store: Store;
 let server: Server;

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDb, migrateDb, type Db } from "../../db/client.ts";
 import { CachePurge } from "../../db/schema.ts";
-import { createInvalidation, type Invalidation } from "../../src/lib/cache/invalidation.ts";
-import { createStore, type Store } from "../../src/lib/cache/store.ts";
+import { createInvalidation, type Invalidation } from "../../src/cache/invalidation.ts";
+import { createStore, type Store } from "../../src/cache/store.ts";
 import { MIGRATIONS } from "./harness.ts";
 
 interface Proc {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import quireCache from "../../src/lib/cache/provider.ts";
-import { getStore, strongEtag } from "../../src/lib/cache/store.ts";
+import quireCache from "../../src/cache/provider.ts";
+import { getStore, strongEtag } from "../../src/cache/store.ts";
 
 const provider = quireCache(undefined);
 const logger = { info() {}, warn() {}, error() {} };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheKey, createStore, etagMatches, strongEtag, type NewEntry } from "../../src/lib/cache/store.ts";
+import { cacheKey, createStore, etagMatches, strongEtag, type NewEntry } from "../../src/cache/store.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

@@ -8,8 +8,8 @@ import type { APIContext } from "astro";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
-import { ApiError, readError } from "../../src/lib/api-error.ts";
-import { commentClient } from "../../src/lib/comment-client.ts";
+import { ApiError, readError } from "../../src/client/api-error.ts";
+import { commentClient } from "../../src/client/comment-client.ts";
 import type { AppRouter } from "../../src/server/root.ts";
 import { createBackend, type Backend } from "./harness.ts";
 

@@ -11,8 +11,8 @@ import { loadConfig, type Config } from "../../src/config.ts";
 import type { Role } from "../../src/lib/permissions.ts";
 import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
-import { createInvalidation } from "../../src/lib/cache/invalidation.ts";
-import { getStore } from "../../src/lib/cache/store.ts";
+import { createInvalidation } from "../../src/cache/invalidation.ts";
+import { getStore } from "../../src/cache/store.ts";
 import { seam } from "../../src/seam.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");

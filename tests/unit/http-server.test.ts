@@ -4,7 +4,7 @@ import type { RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStore } from "../../src/lib/cache/store.ts";
+import { createStore } from "../../src/cache/store.ts";
 import { PRIVATE_CACHE_CONTROL } from "../../src/lib/cache-tags.ts";
 import { createServer, type QuireServer } from "../../src/http/server.ts";
 import { getRuntime } from "../../src/runtime.ts";

@@ -1,6 +1,6 @@
 // Reader pages cost a fixed number of queries however much there is to show.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authorPage, feed, homePage, postPage, searchPage, sitemap, tagIndexPage, tagPage } from "../../src/lib/reader.ts";
+import { authorPage, feed, homePage, postPage, searchPage, sitemap, tagIndexPage, tagPage } from "../../src/server/reader.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 let b: Backend;

@@ -13,7 +13,7 @@ import {
   RenderTooComplex,
   useRenderer,
 } from "../../src/lib/markdown.ts";
-import { MAX_FAILED_STARTS, startRenderWorkers } from "../../src/lib/render-workers.ts";
+import { MAX_FAILED_STARTS, startRenderWorkers } from "../../src/jobs/render-workers.ts";
 
 const workers = startRenderWorkers(2);
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { databaseUnavailable } from "../../db/unavailable.ts";
 import { freePort } from "../../scripts/free-port.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
-import { homePage, postPage, tagPage } from "../../src/lib/reader.ts";
+import { homePage, postPage, tagPage } from "../../src/server/reader.ts";
 import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
 import { UNAVAILABLE_MESSAGES, unavailableResponse } from "../../src/http/unavailable.ts";

@@ -1,4 +1,4 @@
 import type { APIRoute } from "astro";
-import { feedResponse } from "../../../lib/feed-response.ts";
+import { feedResponse } from "../../../server/feed-response.ts";
 
 export const GET: APIRoute = (context) => feedResponse(context, context.params.slug ?? "");

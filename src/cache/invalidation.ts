@@ -3,8 +3,8 @@
 // process polls that log and drops what others purged. The log is the only channel, so
 // processes need no address for each other, and a Turso database works like a file.
 import { gt, lt, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client.ts";
-import { CachePurge } from "../../../db/schema.ts";
+import type { Db } from "../../db/client.ts";
+import { CachePurge } from "../../db/schema.ts";
 import type { Store } from "./store.ts";
 
 export interface InvalidationOptions {

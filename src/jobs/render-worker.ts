@@ -1,9 +1,9 @@
-// A render thread (src/lib/render-workers.ts starts them): renders Markdown it is sent and
+// A render thread (src/jobs/render-workers.ts starts them): renders Markdown it is sent and
 // answers with the result, or with the error's message, one render after the other, in the
 // order they came. A render can wait (the highlighter loads its grammars asynchronously), and
 // the next must not overtake it: the thread's budget and its answers go in that order.
 import { parentPort } from "node:worker_threads";
-import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex } from "./markdown.ts";
+import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex } from "../lib/markdown.ts";
 import type { RenderRequest, RenderResponse } from "./render-workers.ts";
 
 const port = parentPort!;

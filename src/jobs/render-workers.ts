@@ -10,7 +10,7 @@
 // - emphasis is resolved in linear time (src/lib/emphasis.ts), so crafted text rarely
 //   comes near the budget at all.
 import { Worker } from "node:worker_threads";
-import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex, type Rendered, type Renderer } from "./markdown.ts";
+import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex, type Rendered, type Renderer } from "../lib/markdown.ts";
 
 export type RenderKind = "post" | "comment";
 export type RenderRequest = { id: number; kind: RenderKind; source: string };

@@ -3,7 +3,7 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../server/root.ts";
-import { MAX_BATCH, TRPC_ENDPOINT } from "./constants.ts";
+import { MAX_BATCH, TRPC_ENDPOINT } from "../lib/constants.ts";
 
 export { readError, type ReadableError } from "./api-error.ts";
 

@@ -1,8 +1,8 @@
 // What reader pages fetch, and the cache tags that say what they show. Pages call one
 // function each; everything is read as an anonymous visitor so the HTML is shareable.
 import { TRPCError } from "@trpc/server";
-import { cacheTags, maxAgeUntil, postTags } from "./cache-tags.ts";
-import { readerApi } from "./api.ts";
+import { cacheTags, maxAgeUntil, postTags } from "../lib/cache-tags.ts";
+import { readerApi } from "./caller.ts";
 
 export interface Cacheable {
   /** Tags of everything the page shows. */

@@ -1,7 +1,7 @@
 // Server-side tRPC callers for pages: the same procedures the islands call, without HTTP.
 import type { AstroGlobal } from "astro";
-import { createCaller } from "../server/root.ts";
-import { createTRPCContext } from "../server/trpc.ts";
+import { createCaller } from "./root.ts";
+import { createTRPCContext } from "./trpc.ts";
 import { getRuntime } from "../runtime.ts";
 
 const quiet = () => {};

@@ -1,5 +1,5 @@
 import type { APIContext } from "astro";
-import { rss } from "./feed.ts";
+import { rss } from "../lib/feed.ts";
 import { feed } from "./reader.ts";
 import { site } from "./site.ts";
 

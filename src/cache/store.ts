@@ -3,8 +3,8 @@
 // server (outside it) load this module, each its own copy: the store they share hangs
 // from the process seam (src/seam.ts), and nothing here relies on class identity.
 import { createHash } from "node:crypto";
-import { canonicalTarget } from "../page-query.ts";
-import { seam } from "../../seam.ts";
+import { canonicalTarget } from "../lib/page-query.ts";
+import { seam } from "../seam.ts";
 
 export interface CacheEntry {
   key: string;
