@@ -2,7 +2,38 @@
 import node from "@astrojs/node";
 import svelte from "@astrojs/svelte";
 import { defineConfig } from "astro/config";
+import { fileURLToPath } from "node:url";
 import { TRPC_BODY_LIMIT } from "./src/http/body-limit.ts";
+
+/**
+ * The server's own entry points, built into the same bundle as the pages, so that at run time
+ * the start script and the pages load one set of modules: src/main.ts (everything
+ * scripts/start.js uses) and the render thread's script.
+ * @type {import("vite").Plugin}
+ */
+const serverEntries = {
+  name: "quire:server-entries",
+  applyToEnvironment: (environment) => environment.name === "ssr",
+  options(options) {
+    const input = typeof options.input === "object" && !Array.isArray(options.input) ? options.input : {};
+    return {
+      ...options,
+      input: {
+        ...input,
+        main: fileURLToPath(new URL("./src/main.ts", import.meta.url)),
+        "render-worker": fileURLToPath(new URL("./src/jobs/render-worker.ts", import.meta.url)),
+      },
+    };
+  },
+};
+
+/**
+ * Packages left to Node at run time rather than bundled: native code (libSQL) and the code
+ * highlighter, whose grammars are loaded one by one when a post first uses them. Everything
+ * else is bundled: Node resolves each module file of a package through its package.json, and
+ * drizzle-orm's is 180 KB, read again for each of its hundred-odd modules.
+ */
+const EXTERNAL = ["libsql", "@libsql/client", "shiki", "@shikijs/rehype"];
 
 /**
  * Svelte runtime modules that only the author islands use (a <select> binding, rest props,
@@ -17,14 +48,14 @@ const AUTHOR_ONLY_SVELTE =
 
 export default defineConfig({
   output: "server",
-  // scripts/start.ts refuses oversized bodies with a 413 before Astro reads them
-  // (src/http/body-limit.ts); this is the adapter's own cap, the same 2 MB, should the built
-  // server ever run without it.
-  adapter: node({ mode: "standalone", bodySizeLimit: TRPC_BODY_LIMIT }),
+  // The server of src/http/ refuses oversized bodies with a 413 before Astro reads them
+  // (src/http/body-limit.ts); this is the adapter's own cap, the same 2 MB, should Astro's
+  // handler ever run without it. Middleware mode: the adapter gives a handler and no server.
+  adapter: node({ mode: "middleware", bodySizeLimit: TRPC_BODY_LIMIT }),
   // The version tag Svelte sets on window is one more file every island loads.
   integrations: [svelte({ compilerOptions: { discloseVersion: false } })],
   // Reader pages are rendered on demand and kept in memory until a write purges their
-  // tags; scripts/start.ts answers from the same store before a request reaches Astro.
+  // tags; scripts/start.js answers from the same store before a request reaches Astro.
   cache: { provider: { name: "quire", entrypoint: "./src/cache/provider.ts" } },
   security: {
     checkOrigin: true,
@@ -47,6 +78,8 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
+    plugins: [serverEntries],
+    ssr: { noExternal: true, external: EXTERNAL },
     build: { rolldownOptions: { treeshake: { moduleSideEffects: [{ test: AUTHOR_ONLY_SVELTE, sideEffects: false }] } } },
   },
 });

@@ -34,10 +34,10 @@ Object.assign(process.env, {
 });
 if (dir) process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-// Until start.ts is serving, a signal just exits (removing the folder); from then on
-// start.ts stops gracefully and exits itself.
+// Until start.js is serving, a signal just exits (removing the folder); from then on
+// start.js stops gracefully and exits itself.
 const early = () => process.exit(0);
 process.on("SIGINT", early).on("SIGTERM", early);
 process.argv.push("--no-build");
-await import("./start.ts");
+await import("./start.js");
 process.off("SIGINT", early).off("SIGTERM", early);

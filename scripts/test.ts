@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { findOrInstallChromium } from "./browser.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "./free-port.js";
 
 const root = resolve(import.meta.dirname, "..");
 process.chdir(root);

@@ -26,8 +26,9 @@ async function main() {
     process.exit(2);
   }
   const args = parsed.data;
-  const { prepareDatabase } = await import("./prepare-db.ts");
-  const { runtime } = await prepareDatabase({ seed: false });
+  const { prepareDatabase } = await import("../src/prepare.ts");
+  const { MIGRATIONS } = await import("./build.js");
+  const { runtime } = await prepareDatabase({ migrations: MIGRATIONS, seed: false });
   const { db, auth } = runtime;
   const email = args.email.toLowerCase();
   const [existing] = await db.db.select().from(user).where(eq(user.email, email)).limit(1);

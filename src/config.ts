@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { seam } from "./seam.ts";
 
 export const DEFAULT_DATABASE_URL = "file:.data/quire.db";
 
@@ -264,14 +263,16 @@ function pair(e: Record<string, unknown>, idName: string, secretName: string, is
   return undefined;
 }
 
+let current: Config | undefined;
+
 /** The process's configuration: the one the start script decided on, or the environment's, parsed on first use. */
 export function getConfig(): Config {
-  return (seam().config ??= loadConfig());
+  return (current ??= loadConfig());
 }
 
 /** Makes `config` the process's configuration (the start script, before anything reads it). */
 export function useConfig(config: Config): void {
-  seam().config = config;
+  current = config;
 }
 
 /**

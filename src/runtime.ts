@@ -4,7 +4,6 @@ import { createDb, type Db } from "../db/client.ts";
 import { initAuth, type Auth } from "./auth.ts";
 import { createInvalidation, type Invalidation } from "./cache/invalidation.ts";
 import { getStore } from "./cache/store.ts";
-import { seam } from "./seam.ts";
 
 export interface Runtime {
   config: Config;
@@ -20,9 +19,16 @@ async function init(): Promise<Runtime> {
   return { config, db, auth: initAuth(config, db.db), invalidation: createInvalidation({ db, store: getStore() }) };
 }
 
-/** The process's runtime, made on first use (src/seam.ts: one for both module graphs). */
+let runtime: Promise<Runtime> | undefined;
+
+/** The process's runtime, made on first use. */
 export function getRuntime(): Promise<Runtime> {
-  return (seam().runtime ??= init());
+  return (runtime ??= init());
+}
+
+/** Makes `next` the process's runtime (tests mount one on another database), or forgets it. */
+export function useRuntime(next: Runtime | undefined): void {
+  runtime = next && Promise.resolve(next);
 }
 
 /**

@@ -1,10 +1,7 @@
-// Rendered reader pages kept in this process's memory, ready to be written as they are.
-// Both the Astro cache provider (inside the built bundle) and the start script's HTTP
-// server (outside it) load this module, each its own copy: the store they share hangs
-// from the process seam (src/seam.ts), and nothing here relies on class identity.
+// Rendered reader pages kept in this process's memory, ready to be written as they are:
+// the Astro cache provider fills it, the HTTP layer's fast path answers from it.
 import { createHash } from "node:crypto";
 import { canonicalTarget } from "../lib/page-query.ts";
-import { seam } from "../seam.ts";
 
 export interface CacheEntry {
   key: string;
@@ -267,7 +264,9 @@ export function createStore(options: StoreOptions = {}): Store {
   };
 }
 
-/** This process's store, made on first use (src/seam.ts: one for both module graphs). */
+let processStore: Store | undefined;
+
+/** This process's store, made on first use. */
 export function getStore(): Store {
-  return (seam().store ??= createStore());
+  return (processStore ??= createStore());
 }

@@ -4,7 +4,8 @@
 //     Astro's own answers replace with a page's where they set them.
 //  3. The method rule: OPTIONS answered, TRACE and the like refused.
 //  4. Body limits, from the headers or as the body arrives.
-//  5. /api/trpc straight to tRPC; everything else to Astro.
+//  5. /api/trpc straight to tRPC; a built static file (when a client folder is given) as
+//     it is; everything else to Astro.
 // It takes the runtime and Astro's Node handler, so a test can start it on port 0 with a
 // handler of its own.
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
@@ -15,6 +16,7 @@ import { limitRequestBodies } from "./body-limit.ts";
 import { createFastPath } from "./fast-path.ts";
 import { baselineHeaders } from "./headers.ts";
 import { answerMethod } from "./methods.ts";
+import { serveStaticFiles } from "./static-files.ts";
 import { trpcListener } from "./trpc-listener.ts";
 
 export interface QuireServer {
@@ -23,9 +25,18 @@ export interface QuireServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function createServer(runtime: Runtime, astro: RequestListener, store: Store = getStore()): QuireServer {
+export interface ServerOptions {
+  /** The page store the fast path answers from (the process's own by default). */
+  store?: Store;
+  /** The built client folder (dist/client) and its hashed assets' folder name in it. */
+  staticFiles?: { dir: string; assets: string };
+}
+
+export function createServer(runtime: Runtime, astro: RequestListener, options: ServerOptions = {}): QuireServer {
+  const { store = getStore(), staticFiles } = options;
   const api = trpcListener(runtime);
-  const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : astro(req, res)));
+  const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
+  const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
   // Set before anything writes: a header set before writeHead would push a cached page off
   // Node's fast path for raw header lists, so the fast path comes first and keeps its own.
   const baseline = Object.entries(baselineHeaders(runtime.config.siteUrl));

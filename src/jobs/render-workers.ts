@@ -39,6 +39,9 @@ interface Thread {
   answered: boolean;
 }
 
+/** The render thread's young generation (V8's default is several times larger). */
+const YOUNG_GENERATION_MB = 3;
+
 /** Threads that die before their first answer this many times in a row are not started again. */
 export const MAX_FAILED_STARTS = 5;
 
@@ -153,7 +156,9 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
   }
 
   function spawn(slot: number): Thread {
-    const worker = new Worker(script);
+    // A render allocates in short bursts; a small young generation keeps each thread's
+    // resident memory down at little cost to render time (BENCHMARKS.md, Memory).
+    const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     // The server's own signal handling decides when it exits, never a render thread.
     worker.unref();
     const thread: Thread = { worker, job: null, next: null, answered: false };

@@ -2,8 +2,8 @@
 // Raw HTML in the source is dropped, the tree is sanitized (no scripts, no event
 // handlers, no javascript:/data: links), and only then is code highlighted, so the
 // highlighter's output is the only styled markup.
-import rehypeShiki from "@shikijs/rehype";
-import type { BundledLanguage } from "shiki";
+import rehypeShikiFromHighlighter, { type RehypeShikiCoreOptions } from "@shikijs/rehype/core";
+import { createHighlighter, createJavaScriptRegexEngine, type BundledLanguage } from "shiki";
 import type { Element, ElementContent, Root } from "hast";
 import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
 import rehypeStringify from "rehype-stringify";
@@ -13,7 +13,6 @@ import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { VFile } from "vfile";
 import { xmlSafe } from "./xml.ts";
-import { seam } from "../seam.ts";
 // Emphasis in linear time, for every Markdown parse in the process.
 import "./emphasis.ts";
 
@@ -123,8 +122,42 @@ function collectFacts() {
   };
 }
 
-// Built and frozen once: the highlighter's handler (themes, 22 grammars) is then made on the
-// first render instead of on every one, which was most of a save's cost.
+/** GitHub's current (Primer) themes: every token colour meets WCAG AA on its background (the
+ *  older github-light/-dark have orange parameters and grey comments that do not). */
+const THEMES = { light: "github-light-default", dark: "github-dark-default" } as const;
+
+const highlightOptions: RehypeShikiCoreOptions = {
+  themes: THEMES,
+  // A grammar is loaded the first time a code block needs it, not all of them up front.
+  lazy: true,
+  fallbackLanguage: "text",
+  defaultLanguage: "text",
+};
+
+/**
+ * Code blocks coloured by Shiki, its highlighter made on the first render. It matches the
+ * grammars with JavaScript's own regular expressions rather than the Oniguruma engine, whose
+ * WebAssembly memory every render thread would hold; a pattern JavaScript cannot express
+ * is skipped (that token stays uncoloured) rather than failing the render.
+ */
+function highlightCode(this: unknown) {
+  let handler: Promise<(tree: Root) => Promise<void> | void> | undefined;
+  return async (tree: Root): Promise<void> => {
+    handler ??= createHighlighter({
+      themes: Object.values(THEMES),
+      langs: [],
+      engine: createJavaScriptRegexEngine({ forgiving: true }),
+    }).then(
+      (highlighter) => rehypeShikiFromHighlighter.call(this as never, highlighter, highlightOptions) as (tree: Root) => Promise<void>,
+    );
+    await (
+      await handler
+    )(tree);
+  };
+}
+
+// Built and frozen once: the highlighter is then made on the first render instead of on
+// every one.
 const postProcessor = unified()
   .use(remarkParse)
   .use(remarkGfm)
@@ -133,24 +166,13 @@ const postProcessor = unified()
   .use(rehypeSanitize, sanitizeSchema)
   .use(knownLanguagesOnly)
   .use(collectFacts)
-  .use(rehypeShiki, {
-    // GitHub's current (Primer) themes: every token colour meets WCAG AA on its
-    // background; the older github-light/-dark have orange parameters and grey comments
-    // that do not.
-    themes: { light: "github-light-default", dark: "github-dark-default" },
-    // A grammar is loaded the first time a code block needs it, not all of them up front:
-    // most sites use two or three, and each costs memory in every render thread.
-    langs: [],
-    lazy: true,
-    fallbackLanguage: "text",
-    defaultLanguage: "text",
-  })
+  .use(highlightCode)
   .use(rehypeStringify)
   .freeze();
 
 /**
  * Renders on the render threads when the server started them (src/jobs/render-workers.ts),
- * else here. Installed on the process seam (src/seam.ts), so the Astro bundle and the start script agree.
+ * else here.
  */
 export interface Renderer {
   /** `owner` is whose render it is (a user id): renders are taken from owners in turn. */
@@ -175,19 +197,19 @@ function asTooComplex(e: unknown): never {
   throw e;
 }
 
+let installed: Renderer | undefined;
+
 /** Installs (or with undefined removes) the renderer that renderMarkdown and renderCommentMarkdown use. */
 export function useRenderer(renderer: Renderer | undefined): void {
-  seam().renderer = renderer;
+  installed = renderer;
 }
 
 export function renderMarkdown(source: string, owner?: string): Promise<Rendered> {
-  const renderer = seam().renderer;
-  return renderer ? renderer.post(source, owner) : renderMarkdownHere(source);
+  return installed ? installed.post(source, owner) : renderMarkdownHere(source);
 }
 
 export function renderCommentMarkdown(source: string, owner?: string): Promise<string> {
-  const renderer = seam().renderer;
-  return renderer ? renderer.comment(source, owner) : renderCommentMarkdownHere(source);
+  return installed ? installed.comment(source, owner) : renderCommentMarkdownHere(source);
 }
 
 /** A post's Markdown rendered on this thread. */

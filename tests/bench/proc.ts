@@ -3,9 +3,13 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { freePort } from "../../scripts/free-port.ts";
+import { freePort } from "../../scripts/free-port.js";
 
 const root = resolve(import.meta.dirname, "../..");
+/** The flags `npm start` gives Node, read from package.json so a bench runs what it runs. */
+const START_FLAGS = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
+  .replace(/^node\s+/, "")
+  .replace(/\s*scripts\/start\.js.*$/, "");
 
 export interface Quire {
   base: string;
@@ -15,13 +19,15 @@ export interface Quire {
 }
 
 /**
- * Starts scripts/start.ts (building first if the sources changed) on `databaseUrl`, on a free
+ * Starts scripts/start.js (building first if the sources changed) on `databaseUrl`, on a free
  * port of 127.0.0.1, with NODE_ENV=production and only errors logged. Resolves once it listens.
  */
 export async function startQuire(databaseUrl: string, env: Record<string, string> = {}): Promise<Quire> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["scripts/start.ts"], {
+  // The Node flags of `npm start`, or BENCH_NODE_FLAGS to try others.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? START_FLAGS).split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...flags, "scripts/start.js"], {
     cwd: root,
     env: {
       ...process.env,

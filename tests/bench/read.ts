@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "../../scripts/free-port.ts";
+import { freePort } from "../../scripts/free-port.js";
 import { cpuMs } from "./proc.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -104,7 +104,7 @@ const quirePort = await freePort();
 const quire = `http://127.0.0.1:${quirePort}`;
 console.log("Starting Quire (builds first if the sources changed)…");
 const { pid: quirePid } = await startChild(
-  ["scripts/start.ts"],
+  ["scripts/start.js"],
   {
     DATABASE_URL: `file:${join(dir, "bench.db")}`,
     SEED_DEMO: "true",

@@ -12,7 +12,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import superjson from "superjson";
 import { apiAuthor, apiSignUp, PASSWORD, trpcMutation } from "./helpers.ts";
 import { startQuire, type QuireProcess } from "./servers/quire.ts";
-import { freePort } from "../../scripts/free-port.ts";
+import { freePort } from "../../scripts/free-port.js";
 
 test.skip(!!process.env.E2E_BASE_URL, "kills and locks servers of its own, which a deployed site does not allow");
 
@@ -265,7 +265,7 @@ test("a database locked by another process answers writes with 503 and a reason,
 });
 
 const OUTAGE = fileURLToPath(new URL("./servers/outage.ts", import.meta.url));
-const START = fileURLToPath(new URL("../../scripts/start.ts", import.meta.url));
+const START = fileURLToPath(new URL("../../scripts/start.js", import.meta.url));
 
 test("a remote database that goes away gives pages and the API a 503 with a reason, and the site recovers when it is back", async ({
   playwright,

@@ -6,7 +6,7 @@
 // OIDC provider, a production and a preview.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { freePort } from "../../scripts/free-port.ts";
+import { freePort } from "../../scripts/free-port.js";
 import { startIdentityProvider } from "./servers/identity-provider.ts";
 import { startQuire, type QuireProcess } from "./servers/quire.ts";
 import { uniqueEmail } from "./helpers.ts";

@@ -13,7 +13,7 @@ import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
 import { createInvalidation } from "../../src/cache/invalidation.ts";
 import { getStore } from "../../src/cache/store.ts";
-import { seam } from "../../src/seam.ts";
+import { useRuntime } from "../../src/runtime.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
 
@@ -103,10 +103,10 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
       const mounted = other ?? db;
       const invalidation = createInvalidation({ db: mounted, store: getStore() });
       const mountedAuth = other ? initAuth(config, other.db) : auth;
-      seam().runtime = Promise.resolve({ config, db: mounted, auth: mountedAuth, invalidation });
+      useRuntime({ config, db: mounted, auth: mountedAuth, invalidation });
     },
     close() {
-      delete seam().runtime;
+      useRuntime(undefined);
       db.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

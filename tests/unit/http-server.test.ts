@@ -32,7 +32,7 @@ const astro: RequestListener = (req, res) => {
 beforeAll(async () => {
   b = await createBackend();
   b.mount();
-  quire = createServer(await getRuntime(), astro, store);
+  quire = createServer(await getRuntime(), astro, { store });
   await new Promise<void>((ok) => quire.server.listen(0, "127.0.0.1", ok));
   base = `http://127.0.0.1:${(quire.server.address() as AddressInfo).port}`;
 });

@@ -9,7 +9,7 @@ import superjson from "superjson";
 import * as schema from "../../db/schema.ts";
 import type { Database, Db } from "../../db/client.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
-import { freePort } from "../../scripts/free-port.ts";
+import { freePort } from "../../scripts/free-port.js";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { homePage, postPage, tagPage } from "../../src/server/reader.ts";

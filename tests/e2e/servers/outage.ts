@@ -6,7 +6,7 @@ import { createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import * as schema from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
-import { freePort } from "../../../scripts/free-port.ts";
+import { freePort } from "../../../scripts/free-port.js";
 import { initAuth } from "../../../src/auth.ts";
 import { getRuntime } from "../../../src/runtime.ts";
 

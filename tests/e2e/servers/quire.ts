@@ -3,7 +3,7 @@
 // own: several on one database file, one to kill, a preview deployment beside production.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../../../scripts/free-port.ts";
+import { freePort } from "../../../scripts/free-port.js";
 
 const SERVE = fileURLToPath(new URL("../../../scripts/serve-e2e.ts", import.meta.url));
 

@@ -1,25 +1,32 @@
 // The built site, built again when any source is newer than it (npm start builds on demand).
+// Plain JavaScript, like the rest of what `npm start` loads before the built server.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
+/** Astro's handler for the pages (the adapter's entry). */
 export const ENTRY = join(root, "dist/server/entry.mjs");
+/** The server's own modules, from the same build (src/main.ts). */
+export const MAIN = join(root, "dist/server/main.mjs");
+export const MIGRATIONS = join(root, "db/migrations");
 
-function newest(path: string): number {
+/** @param {string} path @returns {number} */
+function newest(path) {
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
   return Math.max(s.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
 }
 
-function stale(): boolean {
-  if (!existsSync(ENTRY)) return true;
+/** @returns {boolean} */
+function stale() {
+  if (!existsSync(ENTRY) || !existsSync(MAIN)) return true;
   const sources = ["src", "db", "public", "astro.config.mjs", "package.json"].map((p) => join(root, p)).filter(existsSync);
   return Math.max(...sources.map(newest)) > statSync(ENTRY).mtimeMs;
 }
 
 /** Builds when the build is missing or older than the sources; exits the process if the build fails. */
-export function buildIfStale(): void {
+export function buildIfStale() {
   if (!stale()) return;
   console.log("Building the site (astro build)…");
   const started = Date.now();
