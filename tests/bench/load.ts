@@ -10,6 +10,8 @@
 //     write must be in the database (and every acknowledged delete gone from it).
 //  4. The server's resident memory before and after each load, after the write load once
 //     more, and after an idle spell: the second write load must not leave it much higher.
+//     A heap snapshot after each write load says whether what it left is still reachable
+//     (a leak) or only not yet given back by V8, and which kinds of object grew.
 //
 // Prints a table and adds the figures to BENCHMARKS.md. BENCH_SECONDS (30) sets the length of
 // each load, BENCH_IDLE_SECONDS (10) the idle spell, BENCH_CPU_PROF a folder for the server's CPU profile. Exits non-zero when a request failed or a
@@ -22,6 +24,7 @@ import { createDb } from "../../db/client.ts";
 import { renderCommentMarkdown } from "../../src/lib/markdown.ts";
 import { signUp, type Client } from "./http-client.ts";
 import { checkLedger, runMixed } from "./mixed.ts";
+import { grewMost, heapFlags, heapSnapshot, type HeapSummary } from "./heap.ts";
 import { cpuMs, rssMiB, startQuire } from "./proc.ts";
 import { report } from "./report.ts";
 import { FULL, seedScale } from "./scale-seed.ts";
@@ -90,7 +93,11 @@ console.log(`Direct libSQL inserts: ${direct.rows} in ${direct.seconds} s, ${dir
 const profile: Record<string, string> = process.env.BENCH_CPU_PROF
   ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}` }
   : {};
-const server = await startQuire(url, { AUTH_RATE_LIMIT: "1000000", ...profile });
+const server = await startQuire(url, { AUTH_RATE_LIMIT: "1000000", ...profile }, heapFlags(dir));
+// Heap snapshots after each write load: whether what the second leaves is still reachable.
+const heaps: HeapSummary[] = [];
+const snapshot = async () =>
+  heaps.push(await heapSnapshot(server.pid, dir, () => fetch(`${server.base}/robots.txt`).then((r) => r.text())));
 console.log(`Quire is running at ${server.base} (pid ${server.pid}); load average ${loads()}`);
 const memory: [string, number | undefined][] = [["after start", rssMiB(server.pid)]];
 
@@ -157,6 +164,7 @@ const writesLoad = loads();
 console.log(`\nWrites: ${WRITERS} clients creating comments for ${SECONDS} s (load average ${writesLoad})…`);
 const w = await writes(writers, SECONDS);
 memory.push(["after writes", rssMiB(server.pid)]);
+await snapshot();
 console.log(
   `  ${w.requests} requests, ${w.rate.toFixed(0)} mutations/s, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, ` +
     `${w.failures.length} failed, server CPU ${w.cpuMsPerWrite?.toFixed(2) ?? "?"} ms per mutation`,
@@ -196,6 +204,7 @@ for (const f of mixed.failures.slice(0, 20)) console.log(`  FAILED ${f.op}: ${f.
 console.log(`\nWrites again, for ${SECONDS} s…`);
 const again = await writes(writers, SECONDS);
 memory.push(["after writes again", rssMiB(server.pid)]);
+await snapshot();
 await sleep(IDLE_SECONDS * 1000);
 memory.push([`after ${IDLE_SECONDS} s idle`, rssMiB(server.pid)]);
 
@@ -260,7 +269,28 @@ const rows: [string, string][] = [
   ["database integrity_check", integrity],
   ...memory.map(([when, v]): [string, string] => [`server RSS ${when}`, mb(v)]),
   ["server RSS: writes again / first writes", growth()],
+  ...heapRows(),
 ];
+
+/** The live heap after each write load (snapshots), and what grew most between them. */
+function heapRows(): [string, string][] {
+  const [a, b] = heaps;
+  if (!a || !b) return [];
+  const change = ((b.total - a.total) / a.total) * 100;
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return [
+    [
+      "live heap (snapshot) after writes / after writes again",
+      `${mib(a.total)} / ${mib(b.total)} (${change >= 0 ? "+" : ""}${change.toFixed(0)}%: ${change <= 10 ? "no leak" : "GROWING"})`,
+    ],
+    [
+      "grew most between the two snapshots",
+      grewMost(a, b)
+        .map((g) => `${g.kind} ${g.bytes >= 0 ? "+" : ""}${(g.bytes / 1024).toFixed(0)} KiB (${g.count >= 0 ? "+" : ""}${g.count})`)
+        .join(", "),
+    ],
+  ];
+}
 
 /** How the second write load left memory against the first: growth that is kept shows here. */
 function growth(): string {

@@ -22,12 +22,12 @@ export interface Quire {
  * Starts scripts/start.js (building first if the sources changed) on `databaseUrl`, on a free
  * port of 127.0.0.1, with NODE_ENV=production and only errors logged. Resolves once it listens.
  */
-export async function startQuire(databaseUrl: string, env: Record<string, string> = {}): Promise<Quire> {
+export async function startQuire(databaseUrl: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<Quire> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // The Node flags of `npm start`, or BENCH_NODE_FLAGS to try others.
   const flags = (process.env.BENCH_NODE_FLAGS ?? START_FLAGS).split(" ").filter(Boolean);
-  const server = spawn(process.execPath, [...flags, "scripts/start.js"], {
+  const server = spawn(process.execPath, [...flags, ...nodeFlags, "scripts/start.js"], {
     cwd: root,
     env: {
       ...process.env,

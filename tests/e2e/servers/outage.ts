@@ -8,9 +8,11 @@ import * as schema from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
 import { freePort } from "../../../scripts/free-port.js";
 import { initAuth } from "../../../src/auth.ts";
-import { getRuntime } from "../../../src/runtime.ts";
+import { MAIN } from "../../../scripts/build.js";
 
 await import("../../../scripts/serve-e2e.ts");
+// The server's own runtime: the one its bundle made, not a copy from the sources.
+const { getRuntime } = (await import(MAIN)) as typeof import("../../../src/main.ts");
 const runtime = await getRuntime();
 const real = { db: runtime.db, auth: runtime.auth };
 // Built here rather than by createDb, whose first PRAGMA would fail: the server met its
