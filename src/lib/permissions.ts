@@ -33,7 +33,11 @@ export const DEFAULT_ROLE: Role = "reader";
 
 type Permission = { [K in keyof typeof statements]?: (typeof statements)[K][number][] };
 
-/** True when every role in a (comma-separated) role string grants the permission. */
+/**
+ * True when at least one role in a (comma-separated) role string grants every action in
+ * `permission` by itself: one role granting some actions and another the rest is not
+ * enough. Names that are not roles here grant nothing.
+ */
 export function can(role: string | null | undefined, permission: Permission): boolean {
   return (role ?? "")
     .split(",")
