@@ -45,6 +45,11 @@ export function can(role: string | null | undefined, permission: Permission): bo
     .some((r) => r in roles && roles[r as Role].authorize(permission).success);
 }
 
+/** Manages people (lists them, sets their roles, bans them): the admin procedures and the admin pages ask this. */
+export function managesPeople(role: string | null | undefined): boolean {
+  return can(role, { user: ["list", "set-role", "ban"] });
+}
+
 /** Banned now: with no end date, or one still to come (better-auth lifts a ban once it has passed). */
 export function isSuspended(user: { banned?: boolean | null; banExpires?: Date | null }, now = Date.now()): boolean {
   return Boolean(user.banned) && (!user.banExpires || user.banExpires.getTime() > now);
