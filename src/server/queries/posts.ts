@@ -153,7 +153,7 @@ export async function searchPublic(db: Database, search: { q: string; cursor?: s
   const now = Date.now();
   // Rank first, on the index alone: FTS5 drives (CROSS JOIN keeps SQLite from looking
   // the query up once per post), and snippets are made only for the page shown, so a
-  // word in every post costs a sort, not ten thousand snippets.
+  // word in every post costs a sort, not a snippet of every post.
   const rows = await db.all<{
     rid: number;
     id: string;
@@ -335,7 +335,7 @@ async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
   const stem = root.slice(0, 75);
   // Every "stem-…" sorts between "stem-" and "stem." ("." follows "-"): a range on the slug
-  // index, where LIKE (case-insensitive, so no index) read every post.
+  // index, where LIKE (case-insensitive, so no index) would read every post.
   const rows = await db
     .select({ slug: Post.slug })
     .from(Post)
