@@ -2,18 +2,17 @@
 // statements.
 //
 // @libsql/client's local client prepares every statement afresh and asks the new statement
-// for its columns twice. On Quire's hottest statements that was most of their cost: the
-// signed-in session lookup (a join returning 20 columns) took 186 µs of CPU; kept prepared,
-// 28 µs (`npm run bench:db` measures; tests/unit/local-client.test.ts compares the two
-// clients' answers). This client keeps up to
-// STATEMENT_CACHE statements per connection, with their columns, and otherwise behaves as
-// @libsql/client's does: the same results (rows readable by index and by name), the same
-// errors (LibsqlError, LibsqlBatchError with their SQLite codes), the same transactions,
-// with one difference: while an interactive transaction holds the connection, other calls
-// wait for it to end, where @libsql/client's single connection refuses them at once
-// (TRANSACTION_ACTIVE). A statement that changes the schema drops every kept statement; a
-// kept `select *` notices another process's change only by its width (Quire's queries
-// name their columns).
+// for its columns twice. On Quire's hottest statements, such as the signed-in session
+// lookup (a join returning many columns), that is most of their cost (`npm run bench:db`
+// measures it; tests/unit/local-client.test.ts compares the two clients' answers). This
+// client keeps up to STATEMENT_CACHE statements per connection, with their columns, and
+// otherwise behaves as @libsql/client's does: the same results (rows readable by index and
+// by name), the same errors (LibsqlError, LibsqlBatchError with their SQLite codes), the
+// same transactions, with one difference: while an interactive transaction holds the
+// connection, other calls wait for it to end, where @libsql/client's single connection
+// refuses them at once (TRANSACTION_ACTIVE). A statement that changes the schema drops
+// every kept statement; a kept `select *` notices another process's change only by its
+// width (Quire's queries name their columns).
 //
 // One connection: Quire serializes its writes in-process (db/client.ts), and a second
 // connection in this process would only contend with the first for the file lock. Every

@@ -61,8 +61,6 @@ const EnvSchema = z.object({
   RENDER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
-export type Env = z.input<typeof EnvSchema>;
-
 export interface Config {
   nodeEnv: "development" | "production" | "test";
   port: number;

@@ -1,12 +1,9 @@
 // The durable job queue (src/jobs/): work that outlives a request (image variants, imports,
 // newsletters, webhooks) as rows any server process may take, one at a time each.
-import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { now } from "./columns.ts";
 
 export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
 
 export const Job = sqliteTable(
   "job",

@@ -33,12 +33,21 @@ export const DEFAULT_ROLE: Role = "reader";
 
 type Permission = { [K in keyof typeof statements]?: (typeof statements)[K][number][] };
 
-/** True when every role in a (comma-separated) role string grants the permission. */
+/**
+ * True when at least one role in a (comma-separated) role string grants every action in
+ * `permission` by itself: one role granting some actions and another the rest is not
+ * enough. Names that are not roles here grant nothing.
+ */
 export function can(role: string | null | undefined, permission: Permission): boolean {
   return (role ?? "")
     .split(",")
     .map((r) => r.trim())
     .some((r) => r in roles && roles[r as Role].authorize(permission).success);
+}
+
+/** Manages people (lists them, sets their roles, bans them): the admin procedures and the admin pages ask this. */
+export function managesPeople(role: string | null | undefined): boolean {
+  return can(role, { user: ["list", "set-role", "ban"] });
 }
 
 /** Banned now: with no end date, or one still to come (better-auth lifts a ban once it has passed). */

@@ -1,12 +1,12 @@
 // Who is asking: the session behind a request's cookie, as better-auth's getSession finds it.
 //
 // auth.api.getSession runs better-auth's whole endpoint machinery (a context, hooks, a
-// WebCrypto key imported for every cookie check) and a generic adapter lookup: about 1 ms
-// of CPU on every signed-in request, the largest single cost of a tRPC mutation. The common
-// case is plain: a signed cookie, a live session that is not yet due for its daily refresh.
-// That case is read here in one query, the same rows better-auth would read; every other
-// case (no such session, expired, due for refresh, a configuration this does not cover) is
-// handed to better-auth itself, which deletes, refreshes and answers as it always does.
+// WebCrypto key imported for every cookie check) and a generic adapter lookup, and every
+// signed-in request pays for it before any work of its own. The common case is plain: a
+// signed cookie, a live session that is not yet due for its daily refresh. That case is
+// read here in one query, the same rows better-auth would read; every other case (no such
+// session, expired, due for refresh, a configuration this does not cover) is handed to
+// better-auth itself, which deletes, refreshes and answers as it always does.
 // So a sign-out, a revoked session, a ban or a role change shows on the very next request.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { BetterAuthOptions } from "better-auth";

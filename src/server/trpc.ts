@@ -5,7 +5,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
-import { can } from "../lib/permissions.ts";
+import { can, managesPeople } from "../lib/permissions.ts";
 import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
@@ -164,7 +164,7 @@ export const commenterProcedure = protectedProcedure.use(({ ctx, next }) => {
 
 /** Signed in as someone who manages people. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!can(ctx.user.role, { user: ["list", "set-role", "ban"] })) {
+  if (!managesPeople(ctx.user.role)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can manage people" });
   }
   return next();

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PostConflict } from "../../src/server/errors.ts";
-import { COMMENT_EDIT_WINDOW_MS } from "../../src/server/routers/comment.ts";
+import { COMMENT_EDIT_WINDOW_MS } from "../../src/lib/constants.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
 async function failure(promise: Promise<unknown>): Promise<TRPCError> {

@@ -1,7 +1,7 @@
 // Posts in SQL: what reader pages and the post router read and write. Functions take the
 // database and return rows, or null for none; they know nothing of tRPC or of who asks
 // (the router checks access and turns null into NOT_FOUND).
-import { and, asc, desc, eq, gt, inArray, lt, lte, min, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, max, min, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { randomUUID } from "node:crypto";
 import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/schema.ts";
@@ -9,6 +9,7 @@ import type { Database, Db } from "../../../db/client.ts";
 import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import type { Rendered } from "../../lib/markdown.ts";
 import { slugify } from "../../lib/slug.ts";
+import { setTagStatements, tagsOf, tagsOfPost, type TagRef } from "./tags.ts";
 
 export const authorColumns = { id: user.id, name: user.name, image: user.image };
 
@@ -22,15 +23,15 @@ export const authorColumns = { id: user.id, name: user.name, image: user.image }
 export function visibleNow(now: Date | Placeholder = new Date()): SQL {
   return and(publicStatus(), lte(Post.publishedAt, now))!;
 }
-export const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
+const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
 
 /** Where a list is ordered from: the post's own columns, or a tag's copy of them. */
-export interface Position {
+interface Position {
   at: SQLiteColumn;
   id: SQLiteColumn;
 }
-export const byPost: Position = { at: Post.publishedAt, id: Post.id };
-export const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
+const byPost: Position = { at: Post.publishedAt, id: Post.id };
+const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
 
 /**
  * Public posts older than a (published_at, id) cursor (or all of them), newest first
@@ -40,7 +41,7 @@ export const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
  * published or scheduled, so its bound alone already keeps drafts out; the status test
  * on the post stays as the rule everyone reads.
  */
-export function publicBefore(from: Position, after: { at: Date; id: string } | undefined, now: Date): SQL {
+function publicBefore(from: Position, after: { at: Date; id: string } | undefined, now: Date): SQL {
   const bound =
     after && after.at.getTime() <= now.getTime() ? sql`(${from.at}, ${from.id}) < (${after.at.getTime()}, ${after.id})` : lte(from.at, now);
   return and(publicStatus(), bound)!;
@@ -51,6 +52,66 @@ export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, n
   return post.status === "scheduled" && post.publishedAt && post.publishedAt.getTime() <= now ? "published" : post.status;
 }
 
+/** Cursor over (published_at, id), newest first: stable while posts are added. */
+function encodeCursor(p: { publishedAt: Date | null; id: string }): string {
+  return Buffer.from(`${p.publishedAt?.getTime() ?? 0}:${p.id}`).toString("base64url");
+}
+/** The position a cursor names, or null when it is not one of ours. */
+export function decodeCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split(":");
+  const ms = Number(at);
+  return id && Number.isSafeInteger(ms) ? { at: new Date(ms), id } : null;
+}
+
+const listColumns = {
+  id: Post.id,
+  slug: Post.slug,
+  title: Post.title,
+  excerpt: Post.excerpt,
+  publishedAt: Post.publishedAt,
+  author: authorColumns,
+};
+
+/**
+ * A page of public posts after `after` (or the first), newest first: all of them, one
+ * author's or one tag's. `refreshAt` says when a scheduled post will change the page.
+ */
+export async function publicPage(
+  db: Database,
+  page: { after?: { at: Date; id: string }; limit: number; tag?: string; authorId?: string; full: boolean },
+) {
+  const now = new Date();
+  // A tag's page walks that tag's own index; other lists walk the posts'.
+  const from = page.tag ? byTag : byPost;
+  const filters: SQL[] = [publicBefore(from, page.after, now)];
+  if (page.authorId) filters.push(eq(Post.authorId, page.authorId));
+  const columns = { ...listColumns, html: page.full ? Post.html : sql<string>`''` };
+  const rows = await (
+    page.tag
+      ? db
+          .select(columns)
+          .from(PostTag)
+          .innerJoin(Tag, and(eq(Tag.id, PostTag.tagId), eq(Tag.slug, page.tag)))
+          .innerJoin(Post, eq(Post.id, PostTag.postId))
+      : db.select(columns).from(Post)
+  )
+    .innerJoin(user, eq(user.id, Post.authorId))
+    .where(and(...filters))
+    .orderBy(desc(from.at), desc(from.id))
+    .limit(page.limit + 1);
+  const items = rows.slice(0, page.limit);
+  const tags = await tagsOf(
+    db,
+    items.map((p) => p.id),
+  );
+  const last = items.at(-1);
+  return {
+    items: items.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null,
+    refreshAt: await nextScheduled(db, now),
+  };
+}
+
 /**
  * A reader's words → an FTS5 query: every word must appear, the last one as a prefix
  * (search as you type). Quoting each word means no input is FTS5 syntax. The index keeps
@@ -58,7 +119,7 @@ export function effectiveStatus(post: Pick<PostRow, "status" | "publishedAt">, n
  * (fullwidth "ｔｅｓｔ" also finds "test"; "ªº" still finds "ªº", which NFKC alone turns
  * into "ao" and would miss).
  */
-export function ftsQuery(q: string): string | null {
+function ftsQuery(q: string): string | null {
   const words = (q.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
   if (!words.length) return null;
   const phrase = (w: string, last: boolean) => `"${w.replaceAll('"', '""')}"${last ? "*" : ""}`;
@@ -84,38 +145,81 @@ export function marked(raw: string): Marked {
   return parts;
 }
 
-/** Cursor over (published_at, id), newest first: stable while posts are added. */
-export function encodeCursor(p: { publishedAt: Date | null; id: string }): string {
-  return Buffer.from(`${p.publishedAt?.getTime() ?? 0}:${p.id}`).toString("base64url");
-}
-/** The position a cursor names, or null when it is not one of ours. */
-export function decodeCursor(cursor: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split(":");
-  const ms = Number(at);
-  return id && Number.isSafeInteger(ms) ? { at: new Date(ms), id } : null;
+/** Ranked full-text search over public posts, with the matches marked, a page at a time from `cursor`. */
+export async function searchPublic(db: Database, search: { q: string; cursor?: string; limit: number }) {
+  const match = ftsQuery(search.q);
+  if (!match) return { items: [], nextCursor: null, total: 0 };
+  const offset = Number(search.cursor ?? 0);
+  const now = Date.now();
+  // Rank first, on the index alone: FTS5 drives (CROSS JOIN keeps SQLite from looking
+  // the query up once per post), and snippets are made only for the page shown, so a
+  // word in every post costs a sort, not a snippet of every post.
+  const rows = await db.all<{
+    rid: number;
+    id: string;
+    slug: string;
+    title: string;
+    published_at: number;
+    author_id: string;
+    author_name: string;
+    total: number;
+  }>(sql`
+    select hits.*, u.name as author_name, count(*) over () as total from (
+      select p.rowid as rid, p.id, p.slug, p.title, p.published_at, p.author_id,
+             bm25(post_fts, 10.0, 1.0) as rank
+      from post_fts cross join ${Post} p on p.rowid = post_fts.rowid
+      where post_fts match ${match}
+        and (p.status = 'published' or (p.status = 'scheduled' and p.published_at <= ${now}))
+    ) hits
+    join ${user} u on u.id = hits.author_id
+    order by hits.rank, hits.published_at desc, hits.id
+    limit ${search.limit + 1} offset ${offset}`);
+  const marks = rows.length
+    ? await db.all<{ rowid: number; title_hl: string; snippet: string }>(sql`
+        select rowid, highlight(post_fts, 0, char(1), char(2)) as title_hl,
+               snippet(post_fts, 1, char(1), char(2), '…', 24) as snippet
+        from post_fts
+        where post_fts match ${match} and rowid in (select value from json_each(${JSON.stringify(rows.map((r) => r.rid))}))`)
+    : [];
+  const highlights = new Map(marks.map((m) => [m.rowid, m]));
+  const items = rows.slice(0, search.limit).map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    titleMarked: marked(highlights.get(r.rid)?.title_hl ?? r.title),
+    snippetMarked: marked(highlights.get(r.rid)?.snippet ?? ""),
+    publishedAt: new Date(r.published_at),
+    author: { id: r.author_id, name: r.author_name },
+  }));
+  return {
+    items,
+    nextCursor: rows.length > search.limit ? String(offset + search.limit) : null,
+    total: rows[0]?.total ?? 0,
+  };
 }
 
-export interface TagRef {
-  slug: string;
-  name: string;
-}
-
-/** Tags of many posts in one query. */
-export async function tagsOf(db: Database, postIds: string[]): Promise<Map<string, TagRef[]>> {
-  const byPost = new Map<string, TagRef[]>(postIds.map((id) => [id, []]));
-  if (!postIds.length) return byPost;
-  const rows = await db
-    .select({ postId: PostTag.postId, slug: Tag.slug, name: Tag.name })
-    .from(PostTag)
-    .innerJoin(Tag, eq(Tag.id, PostTag.tagId))
-    .where(inArray(PostTag.postId, postIds))
-    .orderBy(asc(Tag.name));
-  for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);
-  return byPost;
+/** Every public page with its last change, for the sitemap. */
+export async function sitemapEntries(db: Database) {
+  const visible = visibleNow();
+  const [posts, tags, authors] = await Promise.all([
+    db.select({ slug: Post.slug, updatedAt: Post.updatedAt }).from(Post).where(visible).orderBy(desc(Post.publishedAt)),
+    db
+      .select({ slug: Tag.slug, lastmod: max(Post.updatedAt) })
+      .from(Tag)
+      .innerJoin(PostTag, eq(PostTag.tagId, Tag.id))
+      .innerJoin(Post, and(eq(Post.id, PostTag.postId), visible))
+      .groupBy(Tag.id),
+    db
+      .select({ id: Post.authorId, lastmod: max(Post.updatedAt) })
+      .from(Post)
+      .where(visible)
+      .groupBy(Post.authorId),
+  ]);
+  return { posts, tags, authors };
 }
 
 /** When the next scheduled post goes live: pages that would show it expire then. */
-export async function nextScheduled(db: Database, now = new Date()): Promise<Date | null> {
+async function nextScheduled(db: Database, now = new Date()): Promise<Date | null> {
   const [next] = await db
     .select({ at: min(Post.publishedAt) })
     .from(Post)
@@ -123,7 +227,7 @@ export async function nextScheduled(db: Database, now = new Date()): Promise<Dat
   return next?.at ?? null;
 }
 
-export interface Neighbour {
+interface Neighbour {
   id: string;
   slug: string;
   title: string;
@@ -134,10 +238,10 @@ export interface Neighbour {
  * SQLite turns it into a single range on the published_at index, where the equivalent OR
  * of two comparisons makes it merge two ranges and sort them.
  */
-export const newerThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) > (${at.getTime()}, ${id})`;
+const newerThan = (at: Date, id: string) => sql`(${Post.publishedAt}, ${Post.id}) > (${at.getTime()}, ${id})`;
 
 /** The public posts just older and just newer than `post`, as its page links them. */
-export async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt">) {
+async function neighbours(db: Database, post: Pick<PostRow, "id" | "publishedAt">) {
   const at = post.publishedAt ?? new Date(0);
   const columns = { id: Post.id, slug: Post.slug, title: Post.title };
   const [[previous], [next]] = await Promise.all([
@@ -166,15 +270,31 @@ export async function publicTags(db: Database, post: Pick<PostRow, "id" | "autho
   return [...postTags(post, tagSlugs), ...[previous, next].flatMap((n) => (n ? [cacheTags.post(n.id)] : []))];
 }
 
+/** A public post's page: the post, its author, tags and neighbours; null unless it is public now. */
+export async function publicPostBySlug(db: Database, slug: string) {
+  const [row] = await db
+    .select({ post: Post, author: { ...authorColumns, bio: user.bio } })
+    .from(Post)
+    .innerJoin(user, eq(user.id, Post.authorId))
+    .where(and(eq(Post.slug, slug), visibleNow()))
+    .limit(1);
+  if (!row) return null;
+  const [tags, around, refreshAt] = await Promise.all([tagsOf(db, [row.post.id]), neighbours(db, row.post), nextScheduled(db)]);
+  return {
+    ...row.post,
+    status: effectiveStatus(row.post),
+    author: row.author,
+    tags: tags.get(row.post.id) ?? [],
+    ...around,
+    // A scheduled post going live may become this page's "newer" link.
+    refreshAt,
+  };
+}
+
 /** A post by id, or null. */
 export async function postById(db: Database, id: string): Promise<PostRow | null> {
   const [post] = await db.select().from(Post).where(eq(Post.id, id)).limit(1);
   return post ?? null;
-}
-
-/** One post's tags, by name. */
-export async function tagsOfPost(db: Database, id: string): Promise<TagRef[]> {
-  return (await tagsOf(db, [id])).get(id) ?? [];
 }
 
 /** A post with its tags, or null. */
@@ -183,21 +303,39 @@ export async function postWithTags(db: Database, id: string) {
   return post && { ...post, tags: await tagsOfPost(db, id) };
 }
 
+/** An author's own posts, whatever their state, last changed first. */
+export async function postsBy(db: Database, authorId: string) {
+  const rows = await db
+    .select({
+      id: Post.id,
+      slug: Post.slug,
+      title: Post.title,
+      status: Post.status,
+      publishedAt: Post.publishedAt,
+      updatedAt: Post.updatedAt,
+    })
+    .from(Post)
+    .where(eq(Post.authorId, authorId))
+    .orderBy(desc(Post.updatedAt));
+  return rows.map((p) => ({ ...p, status: effectiveStatus(p) }));
+}
+
 export function isUniqueViolation(e: unknown): boolean {
   for (let err = e as { code?: string; cause?: unknown; message?: string } | undefined; err; err = err.cause as typeof err) {
     if (/UNIQUE constraint failed/.test(String(err.message))) return true;
   }
   return false;
 }
+
 /**
  * The title's slug, or the first free `-n` after it. Titles with no Latin letters or digits
  * all start from "untitled", so the taken ones are read in one query, not one per try.
  */
-export async function freeSlug(db: Database, base: string): Promise<string> {
+async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
   const stem = root.slice(0, 75);
   // Every "stem-…" sorts between "stem-" and "stem." ("." follows "-"): a range on the slug
-  // index, where LIKE (case-insensitive, so no index) read every post.
+  // index, where LIKE (case-insensitive, so no index) would read every post.
   const rows = await db
     .select({ slug: Post.slug })
     .from(Post)
@@ -209,39 +347,43 @@ export async function freeSlug(db: Database, base: string): Promise<string> {
   }
 }
 
-/** Tag names as typed → unique tags by slug, first spelling wins. */
-export function normalizeTags(names: string[]): TagRef[] {
-  const bySlug = new Map<string, TagRef>();
-  for (const name of names) {
-    const slug = slugify(name).slice(0, 40);
-    if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, name: name.trim() });
-  }
-  return [...bySlug.values()];
-}
-
 /**
- * The statements that set a post's tags, for a batch. Guarded by the revision row the
- * same batch writes, so a write that lost the version race changes nothing.
+ * Writes a new draft and its first revision in one batch, under the title's first free
+ * slug unless it names one; returns its id. A taken slug throws a unique violation.
  */
-export function setTagStatements(db: Database, postId: string, tags: TagRef[], revisionId: string) {
-  const guard = sql`exists (select 1 from ${Revision} where ${Revision.id} = ${revisionId})`;
-  const statements = [db.delete(PostTag).where(and(eq(PostTag.postId, postId), guard))];
-  if (tags.length) {
-    return [
-      db
-        .insert(Tag)
-        .values(tags.map((t) => ({ id: randomUUID(), slug: t.slug, name: t.name })))
-        .onConflictDoNothing({ target: Tag.slug }),
-      ...statements,
-      db.run(sql`insert into ${PostTag} (post_id, tag_id)
-        select ${postId}, ${Tag.id} from ${Tag}
-        where ${inArray(
-          Tag.slug,
-          tags.map((t) => t.slug),
-        )} and ${guard}`),
-    ] as const;
-  }
-  return statements;
+export async function createDraft(
+  write: Db["write"],
+  draft: { title: string; slug?: string; body: string; excerpt?: string; tags: TagRef[]; rendered: Rendered; authorId: string },
+): Promise<string> {
+  const id = randomUUID();
+  const revisionId = randomUUID();
+  await write(async (db) => {
+    const slug = draft.slug ?? (await freeSlug(db, slugify(draft.title)));
+    await db.batch([
+      db.insert(Post).values({
+        id,
+        slug,
+        title: draft.title,
+        body: draft.body,
+        html: draft.rendered.html,
+        excerpt: draft.excerpt || draft.rendered.excerpt,
+        excerptCustom: Boolean(draft.excerpt),
+        status: "draft",
+        authorId: draft.authorId,
+      }),
+      db.insert(Revision).values({
+        id: revisionId,
+        postId: id,
+        version: 1,
+        title: draft.title,
+        body: draft.body,
+        tags: draft.tags.map((t) => t.name),
+        authorId: draft.authorId,
+      }),
+      ...setTagStatements(db, id, draft.tags, revisionId),
+    ]);
+  });
+  return id;
 }
 
 export interface Edit {
@@ -290,27 +432,34 @@ export async function saveEdit(
   return (results[1] as { rowsAffected: number }).rowsAffected === 1;
 }
 
-/** Keeps the text that lost a conflict as a revision of the version it started from. */
-export async function keepConflict(write: Db["write"], change: { postId: string; baseVersion: number; edit: Edit; by: string }) {
+/** Publishes now, or schedules for `at` when that is later; a post already public keeps its date. */
+export async function publish(write: Db["write"], post: PostRow, at: Date | undefined) {
+  const now = new Date();
+  const scheduled = at && at.getTime() > now.getTime();
   await write((db) =>
-    db.insert(Revision).values({
-      id: randomUUID(),
-      postId: change.postId,
-      version: change.baseVersion,
-      kind: "conflict",
-      title: change.edit.title,
-      body: change.edit.body,
-      tags: change.edit.tags.map((t) => t.name),
-      authorId: change.by,
-    }),
+    db
+      .update(Post)
+      .set({
+        status: scheduled ? "scheduled" : "published",
+        publishedAt: scheduled ? at : effectiveStatus(post) === "published" ? post.publishedAt : now,
+        updatedAt: now,
+        version: post.version + 1,
+      })
+      .where(eq(Post.id, post.id)),
   );
 }
 
-export const listColumns = {
-  id: Post.id,
-  slug: Post.slug,
-  title: Post.title,
-  excerpt: Post.excerpt,
-  publishedAt: Post.publishedAt,
-  author: authorColumns,
-};
+/** Takes a post back to draft. */
+export async function unpublish(write: Db["write"], post: PostRow) {
+  await write((db) =>
+    db
+      .update(Post)
+      .set({ status: "draft", updatedAt: new Date(), version: post.version + 1 })
+      .where(eq(Post.id, post.id)),
+  );
+}
+
+/** Deletes a post; its revisions, tags and comments go with it. */
+export async function deletePost(write: Db["write"], id: string) {
+  await write((db) => db.delete(Post).where(eq(Post.id, id)));
+}
