@@ -1,7 +1,6 @@
 // Emphasis (`*`, `_`) resolved in linear time. micromark pairs each closing run with an
 // opening one by walking back over every event before it, so a text with many runs that
-// never pair (`*a_*a_…`, 4,800 characters: half a second; 40 KB: twelve) costs the square
-// of its length. CommonMark's reference parsers keep, for each kind of closing run, how far
+// never pair (`*a_*a_…`) costs the square of its length (BENCHMARKS.md, Render fairness). CommonMark's reference parsers keep, for each kind of closing run, how far
 // back a search already found nothing ("openers bottom"), and never look there again: that
 // is what this does. Everything else is micromark's own resolver, line for line, and a
 // differential test (tests/unit/emphasis.test.ts) holds the two to the same output.

@@ -10,6 +10,11 @@ import { rssMiB, startQuire } from "./proc.ts";
 import { report } from "./report.ts";
 
 const GOAL_MIB = 160;
+/** Earlier figures of this benchmark, kept beside the latest one (same command, same machine). */
+const HISTORY = [
+  "Before (commit 9a7d97c, two module graphs, dependencies loaded from node_modules): RENDER_WORKERS=0 299 / 306 / 164 MiB, RENDER_WORKERS=1 329 / 337 / 193 MiB, a render thread 32 MiB. Where it went: Node resolves each module file of a package through its package.json, and drizzle-orm's is 180 KB, parsed again for each of its hundred-odd modules (importing `drizzle-orm/sqlite-core` alone took Node from 42 to 230 MiB RSS, 144 MiB of it garbage the heap then kept); the TypeScript loader for the start script's copy of src/ (+18 MiB); the start script's and the bundle's copies of the same code; Shiki's Oniguruma WebAssembly memory in each render thread (+23 MiB); V8's default 16 MiB semi-spaces.",
+  "After the one bundle alone (dependencies bundled, no TypeScript loader yet): 155 / 169 MiB and 192 / 206 MiB; with the JavaScript regex engine for Shiki 146 / 168 and 173 / 196; with the 1 MiB semi-space and the render thread's 3 MiB young generation 134 / 143 and 156 / 165; with a JavaScript start script, the figures above.",
+];
 const VIEWS = 1000;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 
@@ -61,5 +66,6 @@ report(
   ],
   [
     `${VIEWS} page views over ${none.pages} paths (home, tags, feeds, sitemap, a 404, each demo post and tag), every tenth a new search; then ${IDLE_SECONDS} s idle. The demo content is three posts.`,
+    ...HISTORY,
   ],
 );
