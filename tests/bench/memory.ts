@@ -1,11 +1,16 @@
 // npm run bench:memory — how much memory the built server holds: on the demo content, with no
 // render thread and with one, its resident memory (RSS) after start, after 1,000 mixed page
 // views (cached pages, cache misses, searches, feeds, 404s) and after 10 s idle. The
-// difference between the two runs is what one render thread costs.
+// difference between the two runs is what one render thread costs. A second run of each takes
+// heap snapshots at the same three moments (the server's live JS heap; a snapshot allocates in
+// the server, so it is apart from the RSS run), and one render thread started here reports
+// its own heap after rendering the demo posts.
 // Goal: ≤ 160 MiB RSS in total after start and after the page views.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { startRenderWorkers } from "../../src/jobs/render-workers.ts";
+import { heapFlags, heapSnapshot } from "./heap.ts";
 import { rssMiB, startQuire } from "./proc.ts";
 import { report } from "./report.ts";
 
@@ -21,12 +26,17 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const dir = mkdtempSync(join(tmpdir(), "quire-memory-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-async function measure(threads: number) {
-  const server = await startQuire(`file:${join(dir, `memory-${threads}.db`)}`, { SEED_DEMO: "true", RENDER_WORKERS: String(threads) });
+async function measure(threads: number, heap = false) {
+  const server = await startQuire(
+    `file:${join(dir, `memory-${threads}${heap ? "-heap" : ""}.db`)}`,
+    { SEED_DEMO: "true", RENDER_WORKERS: String(threads) },
+    heap ? heapFlags(dir) : [],
+  );
   try {
-    const mib = () => rssMiB(server.pid) ?? NaN;
+    const ping = () => fetch(`${server.base}/robots.txt`).then((r) => r.text());
+    const mib = async () => (heap ? (await heapSnapshot(server.pid, dir, ping)).total / 2 ** 20 : (rssMiB(server.pid) ?? NaN));
     await new Promise((r) => setTimeout(r, 1000));
-    const afterStart = mib();
+    const afterStart = await mib();
     const home = await (await fetch(`${server.base}/`)).text();
     const posts = [...new Set([...home.matchAll(/href="(\/posts\/[^"]+)"/g)].map((m) => m[1]!))];
     const tags = [...new Set([...home.matchAll(/href="(\/tags\/[^"/]+)"/g)].map((m) => m[1]!))];
@@ -37,17 +47,36 @@ async function measure(threads: number) {
       const response = await fetch(`${server.base}${path}`);
       await response.arrayBuffer();
     }
-    const afterViews = mib();
+    const afterViews = await mib();
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    return { afterStart, afterViews, afterIdle: mib(), pages: paths.length };
+    return { afterStart, afterViews, afterIdle: await mib(), pages: paths.length };
   } finally {
     await server.stop();
   }
 }
 
+/** One render thread's own heap, after it rendered the demo posts (the built thread script). */
+async function renderThreadHeap() {
+  const root = resolve(import.meta.dirname, "../..");
+  const seed = readFileSync(join(root, "db/seed.ts"), "utf8");
+  const bodies = [...seed.matchAll(/body: `([^`]*)`/g)].map((m) => m[1]!);
+  const threads = startRenderWorkers(1, { script: new URL(`file://${join(root, "dist/server/render-worker.mjs")}`) });
+  try {
+    for (let round = 0; round < 10; round++) for (const body of bodies) await threads.post(body);
+    const stats = await threads.workers[0]!.getHeapStatistics();
+    return { used: stats.used_heap_size / 2 ** 20, total: stats.total_heap_size / 2 ** 20, posts: bodies.length };
+  } finally {
+    await threads.close();
+  }
+}
+
 const none = await measure(0);
 const one = await measure(1);
+const noneHeap = await measure(0, true);
+const oneHeap = await measure(1, true);
+const thread = await renderThreadHeap();
 const mib = (n: number) => `${n.toFixed(0)} MiB`;
+const mib1 = (n: number) => `${n.toFixed(1)} MiB`;
 const verdict = (n: number) => (n <= GOAL_MIB ? "met" : "NOT met");
 report(
   "Memory (`npm run bench:memory`)",
@@ -62,6 +91,18 @@ report(
       `${mib(one.afterStart)} / ${mib(one.afterViews)} / ${mib(one.afterIdle)}`,
     ],
     ["one render thread costs (after views)", mib(one.afterViews - none.afterViews)],
+    [
+      "RENDER_WORKERS=0: live heap after start / after views / after idle",
+      `${mib1(noneHeap.afterStart)} / ${mib1(noneHeap.afterViews)} / ${mib1(noneHeap.afterIdle)}`,
+    ],
+    [
+      "RENDER_WORKERS=1: live heap of the main thread after start / after views / after idle",
+      `${mib1(oneHeap.afterStart)} / ${mib1(oneHeap.afterViews)} / ${mib1(oneHeap.afterIdle)}`,
+    ],
+    [
+      `a render thread's heap after rendering the ${thread.posts} demo posts 10 times: used / allocated`,
+      `${mib1(thread.used)} / ${mib1(thread.total)}`,
+    ],
     [`goal ≤ ${GOAL_MIB} MiB after start and after views (one render thread)`, `${verdict(Math.max(one.afterStart, one.afterViews))}`],
   ],
   [

@@ -84,7 +84,10 @@ test.describe("sign-in on a preview deployment through production", () => {
     const atProduction = seen.findIndex((u) => u.href.startsWith(`${callback(production)}?`));
     expect(atProduction, seen.map(String).join("\n")).toBeGreaterThan(-1);
     const handOver = seen.slice(atProduction).find((u) => u.origin === preview.url && u.pathname === "/api/auth/callback/oidc/oauth-proxy");
-    expect(handOver?.searchParams.get("profile")).toBeTruthy();
+    // The profile travels sealed (encrypted with the shared secret), never as readable JSON.
+    const sealed = handOver?.searchParams.get("profile") ?? "";
+    expect(sealed.length, "the hand-over carries a profile").toBeGreaterThan(20);
+    expect(sealed).not.toContain("@");
 
     // Signed in on the preview's origin, with the preview's cookie; production has no session.
     expect((await sessionOn(page, preview))?.user.email).toBe(who.email);
