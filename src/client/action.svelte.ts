@@ -1,6 +1,5 @@
 // The busy / error / done skeleton every small form repeated: one action at a time, the
 // last outcome on show, and a failure in words the form can put next to its fields.
-import { readError } from "./api-error.ts";
 
 /** A failure as a form shows it: one message, and per-field messages where the server named fields. */
 export interface Readable {
@@ -20,8 +19,12 @@ export class Action<Key extends string = "submit"> {
   readonly busy = $derived(this.running !== "");
   readonly #read: (error: unknown) => Readable;
 
-  /** `read` turns what an action throws into words: tRPC's errors unless told otherwise. */
-  constructor(read: (error: unknown) => Readable = readError) {
+  /**
+   * `read` turns what an action throws into words: readError (client/api-error.ts) for tRPC
+   * calls, readAuthError (client/auth-client.ts) for better-auth's. Passed, not defaulted, so
+   * a form loads only the one it uses.
+   */
+  constructor(read: (error: unknown) => Readable) {
     this.#read = read;
   }
 
