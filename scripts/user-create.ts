@@ -6,11 +6,11 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { user } from "../db/schema.ts";
 import { ConfigError } from "../src/config.ts";
-import { ROLES } from "../src/lib/permissions.ts";
+import { ROLES } from "../src/lib/constants.ts";
 
 const Args = z.object({
   email: z.email("--email: give a valid email address"),
-  role: z.enum(ROLES as [string, ...string[]], { message: `--role: one of ${ROLES.join(", ")}` }).default("reader"),
+  role: z.enum(ROLES, { message: `--role: one of ${ROLES.join(", ")}` }).default("reader"),
   name: z.string().trim().min(1).max(80).optional(),
   password: z.string().min(8, "--password: at least 8 characters").max(128).optional(),
 });

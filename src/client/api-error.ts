@@ -1,24 +1,25 @@
 // How islands turn a failed call into words. Kept apart from trpc-client.ts so the comment
 // island, which has its own small client, can show the same messages without loading tRPC.
-import type { inferRouterOutputs } from "@trpc/server";
+import type { inferRouterError } from "@trpc/server";
 import type { AppRouter } from "../server/root.ts";
 
-type ServerPost = inferRouterOutputs<AppRouter>["post"]["byId"];
+type Formatted = inferRouterError<AppRouter>["data"];
 
-/** What our errorFormatter (src/server/trpc.ts) puts in an error's `data`. */
-export interface ServerErrorData {
-  code?: string;
-  httpStatus?: number;
+/**
+ * What our errorFormatter (src/server/trpc.ts) puts in an error's `data`. Each part is
+ * optional: an answer from something other than our API may carry none of them.
+ */
+export type ServerErrorData = Partial<Omit<Formatted, "zodError">> & {
+  /** z.flattenError of the input's issues, whose field names the formatter's type cannot know. */
   zodError?: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
-  conflict?: { current: ReadableError["current"] } | null;
-}
+};
 
 export interface ReadableError {
   message: string;
   code?: string;
   fields: Record<string, string>;
   /** On a CONFLICT: the copy the server has now. */
-  current?: Omit<ServerPost, "status"> & { status: string };
+  current?: NonNullable<ServerErrorData["conflict"]>["current"];
 }
 
 /** An answer from the server that is one of its errors (what TRPCClientError is to tRPC's client). */

@@ -3,13 +3,12 @@
 // per request, input as superjson's `{ json }`, and of superjson's annotations only the ones
 // the comment procedures produce (Dates). The types come from the router, so a change there
 // has to type-check here; tests/unit/comment-client.test.ts runs it against the real route.
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../server/root.ts";
+import type { AppRouter, RouterInputs, RouterOutputs } from "../server/root.ts";
 import { ApiError, type ServerErrorData } from "./api-error.ts";
 
 type Procedures = AppRouter["comment"];
-type Inputs = inferRouterInputs<AppRouter>["comment"];
-type Outputs = inferRouterOutputs<AppRouter>["comment"];
+type Inputs = RouterInputs["comment"];
+type Outputs = RouterOutputs["comment"];
 type PathsOf<Kind> = { [P in keyof Procedures]: Procedures[P] extends { _def: { type: Kind } } ? P : never }[keyof Procedures] &
   keyof Inputs;
 

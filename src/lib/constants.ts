@@ -3,6 +3,10 @@
 /** How long after posting a comment its author may still edit it. */
 export const COMMENT_EDIT_WINDOW_MS = 15 * 60 * 1000;
 
+/** Every role a person may have, least to most; src/lib/permissions.ts says what each may do. */
+export const ROLES = ["reader", "author", "editor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 /** Roles that moderate every comment; a post's author moderates their own post's. */
 export const MODERATOR_ROLES = ["editor", "admin"];
 

@@ -118,7 +118,7 @@ function collectFacts() {
   return (tree: Root, file: VFile) => {
     const p = firstParagraph(tree);
     file.data.excerpt = p ? cutExcerpt(textOf(p)) : "";
-    file.data.words = textOf(tree).split(/\s+/).filter(Boolean).length;
+    file.data.words = countWords(textOf(tree));
   };
 }
 
@@ -254,6 +254,11 @@ const commentProcessor = unified()
 /** A comment's Markdown rendered on this thread. */
 export async function renderCommentMarkdownHere(source: string): Promise<string> {
   return String(await commentProcessor.process(source).catch(asTooComplex));
+}
+
+/** Words in a text, as the post page and the renderer count them: runs of non-space characters. */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
 }
 
 export function readingMinutes(words: number): number {

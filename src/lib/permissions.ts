@@ -1,7 +1,9 @@
-// Roles and what each may do, defined once with better-auth's access control so the
-// admin plugin and the routers agree. Routers ask through `can()` only.
+// What each role (ROLES, in constants.ts, where islands can read them) may do, defined once
+// with better-auth's access control so the admin plugin and the routers agree. Routers ask
+// through `can()` only.
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
+import type { Role } from "./constants.ts";
 
 export const statements = {
   ...defaultStatements,
@@ -15,6 +17,7 @@ const writeOwn = ["create", "update-own", "publish-own", "delete-own"] as const;
 const writeAny = [...writeOwn, "update-any", "publish-any", "delete-any"] as const;
 const commentOwn = ["create", "edit-own", "delete-own"] as const;
 
+// Keyed by ROLES exactly: a role added there and not here (or here only) does not compile.
 export const roles = {
   reader: ac.newRole({ post: [], comment: [...commentOwn] }),
   author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"] }),
@@ -24,10 +27,7 @@ export const roles = {
     post: [...writeAny],
     comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
   }),
-};
-
-export type Role = keyof typeof roles;
-export const ROLES = Object.keys(roles) as Role[];
+} satisfies Record<Role, unknown>;
 /** A new account can comment; an admin makes it an author. */
 export const DEFAULT_ROLE: Role = "reader";
 

@@ -2,6 +2,7 @@
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post } from "../../db/schema.ts";
+import { ROLES } from "./constants.ts";
 import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
 
 /**
@@ -154,5 +155,5 @@ export const ProfileInput = z
  */
 export const UserFields = z.object({ name: PersonName, image: AvatarUrl }).partial();
 export const UserId = z.object({ userId: Id }).strict();
-export const SetRoleInput = z.object({ userId: Id, role: z.enum(["reader", "author", "editor", "admin"]) }).strict();
+export const SetRoleInput = z.object({ userId: Id, role: z.enum(ROLES) }).strict();
 export const BanInput = z.object({ userId: Id, reason: z.string().trim().max(200).optional() }).strict();

@@ -1,3 +1,4 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { commentRouter } from "./routers/comment.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { postRouter } from "./routers/post.ts";
@@ -15,4 +16,7 @@ export const appRouter = createTRPCRouter({
 });
 
 export type AppRouter = typeof appRouter;
+/** What each procedure takes and returns, for islands and pages: shapes come from here, not restated. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export const createCaller = createCallerFactory(appRouter);

@@ -8,7 +8,7 @@ import { createDb, migrateDb, type Db } from "../../db/client.ts";
 import { user } from "../../db/schema.ts";
 import { initAuth, type Auth } from "../../src/auth.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
-import type { Role } from "../../src/lib/permissions.ts";
+import type { Role } from "../../src/lib/constants.ts";
 import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
 import { createInvalidation } from "../../src/cache/invalidation.ts";
