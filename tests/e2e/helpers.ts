@@ -27,7 +27,7 @@ export async function patiently(send: () => Promise<APIResponse>): Promise<APIRe
 }
 
 /** Clicks `button` until the form is not refused for too many attempts (see patiently). */
-async function submitPatiently(page: Page, button: string, done: () => Promise<unknown>) {
+export async function submitPatiently(page: Page, button: string, done: () => Promise<unknown>) {
   const deadline = Date.now() + 180_000;
   for (;;) {
     await page.getByRole("button", { name: button }).click();

@@ -3,7 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { PASSWORD, signUp } from "./helpers.ts";
+import { PASSWORD, signUp, submitPatiently } from "./helpers.ts";
 
 const PAYLOADS = readFileSync(resolve(import.meta.dirname, "../fixtures/open-redirect-payloads.txt"), "utf8")
   .split("\n")
@@ -41,7 +41,7 @@ test("signed out, the sign-in form sends the browser on only to this site", asyn
     await page.goto(`/sign-in?next=${payload}`);
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submitPatiently(page, "Sign in", () => page.waitForURL(/\/dashboard$/));
     await expect(page).toHaveURL(/\/dashboard$/);
     expect(new URL(page.url()).origin).toBe(origin);
     await context.close();
