@@ -99,7 +99,10 @@ const MB = 1024 * 1024;
 export async function processImage(bytes: Uint8Array, limits: MediaLimits): Promise<ProcessedImage> {
   if (bytes.byteLength === 0) throw new MediaRefused("empty", "The file is empty.");
   if (bytes.byteLength > limits.maxBytes) {
-    throw new MediaRefused("too-large", `The file is ${formatMb(bytes.byteLength)}; images may be at most ${formatMb(limits.maxBytes)}.`);
+    throw new MediaRefused(
+      "too-large",
+      `The file is ${formatSize(bytes.byteLength)}; images may be at most ${formatSize(limits.maxBytes)}.`,
+    );
   }
   // Only the five formats reach libvips: it has loaders for SVG, PDF and more that an upload
   // has no business exercising.
@@ -293,6 +296,8 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Buffer.from(digest).toString("hex");
 }
 
-function formatMb(n: number): string {
-  return `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
+function formatSize(n: number): string {
+  if (n >= MB) return `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
 }
