@@ -28,12 +28,12 @@ const serverEntries = {
 };
 
 /**
- * Packages left to Node at run time rather than bundled: native code (libSQL) and the code
+ * Packages left to Node at run time rather than bundled: native code (libSQL, sharp) and the code
  * highlighter, whose grammars are loaded one by one when a post first uses them. Everything
  * else is bundled: Node resolves each module file of a package through its package.json, and
  * drizzle-orm's is 180 KB, read again for each of its hundred-odd modules.
  */
-const EXTERNAL = ["libsql", "@libsql/client", "shiki", "@shikijs/rehype"];
+const EXTERNAL = ["libsql", "@libsql/client", "sharp", "shiki", "@shikijs/rehype"];
 
 /**
  * Svelte runtime modules that only the author islands use (a <select> binding, rest props,

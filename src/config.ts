@@ -59,7 +59,29 @@ const EnvSchema = z.object({
   MAIL_FROM: optionalString,
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   RENDER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  MEDIA_DIR: optionalString,
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
+  MEDIA_S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  MEDIA_S3_BUCKET: optionalString,
+  MEDIA_S3_REGION: optionalString,
+  MEDIA_S3_ACCESS_KEY_ID: optionalString,
+  MEDIA_S3_SECRET_ACCESS_KEY: optionalString,
+  MEDIA_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
+
+const MEDIA_S3_SETTINGS = [
+  "MEDIA_S3_ENDPOINT",
+  "MEDIA_S3_BUCKET",
+  "MEDIA_S3_REGION",
+  "MEDIA_S3_ACCESS_KEY_ID",
+  "MEDIA_S3_SECRET_ACCESS_KEY",
+] as const;
 
 export interface Config {
   nodeEnv: "development" | "production" | "test";
@@ -111,6 +133,16 @@ export interface Config {
     smtp?: string | { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } };
   };
   logLevel: "silent" | "error" | "info" | "debug";
+  media: {
+    /** Absolute path of the folder images are kept in, when there is no bucket. */
+    dir: string;
+    maxBytes: number;
+    maxPixels: number;
+    /** An S3-compatible bucket that holds the images instead of `dir`; present only when fully configured. */
+    s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+    /** The bucket's public address (or a CDN's), which readers fetch images from directly. */
+    publicUrl?: string;
+  };
 }
 
 export interface OAuthClient {
@@ -185,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.OAUTH_PROXY_SECRET && e.OAUTH_PROXY_SECRET === e.BETTER_AUTH_SECRET) {
     issues.push("OAUTH_PROXY_SECRET: must differ from BETTER_AUTH_SECRET (previews hold it)");
   }
+  const media = mediaStorage(e, issues);
   if (issues.length) throw new ConfigError(issues);
   const issuer = e.OIDC_ISSUER?.replace(/\/+$/, "");
   const smtpPort = e.SMTP_PORT ?? 587;
@@ -246,6 +279,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined),
     },
     logLevel: e.LOG_LEVEL,
+    media: {
+      // Beside the database by default, so that one folder holds a local site's data.
+      dir: e.MEDIA_DIR ? resolve(cwd, e.MEDIA_DIR) : localPath ? resolve(dirname(localPath), "media") : resolve(cwd, ".data/media"),
+      maxBytes: e.MEDIA_MAX_BYTES,
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      s3: media,
+      publicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
+    },
     // One core serves requests; the others (up to 4) render.
     renderWorkers: e.RENDER_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
   };
@@ -259,6 +300,29 @@ function pair(e: Record<string, unknown>, idName: string, secretName: string, is
   if (clientId) issues.push(`${secretName}: required with ${idName}`);
   if (clientSecret) issues.push(`${idName}: required with ${secretName}`);
   return undefined;
+}
+
+/** The bucket is used only with all five of its settings; some of them alone are a mistake worth stopping for. */
+function mediaStorage(e: z.infer<typeof EnvSchema>, issues: string[]): Config["media"]["s3"] {
+  const given = MEDIA_S3_SETTINGS.filter((name) => e[name]);
+  if (given.length === 0) {
+    if (e.MEDIA_PUBLIC_URL)
+      issues.push("MEDIA_PUBLIC_URL: only with the MEDIA_S3_* settings (images in MEDIA_DIR are served by Quire itself)");
+    return undefined;
+  }
+  const missing = MEDIA_S3_SETTINGS.filter((name) => !e[name]);
+  if (missing.length) {
+    for (const name of missing)
+      issues.push(`${name}: required with ${given.join(", ")} (an S3 bucket needs all of ${MEDIA_S3_SETTINGS.join(", ")})`);
+    return undefined;
+  }
+  return {
+    endpoint: e.MEDIA_S3_ENDPOINT!,
+    bucket: e.MEDIA_S3_BUCKET!,
+    region: e.MEDIA_S3_REGION!,
+    accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY!,
+  };
 }
 
 let current: Config | undefined;

@@ -221,6 +221,52 @@ describe("sign-in providers and mail", () => {
     expect(issuesOf({ ...base, SMTP_HOST: "mail.example.com", SMTP_USER: "u" })[0]).toMatch(/^SMTP_PASS:/);
     expect(issuesOf({ ...base, SMTP_URL: "https://mail.example.com" })[0]).toMatch(/^SMTP_URL:/);
   });
+
+  it("keeps images beside the local database by default, or in MEDIA_DIR, with limits on what an upload may be", () => {
+    const cwd = tempDir();
+    expect(loadConfig({}, cwd).media).toEqual({
+      dir: join(cwd, ".data/media"),
+      maxBytes: 20 * 1024 * 1024,
+      maxPixels: 50_000_000,
+      s3: undefined,
+      publicUrl: undefined,
+    });
+    expect(loadConfig({ ...base, DATABASE_URL: "file:site/blog.db" }, cwd).media.dir).toBe(join(cwd, "site/media"));
+    expect(loadConfig({ ...base, DATABASE_URL: "file::memory:" }, cwd).media.dir).toBe(join(cwd, ".data/media"));
+    expect(
+      loadConfig({ ...base, MEDIA_DIR: "/srv/quire-media", MEDIA_MAX_BYTES: "1000", MEDIA_MAX_PIXELS: "2000" }, cwd).media,
+    ).toMatchObject({
+      dir: "/srv/quire-media",
+      maxBytes: 1000,
+      maxPixels: 2000,
+    });
+    expect(issuesOf({ ...base, MEDIA_MAX_BYTES: "0" })[0]).toMatch(/^MEDIA_MAX_BYTES:/);
+    expect(issuesOf({ ...base, MEDIA_MAX_PIXELS: "lots" })[0]).toMatch(/^MEDIA_MAX_PIXELS:/);
+  });
+
+  it("puts images in an S3 bucket only with all five MEDIA_S3_* settings, naming each one missing", () => {
+    const s3 = {
+      MEDIA_S3_ENDPOINT: "https://account.r2.cloudflarestorage.com",
+      MEDIA_S3_BUCKET: "media",
+      MEDIA_S3_REGION: "auto",
+      MEDIA_S3_ACCESS_KEY_ID: "key",
+      MEDIA_S3_SECRET_ACCESS_KEY: "secret",
+    };
+    expect(loadConfig({ ...base, ...s3, MEDIA_PUBLIC_URL: "https://media.example.com/" }, tempDir()).media).toMatchObject({
+      s3: { endpoint: s3.MEDIA_S3_ENDPOINT, bucket: "media", region: "auto", accessKeyId: "key", secretAccessKey: "secret" },
+      publicUrl: "https://media.example.com",
+    });
+    expect(issuesOf({ ...base, MEDIA_S3_BUCKET: "media", MEDIA_S3_REGION: "auto" })).toEqual(
+      ["MEDIA_S3_ENDPOINT", "MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY"].map(
+        (name) =>
+          `${name}: required with MEDIA_S3_BUCKET, MEDIA_S3_REGION (an S3 bucket needs all of MEDIA_S3_ENDPOINT, MEDIA_S3_BUCKET, MEDIA_S3_REGION, MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY)`,
+      ),
+    );
+    expect(issuesOf({ ...base, ...s3, MEDIA_S3_ENDPOINT: "ftp://files.example.com" })[0]).toMatch(/^MEDIA_S3_ENDPOINT:/);
+    expect(issuesOf({ ...base, MEDIA_PUBLIC_URL: "https://media.example.com" })).toEqual([
+      "MEDIA_PUBLIC_URL: only with the MEDIA_S3_* settings (images in MEDIA_DIR are served by Quire itself)",
+    ]);
+  });
 });
 
 describe("demo seed", () => {

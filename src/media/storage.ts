@@ -1,0 +1,244 @@
+// Where processed images live: a folder by default, an S3-compatible bucket when several servers
+// share the media. Keys are content-addressed, `<sha256 of the upload>/<rendition>.<ext>`, so an
+// object is never rewritten with other bytes and a stored image is never stored twice.
+import { randomUUID } from "node:crypto";
+import { mkdir, open, rename, rm, rmdir, stat } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { ProcessedImage, Rendition } from "./pipeline.ts";
+
+export interface StoredObject {
+  stream: Readable;
+  contentType: string;
+  size: number;
+  etag: string;
+}
+
+export interface MediaStore {
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<StoredObject | null>;
+  has(key: string): Promise<boolean>;
+  /** Removes the object; one that is not there is already removed. */
+  delete(key: string): Promise<void>;
+  /** Where readers fetch the object directly, when the store is public; otherwise Quire serves it. */
+  publicUrl?(key: string): string | undefined;
+}
+
+const TYPES_BY_EXTENSION: Record<string, string> = {
+  jpg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  gif: "image/gif",
+};
+const EXTENSIONS: Record<Rendition["format"], string> = { jpeg: "jpg", png: "png", webp: "webp", gif: "gif" };
+
+/**
+ * A hash folder and one plain name with a known extension. Nothing else: no `..`, no leading
+ * `/`, no dot-files (the local store's temporary files start with a dot), no other types.
+ */
+export const MEDIA_KEY = /^[a-f0-9]{64}\/[a-z0-9][a-z0-9-]{0,63}\.(jpg|png|webp|gif)$/;
+
+export class InvalidMediaKey extends Error {
+  constructor(key: string) {
+    super(`Not a media key: ${JSON.stringify(key.slice(0, 200))}`);
+    this.name = "InvalidMediaKey";
+  }
+}
+
+/** The content type a key's extension stands for; throws for anything that is not a media key. */
+export function contentTypeOf(key: string): string {
+  const match = MEDIA_KEY.exec(key);
+  if (!match) throw new InvalidMediaKey(key);
+  return TYPES_BY_EXTENSION[match[1]];
+}
+
+function checkPut(key: string, contentType: string): void {
+  const expected = contentTypeOf(key);
+  // The type is the key's: both stores then answer the same type, and a local file needs no side record.
+  if (contentType !== expected) throw new TypeError(`${key} is ${expected}, not ${contentType}`);
+}
+
+export function originalKey(hash: string, original: Rendition): string {
+  return `${hash}/original.${EXTENSIONS[original.format]}`;
+}
+
+export function variantKey(hash: string, variant: Rendition): string {
+  return `${hash}/${variant.width}.${EXTENSIONS[variant.format]}`;
+}
+
+/**
+ * Writes an image's variants and then its original, unless the original is there already. The
+ * original goes last so that it marks a complete image: a write cut short leaves no original,
+ * and the next upload of the same image writes everything again.
+ */
+export async function storeMedia(store: MediaStore, image: ProcessedImage): Promise<{ stored: boolean; keys: string[] }> {
+  const last = originalKey(image.hash, image.original);
+  const keys = [...image.variants.map((v) => variantKey(image.hash, v)), last];
+  if (await store.has(last)) return { stored: false, keys };
+  for (const variant of image.variants) await store.put(variantKey(image.hash, variant), variant.bytes, variant.contentType);
+  await store.put(last, image.original.bytes, image.original.contentType);
+  return { stored: true, keys };
+}
+
+/** Files under `dir`, one folder per image; each written whole or not at all. */
+export function localStore(dir: string): MediaStore {
+  const root = resolve(dir);
+  const pathOf = (key: string) => {
+    contentTypeOf(key);
+    const path = join(root, key);
+    if (!path.startsWith(root + sep)) throw new InvalidMediaKey(key);
+    return path;
+  };
+  return {
+    async put(key, bytes, contentType) {
+      checkPut(key, contentType);
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      // Written beside its final name and renamed into place: a reader sees the old file, the
+      // new one, or nothing, never a part; a crash leaves only a dot-file no key can name.
+      const temp = join(dirname(path), `.tmp-${randomUUID()}`);
+      try {
+        const file = await open(temp, "wx", 0o644);
+        try {
+          await file.writeFile(bytes);
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await rename(temp, path);
+      } catch (e) {
+        await rm(temp, { force: true });
+        throw e;
+      }
+    },
+    async get(key) {
+      const path = pathOf(key);
+      // Opened once and read through the same handle: a delete in between cannot split size from bytes.
+      const file = await open(path, "r").catch((e: NodeJS.ErrnoException) => {
+        if (e.code === "ENOENT") return null;
+        throw e;
+      });
+      if (!file) return null;
+      try {
+        const info = await file.stat();
+        return {
+          stream: file.createReadStream(),
+          contentType: contentTypeOf(key),
+          size: info.size,
+          etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+        };
+      } catch (e) {
+        await file.close();
+        throw e;
+      }
+    },
+    async has(key) {
+      const info = await stat(pathOf(key)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === "ENOENT") return null;
+        throw e;
+      });
+      return Boolean(info?.isFile());
+    },
+    async delete(key) {
+      const path = pathOf(key);
+      await rm(path, { force: true });
+      // The image's folder goes with its last file.
+      await rmdir(dirname(path)).catch(() => {});
+    },
+  };
+}
+
+export interface S3StoreOptions {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The bucket's public address (or a CDN's in front of it), when readers may fetch from it. */
+  publicUrl?: string;
+}
+
+export type S3MediaStore = MediaStore & { destroy(): void };
+
+/** An S3-compatible bucket (AWS, R2, B2, MinIO, Garage…). */
+export function s3Store(options: S3StoreOptions): S3MediaStore {
+  const client = new S3Client({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+    // Bucket in the path, not the host name: what S3-compatible servers other than AWS expect.
+    forcePathStyle: true,
+    // The SDK's default CRC32 checksums on every request are refused by many S3-compatible stores.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  const Bucket = options.bucket;
+  const base = options.publicUrl?.replace(/\/+$/, "");
+  return {
+    async put(key, bytes, contentType) {
+      checkPut(key, contentType);
+      await client.send(
+        new PutObjectCommand({
+          Bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          ContentLength: bytes.byteLength,
+          // A key names one content for ever.
+          CacheControl: "public, max-age=31536000, immutable",
+        }),
+      );
+    },
+    async get(key) {
+      contentTypeOf(key);
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+        if (!(object.Body instanceof Readable)) throw new Error(`S3 gave ${key} without a readable body`);
+        return {
+          stream: object.Body,
+          contentType: object.ContentType ?? contentTypeOf(key),
+          size: object.ContentLength ?? 0,
+          etag: object.ETag ?? "",
+        };
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
+    },
+    async has(key) {
+      contentTypeOf(key);
+      try {
+        await client.send(new HeadObjectCommand({ Bucket, Key: key }));
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+    },
+    async delete(key) {
+      contentTypeOf(key);
+      await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    publicUrl(key) {
+      contentTypeOf(key);
+      return base ? `${base}/${key}` : undefined;
+    },
+    destroy() {
+      client.destroy();
+    },
+  };
+}
+
+function isNotFound(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  // A missing bucket is a 404 too, but a misconfiguration to report, not an absent image.
+  if (e.name === "NoSuchBucket") return false;
+  return e.name === "NoSuchKey" || e.name === "NotFound" || status === 404;
+}
+
+/** The store the configuration names: the bucket when one is configured, else the folder. */
+export function createMediaStore(media: { dir: string; s3?: Omit<S3StoreOptions, "publicUrl">; publicUrl?: string }): MediaStore {
+  return media.s3 ? s3Store({ ...media.s3, publicUrl: media.publicUrl }) : localStore(media.dir);
+}
