@@ -47,7 +47,10 @@ quire.useRenderer(renderWorkers);
 
 /** @type {{ handler: import("node:http").RequestListener }} */
 const { handler } = await import(ENTRY);
-const server = quire.createServer(runtime, handler, { staticFiles: { dir: join(root, "dist/client"), assets: "_astro" } });
+const server = quire.createServer(runtime, handler, {
+  staticFiles: { dir: join(root, "dist/client"), assets: "_astro" },
+  media: quire.createMediaStore(config.media),
+});
 await runtime.invalidation.start();
 server.server.once("error", (e) => {
   console.error(`Quire could not listen on ${config.host}:${config.port}: ${e.message}`);

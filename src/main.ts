@@ -8,6 +8,7 @@ export { databaseUnavailable, rootMessage } from "../db/unavailable.ts";
 export { useRenderer } from "./lib/markdown.ts";
 export { startRenderWorkers } from "./jobs/render-workers.ts";
 export { createServer } from "./http/server.ts";
+export { createMediaStore } from "./media/storage.ts";
 export { closeRuntime, getRuntime } from "./runtime.ts";
 
 /** The render thread's script, built beside this file. */

@@ -4,8 +4,8 @@
 //     Astro's own answers replace with a page's where they set them.
 //  3. The method rule: OPTIONS answered, TRACE and the like refused.
 //  4. Body limits, from the headers or as the body arrives.
-//  5. /api/trpc straight to tRPC; a built static file (when a client folder is given) as
-//     it is; everything else to Astro.
+//  5. /media/ from the media store (when one is given); /api/trpc straight to tRPC; a built
+//     static file (when a client folder is given) as it is; everything else to Astro.
 // It takes the runtime and Astro's Node handler, so a test can start it on port 0 with a
 // handler of its own.
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
@@ -16,7 +16,9 @@ import { limitRequestBodies } from "./body-limit.ts";
 import { createFastPath } from "./fast-path.ts";
 import { baselineHeaders } from "./headers.ts";
 import { answerMethod } from "./methods.ts";
+import { isMediaPath, serveMedia } from "./media.ts";
 import { serveStaticFiles } from "./static-files.ts";
+import type { MediaStore } from "../media/storage.ts";
 import { trpcListener } from "./trpc-listener.ts";
 
 export interface QuireServer {
@@ -30,10 +32,13 @@ export interface ServerOptions {
   store?: Store;
   /** The built client folder (dist/client) and its hashed assets' folder name in it. */
   staticFiles?: { dir: string; assets: string };
+  /** Where uploaded images are kept; /media/ is answered from it. */
+  media?: MediaStore;
 }
 
 export function createServer(runtime: Runtime, astro: RequestListener, options: ServerOptions = {}): QuireServer {
-  const { store = getStore(), staticFiles } = options;
+  const { store = getStore(), staticFiles, media } = options;
+  const images = media && serveMedia(media);
   const api = trpcListener(runtime);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
   const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
@@ -43,6 +48,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   const withBaseline: RequestListener = (req, res) => {
     for (const [name, value] of baseline) res.setHeader(name, value);
     if (answerMethod(req, res)) return;
+    if (images && isMediaPath(req.url ?? "/")) return void images(req, res);
     limited(req, res);
   };
   const server = createHttpServer(createFastPath(store, withBaseline));
