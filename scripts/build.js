@@ -9,6 +9,8 @@ const root = resolve(import.meta.dirname, "..");
 export const ENTRY = join(root, "dist/server/entry.mjs");
 /** The server's own modules, from the same build (src/main.ts). */
 export const MAIN = join(root, "dist/server/main.mjs");
+/** The render thread's script, from the same build. */
+export const RENDER_WORKER = join(root, "dist/server/render-worker.mjs");
 export const MIGRATIONS = join(root, "db/migrations");
 
 /** @param {string} path @returns {number} */
@@ -20,7 +22,7 @@ function newest(path) {
 
 /** @returns {boolean} */
 function stale() {
-  if (!existsSync(ENTRY) || !existsSync(MAIN)) return true;
+  if (![ENTRY, MAIN, RENDER_WORKER].every(existsSync)) return true;
   const sources = ["src", "db", "public", "astro.config.mjs", "package.json"].map((p) => join(root, p)).filter(existsSync);
   return Math.max(...sources.map(newest)) > statSync(ENTRY).mtimeMs;
 }

@@ -4,7 +4,8 @@
 // as are build.js and free-port.js: a .ts file would make Node load its TypeScript loader,
 // which stays in the server's memory for as long as it runs.
 import { join, resolve } from "node:path";
-import { buildIfStale, ENTRY, MAIN, MIGRATIONS } from "./build.js";
+import { pathToFileURL } from "node:url";
+import { buildIfStale, ENTRY, MAIN, MIGRATIONS, RENDER_WORKER } from "./build.js";
 import { freePort, portIsFree } from "./free-port.js";
 
 process.env.NODE_ENV = "production";
@@ -42,7 +43,7 @@ console.log(`Database ready: ${where}`);
 if (seeded) console.log(`Seeded demo content. Sign in as ${quire.DEMO_AUTHOR.email} / ${quire.DEMO_AUTHOR.password}`);
 
 const threads = config.renderWorkers;
-const renderWorkers = threads > 0 ? quire.startRenderWorkers(threads, { script: quire.RENDER_WORKER_SCRIPT }) : undefined;
+const renderWorkers = threads > 0 ? quire.startRenderWorkers(threads, { script: pathToFileURL(RENDER_WORKER) }) : undefined;
 quire.useRenderer(renderWorkers);
 
 /** @type {{ handler: import("node:http").RequestListener }} */

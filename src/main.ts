@@ -10,6 +10,3 @@ export { startRenderWorkers } from "./jobs/render-workers.ts";
 export { createServer } from "./http/server.ts";
 export { createMediaStore } from "./media/storage.ts";
 export { closeRuntime, getRuntime } from "./runtime.ts";
-
-/** The render thread's script, built beside this file. */
-export const RENDER_WORKER_SCRIPT = new URL("./render-worker.mjs", import.meta.url);
