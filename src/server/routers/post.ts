@@ -19,6 +19,7 @@ import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from
 import * as posts from "../queries/posts.ts";
 import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
 import * as revisions from "../queries/revisions.ts";
+import { searchPublic } from "../queries/search.ts";
 import { normalizeTags, tagsOfPost, type TagRef } from "../queries/tags.ts";
 
 const NO_POST = "No post with that id";
@@ -91,7 +92,7 @@ export const postRouter = createTRPCRouter({
   }),
 
   /** Ranked full-text search over public posts, with highlighted, escaped snippets. */
-  search: publicProcedure.input(SearchInput).query(({ ctx, input }) => posts.searchPublic(ctx.db, input)),
+  search: publicProcedure.input(SearchInput).query(({ ctx, input }) => searchPublic(ctx.db, input)),
 
   /** Every public page with its last change, for the sitemap. */
   sitemap: publicProcedure.query(({ ctx }) => posts.sitemapEntries(ctx.db)),
