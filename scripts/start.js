@@ -50,7 +50,7 @@ quire.useRenderer(renderWorkers);
 const { handler } = await import(ENTRY);
 const server = quire.createServer(runtime, handler, {
   staticFiles: { dir: join(root, "dist/client"), assets: "_astro" },
-  media: quire.createMediaStore(config.media),
+  media: await quire.createMediaStore(config.media),
 });
 await runtime.invalidation.start();
 server.server.once("error", (e) => {

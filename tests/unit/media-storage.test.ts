@@ -7,7 +7,8 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processImage } from "../../src/media/pipeline.ts";
-import { InvalidMediaKey, localStore, s3Store, storeMedia, type MediaStore, type S3MediaStore } from "../../src/media/storage.ts";
+import { InvalidMediaKey, localStore, storeMedia, type MediaStore } from "../../src/media/storage.ts";
+import { s3Store, type S3MediaStore } from "../../src/media/s3-store.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
 
 const HASH = "a".repeat(64);
