@@ -6,3 +6,4 @@ export * from "./schema/content.ts";
 export * from "./schema/cache.ts";
 export * from "./schema/mail.ts";
 export * from "./schema/jobs.ts";
+export * from "./schema/media.ts";

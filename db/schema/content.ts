@@ -2,6 +2,7 @@
 import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { user } from "../auth-schema.ts";
 import { now } from "./columns.ts";
+import { Media } from "./media.ts";
 
 /** A scheduled post is public from its published_at on; nothing has to run at that moment. */
 export const POST_STATUSES = ["draft", "scheduled", "published"] as const;
@@ -26,6 +27,12 @@ export const Post = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
     version: integer("version").notNull().default(1),
+    /**
+     * The cover image, by its hash (db/schema/media.ts); its alt text beside it. The reference
+     * keeps an image in use from being deleted under the post.
+     */
+    coverHash: text("cover_hash").references((): AnySQLiteColumn => Media.hash),
+    coverAlt: text("cover_alt").notNull().default(""),
   },
   (t) => [
     index("post_status_published_idx").on(t.status, t.publishedAt, t.id),

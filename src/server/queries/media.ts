@@ -1,0 +1,60 @@
+// Images in SQL: what an upload records and what pages read back. One row an image (its hash
+// names it), one row for each person who uploaded it. Functions take the database and return
+// rows; they know nothing of who asks.
+import { inArray, sql } from "drizzle-orm";
+import { Media, MediaUpload } from "../../../db/schema.ts";
+import type { Database, Db } from "../../../db/client.ts";
+import type { ProcessedImage } from "../../media/pipeline.ts";
+import type { MediaInfo } from "../../media/urls.ts";
+
+const infoColumns = {
+  hash: Media.hash,
+  width: Media.width,
+  height: Media.height,
+  placeholder: Media.placeholder,
+  variants: Media.variants,
+};
+
+/**
+ * Records a stored image and who uploaded it. The same image uploaded again (by anyone) keeps
+ * its first row; a second uploader gets a row of their own, and the first keeps theirs.
+ */
+export async function recordUpload(
+  write: Db["write"],
+  image: ProcessedImage,
+  upload: { userId: string; fileName: string; bytes: number },
+): Promise<MediaInfo> {
+  const rendition = (r: ProcessedImage["original"]) => ({ width: r.width, height: r.height, format: r.format, bytes: r.bytes.byteLength });
+  const row = {
+    hash: image.hash,
+    width: image.width,
+    height: image.height,
+    format: image.format,
+    bytes: upload.bytes,
+    hasAlpha: image.hasAlpha,
+    animated: image.animated,
+    placeholder: image.placeholder,
+    original: rendition(image.original),
+    variants: image.variants.map(rendition),
+  };
+  await write((db) =>
+    db.batch([
+      db.insert(Media).values(row).onConflictDoNothing(),
+      db
+        .insert(MediaUpload)
+        .values({ hash: image.hash, userId: upload.userId, fileName: upload.fileName })
+        .onConflictDoUpdate({ target: [MediaUpload.hash, MediaUpload.userId], set: { createdAt: sql`excluded.created_at` } }),
+    ]),
+  );
+  return { hash: row.hash, width: row.width, height: row.height, placeholder: row.placeholder, variants: row.variants };
+}
+
+/** The images among `hashes` that exist, by hash: a page looks up every image it shows at once. */
+export async function mediaByHashes(db: Database, hashes: readonly string[]): Promise<Map<string, MediaInfo>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db
+    .select(infoColumns)
+    .from(Media)
+    .where(inArray(Media.hash, [...new Set(hashes)]));
+  return new Map(rows.map((r) => [r.hash, r]));
+}
