@@ -28,6 +28,19 @@ const serverEntries = {
 };
 
 /**
+ * The server bundle is minified too (Vite leaves server code as it is): V8 keeps the source of
+ * every module it loads, in the server and in each render thread, and minified source is half
+ * the size (5.5 MB to 2.7 MB of code; 4.4 MiB less live heap in the server). Error stacks name
+ * minified functions, but their messages and the request that caused them are logged whole.
+ * @type {import("vite").Plugin}
+ */
+const minifyServer = {
+  name: "quire:minify-server",
+  enforce: "post",
+  configEnvironment: (name) => (name === "ssr" ? { build: { minify: true } } : undefined),
+};
+
+/**
  * Packages left to Node at run time rather than bundled: native code (libSQL, sharp) and the code
  * highlighter, whose grammars are loaded one by one when a post first uses them. Everything
  * else is bundled: Node resolves each module file of a package through its package.json, and
@@ -78,7 +91,7 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
-    plugins: [serverEntries],
+    plugins: [serverEntries, minifyServer],
     ssr: { noExternal: true, external: EXTERNAL },
     build: { rolldownOptions: { treeshake: { moduleSideEffects: [{ test: AUTHOR_ONLY_SVELTE, sideEffects: false }] } } },
   },
