@@ -4,6 +4,7 @@ import svelte from "@astrojs/svelte";
 import { defineConfig } from "astro/config";
 import { fileURLToPath } from "node:url";
 import { TRPC_BODY_LIMIT } from "./src/http/body-limit.ts";
+import { precompressDir } from "./src/http/precompressed.ts";
 
 /**
  * The server's own entry points, built into the same bundle as the pages, so that at run time
@@ -41,6 +42,21 @@ const minifyServer = {
 };
 
 /**
+ * Brotli and gzip copies of the built scripts and styles, made once here at the highest
+ * settings; src/http/static-files.ts sends them by Accept-Encoding.
+ * @type {import("astro").AstroIntegration}
+ */
+const precompress = {
+  name: "quire:precompress",
+  hooks: {
+    "astro:build:done": async ({ dir, logger }) => {
+      const { files, bytes, brotli } = await precompressDir(fileURLToPath(dir));
+      logger.info(`precompressed ${files} files: ${(bytes / 1024).toFixed(1)} KB, ${(brotli / 1024).toFixed(1)} KB as Brotli`);
+    },
+  },
+};
+
+/**
  * Packages left to Node at run time rather than bundled: native code (libSQL, sharp) and the code
  * highlighter, whose grammars are loaded one by one when a post first uses them. Everything
  * else is bundled: Node resolves each module file of a package through its package.json, and
@@ -66,7 +82,7 @@ export default defineConfig({
   // handler ever run without it. Middleware mode: the adapter gives a handler and no server.
   adapter: node({ mode: "middleware", bodySizeLimit: TRPC_BODY_LIMIT }),
   // The version tag Svelte sets on window is one more file every island loads.
-  integrations: [svelte({ compilerOptions: { discloseVersion: false } })],
+  integrations: [svelte({ compilerOptions: { discloseVersion: false } }), precompress],
   // Reader pages are rendered on demand and kept in memory until a write purges their
   // tags; scripts/start.js answers from the same store before a request reaches Astro.
   cache: { provider: { name: "quire", entrypoint: "./src/cache/provider.ts" } },

@@ -2,7 +2,8 @@
 // pages in the process-wide store the start script's HTTP server answers from first;
 // here it answers what reaches Astro: misses, and hits when no fast path is in front.
 import type { CacheProvider, CacheProviderFactory } from "astro";
-import { cacheKey, etagMatches, getStore, strongEtag, type CacheEntry } from "./store.ts";
+import { chooseEncoding } from "../lib/accept-encoding.ts";
+import { cacheKey, etagMatches, getStore, representation, strongEtag, type CacheEntry } from "./store.ts";
 
 /** Astro attaches `Astro.cookies` to the response under this symbol, not as headers yet. */
 const ASTRO_COOKIES = Symbol.for("astro.cookies");
@@ -29,13 +30,14 @@ function tagsOf(response: Response): string[] {
 
 /** The stored page as a response: the whole body, or a 304 when the client already has it. */
 export function respondFromEntry(entry: CacheEntry, request: Request, state: "HIT" | "MISS"): Response {
-  const notModified = etagMatches(request.headers.get("if-none-match"), entry.etag);
-  const raw = notModified ? entry.rawNotModifiedHeaders : entry.rawHeaders;
+  const sent = representation(entry, chooseEncoding(request.headers.get("accept-encoding")));
+  const notModified = etagMatches(request.headers.get("if-none-match"), sent.etag);
+  const raw = notModified ? sent.rawNotModifiedHeaders : sent.rawHeaders;
   const headers = new Headers();
   for (let i = 0; i < raw.length; i += 2) headers.set(raw[i]!, raw[i + 1]!);
   headers.set("x-astro-cache", state);
   if (notModified) return new Response(null, { status: 304, headers });
-  return new Response(request.method === "HEAD" ? null : entry.body.slice(), { status: entry.status, headers });
+  return new Response(request.method === "HEAD" ? null : sent.body.slice(), { status: entry.status, headers });
 }
 
 const quireCache: CacheProviderFactory = () => {
@@ -62,7 +64,11 @@ const quireCache: CacheProviderFactory = () => {
         { status: response.status, body, headers: response.headers, tags: tagsOf(response), maxAgeSeconds: maxAge },
         since,
       );
-      if (entry) return respondFromEntry(entry, context.request, "MISS");
+      if (entry) {
+        // The first reader gets the compressed page too: the copies take well under a millisecond.
+        await entry.compressed;
+        return respondFromEntry(entry, context.request, "MISS");
+      }
       // Not kept (a purge raced the render, or too big): still a full answer with its validator.
       const headers = new Headers(response.headers);
       headers.set("etag", strongEtag(body));

@@ -2,7 +2,8 @@
 // the store, with no Request/Response objects, routing or middleware; anything else goes
 // to Astro's own Node handler, whose cache provider fills the same store.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { cacheKey, etagMatches, type Store } from "../cache/store.ts";
+import { cacheKey, etagMatches, representation, type Store } from "../cache/store.ts";
+import { chooseEncoding } from "../lib/accept-encoding.ts";
 
 export function createFastPath(store: Store, astro: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -15,12 +16,14 @@ export function createFastPath(store: Store, astro: RequestListener): RequestLis
         // A target URL parsing rejects: Astro answers it as it would anyway.
       }
       if (entry) {
-        if (etagMatches(req.headers["if-none-match"], entry.etag)) {
-          res.writeHead(304, entry.rawNotModifiedHeaders);
+        // Brotli or gzip bytes made once when the page was stored, never per request.
+        const sent = representation(entry, chooseEncoding(req.headers["accept-encoding"]));
+        if (etagMatches(req.headers["if-none-match"], sent.etag)) {
+          res.writeHead(304, sent.rawNotModifiedHeaders);
           res.end();
         } else {
-          res.writeHead(entry.status, entry.rawHeaders);
-          res.end(method === "HEAD" ? undefined : entry.body);
+          res.writeHead(entry.status, sent.rawHeaders);
+          res.end(method === "HEAD" ? undefined : sent.body);
         }
         return;
       }

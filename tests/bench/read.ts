@@ -1,12 +1,15 @@
 // npm run bench:read — how close a cached Quire page comes to the fastest Node can answer.
 // Starts Quire (building first if the sources changed) on a fresh seeded database and a
 // bare node:http server holding the same bytes, then loads each page on both with
-// autocannon in its own process: 32 connections, a warm-up, then a fixed measured run.
+// autocannon in its own process: 32 connections, a warm-up, then a fixed measured run; each
+// page uncompressed and as Brotli (the bytes Quire stored compressed once, against the bare
+// server sending those same bytes). It prints each page's size on the wire too.
 // The two servers take turns, over BENCH_ROUNDS rounds (2), and each keeps its best round:
 // on a shared machine other work only ever slows a run down. Each server's CPU time per
 // request is printed too, which such work does not skew. Only 127.0.0.1 is loaded.
 // BENCH_SECONDS and BENCH_WARMUP_SECONDS change the runs.
 import { spawn, type ChildProcess } from "node:child_process";
+import { get as httpGet } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,7 +21,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const CONNECTIONS = 32;
-const GOAL = 0.7;
+const GOAL = 0.8;
+/** The demo home page's size on the wire, Brotli, headers included. */
+const HOME_WIRE_GOAL = 3 * 1024;
 
 const dir = mkdtempSync(join(tmpdir(), "quire-bench-"));
 const children: ChildProcess[] = [];
@@ -63,12 +68,21 @@ interface Result {
 }
 
 /** autocannon in its own process, so the load generator never shares a thread with a server. */
-async function load(url: string, seconds: number, serverPid: number): Promise<Result> {
+async function load(url: string, seconds: number, serverPid: number, encoding: Encoding): Promise<Result> {
   const cpuBefore = cpuMs(serverPid);
   // Not spawnSync: a blocked event loop would miss the servers closing idle connections.
   const child = spawn(
     process.execPath,
-    [join(root, "node_modules/autocannon/autocannon.js"), "-c", String(CONNECTIONS), "-d", String(seconds), "-j", url],
+    [
+      join(root, "node_modules/autocannon/autocannon.js"),
+      "-c",
+      String(CONNECTIONS),
+      "-d",
+      String(seconds),
+      ...(encoding === "br" ? ["-H", "accept-encoding=gzip, deflate, br"] : []),
+      "-j",
+      url,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
@@ -99,6 +113,26 @@ async function load(url: string, seconds: number, serverPid: number): Promise<Re
   };
 }
 
+type Encoding = "identity" | "br";
+
+/** A response as it went over the wire: node:http, which decodes nothing (fetch would). */
+function raw(url: string, encoding: Encoding) {
+  return new Promise<{ status: number; headers: [string, string][]; headerBytes: number; body: Buffer }>((ok, fail) => {
+    const headers = encoding === "br" ? { "accept-encoding": "gzip, deflate, br" } : {};
+    httpGet(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+        const headerBytes =
+          `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + pairs.reduce((n, [k, v]) => n + k.length + v.length + 4, 2);
+        ok({ status: res.statusCode!, headers: pairs, headerBytes, body: Buffer.concat(chunks) });
+      });
+    }).on("error", fail);
+  });
+}
+
 // Quire, as `npm start` runs it, on its own seeded database.
 const quirePort = await freePort();
 const quire = `http://127.0.0.1:${quirePort}`;
@@ -124,14 +158,24 @@ const post = /href="(\/posts\/[^"]+)"/.exec(home)?.[1];
 if (!post) throw new Error("The seeded home page links to no post");
 const paths = { "post page": post, "home page": "/" };
 const pages: Record<string, { headers: [string, string][]; body: string }> = {};
-for (const path of Object.values(paths)) {
-  await fetch(`${quire}${path}`).then((r) => r.arrayBuffer());
-  const hit = await fetch(`${quire}${path}`);
-  if (hit.status !== 200 || hit.headers.get("x-astro-cache") !== "HIT") {
-    throw new Error(`${path} is not served from the cache (status ${hit.status}, x-astro-cache ${hit.headers.get("x-astro-cache")})`);
+const wire: string[] = [];
+let homeWire = 0;
+for (const [name, path] of Object.entries(paths)) {
+  for (const encoding of ["identity", "br"] as const) {
+    await raw(`${quire}${path}`, encoding);
+    const hit = await raw(`${quire}${path}`, encoding);
+    const cache = hit.headers.find(([k]) => k === "x-astro-cache")?.[1];
+    const coding = hit.headers.find(([k]) => k === "content-encoding")?.[1] ?? "identity";
+    if (hit.status !== 200 || cache !== "HIT" || coding !== encoding) {
+      throw new Error(
+        `${path} (${encoding}) is not served from the cache as ${encoding} (status ${hit.status}, x-astro-cache ${cache}, ${coding})`,
+      );
+    }
+    const headers = hit.headers.filter(([k]) => !["date", "connection", "keep-alive"].includes(k));
+    pages[encoding === "br" ? `${path}#br` : path] = { headers, body: hit.body.toString("base64") };
+    wire.push(`${name}, ${encoding === "br" ? "Brotli" : "uncompressed"}: ${hit.body.byteLength} B body + ${hit.headerBytes} B headers`);
+    if (path === "/" && encoding === "br") homeWire = hit.body.byteLength + hit.headerBytes;
   }
-  const headers = [...hit.headers].filter(([name]) => !["date", "connection", "keep-alive"].includes(name));
-  pages[path] = { headers, body: Buffer.from(await hit.arrayBuffer()).toString("base64") };
 }
 const pagesFile = join(dir, "pages.json");
 writeFileSync(pagesFile, JSON.stringify(pages));
@@ -149,47 +193,50 @@ console.log(
 const rows: string[][] = [["page", "server", "req/s", "p50 ms", "p99 ms", "requests", "CPU µs/req", "rounds (req/s)"]];
 const ratios: [string, number, number | undefined][] = [];
 let failed = false;
-for (const [name, path] of Object.entries(paths)) {
-  const runs: Record<"quire" | "bare", Result[]> = { quire: [], bare: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = [
-      ["quire", quire, quirePid],
-      ["bare", bare, barePid],
-    ] as const;
-    for (const [server, base, pid] of round % 2 ? [...order].reverse() : order) {
-      await load(`${base}${path}`, WARMUP_SECONDS, pid);
-      const result = await load(`${base}${path}`, SECONDS, pid);
-      if (result.bad > 0) {
-        console.error(`${server} ${path}: ${result.bad} failed or non-2xx responses`);
-        failed = true;
+for (const [page, path] of Object.entries(paths)) {
+  for (const encoding of ["identity", "br"] as const) {
+    const name = `${page}${encoding === "br" ? ", Brotli" : ""}`;
+    const runs: Record<"quire" | "bare", Result[]> = { quire: [], bare: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = [
+        ["quire", quire, quirePid],
+        ["bare", bare, barePid],
+      ] as const;
+      for (const [server, base, pid] of round % 2 ? [...order].reverse() : order) {
+        await load(`${base}${path}`, WARMUP_SECONDS, pid, encoding);
+        const result = await load(`${base}${path}`, SECONDS, pid, encoding);
+        if (result.bad > 0) {
+          console.error(`${server} ${path}: ${result.bad} failed or non-2xx responses`);
+          failed = true;
+        }
+        runs[server].push(result);
       }
-      runs[server].push(result);
     }
+    const best: Record<string, Result> = {};
+    for (const server of ["quire", "bare"] as const) {
+      const result = runs[server].reduce((a, b) => (b.rps > a.rps ? b : a));
+      const all = runs[server].map((r) => r.rps.toFixed(0)).join(", ");
+      const cpu = Math.min(...runs[server].map((r) => r.cpuUs ?? Infinity));
+      best[server] = { ...result, cpuUs: Number.isFinite(cpu) ? cpu : undefined };
+      rows.push([
+        name,
+        server,
+        result.rps.toFixed(0),
+        result.p50.toFixed(2),
+        result.p99.toFixed(2),
+        String(result.requests),
+        best[server].cpuUs?.toFixed(1) ?? "-",
+        all,
+      ]);
+    }
+    const still = await fetch(`${quire}${path}`);
+    if (still.headers.get("x-astro-cache") !== "HIT") {
+      console.error(`${path} was no longer a cache hit after the run`);
+      failed = true;
+    }
+    const cpuRatio = best.quire!.cpuUs && best.bare!.cpuUs ? best.bare!.cpuUs / best.quire!.cpuUs : undefined;
+    ratios.push([name, best.quire!.rps / best.bare!.rps, cpuRatio]);
   }
-  const best: Record<string, Result> = {};
-  for (const server of ["quire", "bare"] as const) {
-    const result = runs[server].reduce((a, b) => (b.rps > a.rps ? b : a));
-    const all = runs[server].map((r) => r.rps.toFixed(0)).join(", ");
-    const cpu = Math.min(...runs[server].map((r) => r.cpuUs ?? Infinity));
-    best[server] = { ...result, cpuUs: Number.isFinite(cpu) ? cpu : undefined };
-    rows.push([
-      name,
-      server,
-      result.rps.toFixed(0),
-      result.p50.toFixed(2),
-      result.p99.toFixed(2),
-      String(result.requests),
-      best[server].cpuUs?.toFixed(1) ?? "-",
-      all,
-    ]);
-  }
-  const still = await fetch(`${quire}${path}`);
-  if (still.headers.get("x-astro-cache") !== "HIT") {
-    console.error(`${path} was no longer a cache hit after the run`);
-    failed = true;
-  }
-  const cpuRatio = best.quire!.cpuUs && best.bare!.cpuUs ? best.bare!.cpuUs / best.quire!.cpuUs : undefined;
-  ratios.push([name, best.quire!.rps / best.bare!.rps, cpuRatio]);
 }
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -201,4 +248,7 @@ for (const [name, ratio, cpuRatio] of ratios) {
   const byCpu = cpuRatio ? `; by CPU per request, bare/Quire = ${cpuRatio.toFixed(2)}` : "";
   console.log(`${name}: Quire/bare = ${ratio.toFixed(2)} req/s (goal ≥ ${GOAL}: ${ratio >= GOAL ? "met" : "NOT met"})${byCpu}`);
 }
+console.log("");
+for (const line of wire) console.log(line);
+console.log(`home page on the wire, Brotli: ${homeWire} B (goal ≤ ${HOME_WIRE_GOAL} B: ${homeWire <= HOME_WIRE_GOAL ? "met" : "NOT met"})`);
 process.exit(failed ? 1 : 0);

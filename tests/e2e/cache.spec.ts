@@ -133,3 +133,49 @@ test("query strings a page does not read are served the one cached copy, which n
   await writer.dispose();
   await reader.dispose();
 });
+
+test("reader pages, feeds, the sitemap and the built scripts arrive compressed, and repeat visits get a 304", async ({
+  page,
+  request,
+  playwright,
+  baseURL,
+}) => {
+  // Enough to compress: a feed and a sitemap of a few posts.
+  const origin = new URL(baseURL!).origin;
+  const writer = await playwright.request.newContext();
+  const author = await apiAuthor(writer, origin, "Zelda Zipped");
+  for (let i = 0; i < 3; i++) {
+    const draft = await author.mutate("post.create", {
+      title: `Compressed ${i} ${unique()}`,
+      body: "A paragraph. ".repeat(40),
+      tags: ["wire"],
+    });
+    await author.mutate("post.publish", { id: draft.id });
+  }
+  // A page as the browser fetches it: Chromium asks for Brotli over HTTPS and for gzip over
+  // plain HTTP, and gets what it asked for either way.
+  const home = (await page.goto("/"))!;
+  const asked = (await home.request().headerValue("accept-encoding")) ?? "";
+  expect(await home.headerValue("content-encoding")).toBe(/\bbr\b/.test(asked) ? "br" : "gzip");
+  expect(await home.headerValue("vary")).toMatch(/accept-encoding/i);
+  await expect(page.getByRole("heading", { name: "Latest writing" })).toBeVisible();
+
+  for (const path of ["/rss.xml", "/sitemap.xml", "/"]) {
+    await request.get(path);
+    const br = await request.get(path, { headers: { "accept-encoding": "br" } });
+    expect(br.headers()["content-encoding"], path).toBe("br");
+    const gz = await request.get(path, { headers: { "accept-encoding": "gzip" } });
+    expect(gz.headers()["content-encoding"], path).toBe("gzip");
+    // The same document, whichever encoding carried it (the client decodes both).
+    expect(await gz.text(), path).toBe(await br.text());
+    const again = await request.get(path, { headers: { "accept-encoding": "br", "if-none-match": br.headers().etag! } });
+    expect(again.status(), path).toBe(304);
+    expect(br.headers().etag, path).not.toBe(gz.headers().etag);
+  }
+
+  const script = /component-url="(\/_astro\/[^"]+\.js)"/.exec(await (await request.get("/sign-in")).text())?.[1];
+  expect(script, "the sign-in page loads a built island").toBeTruthy();
+  const asset = await request.get(script!, { headers: { "accept-encoding": "br" } });
+  expect(asset.headers()["content-encoding"]).toBe("br");
+  expect(asset.headers()["content-type"]).toMatch(/javascript/);
+});

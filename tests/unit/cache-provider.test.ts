@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import quireCache from "../../src/cache/provider.ts";
 import { getStore, strongEtag } from "../../src/cache/store.ts";
@@ -31,6 +32,22 @@ function cachedPage(body: string, tags = "list", extra: Record<string, string> =
 beforeEach(() => getStore().clear());
 
 describe("quire cache provider", () => {
+  it("sends even the first reader of a page its Brotli copy, made as the page is stored", async () => {
+    const html = `<main>${"<p>A paragraph of a long post.</p>".repeat(100)}</main>`;
+    const page = cachedPage(html);
+    const miss = await call("/long", page.next, { "accept-encoding": "gzip, br" });
+    expect(miss.headers.get("x-astro-cache")).toBe("MISS");
+    expect(miss.headers.get("content-encoding")).toBe("br");
+    expect(miss.headers.get("vary")).toBe("accept-encoding");
+    const bytes = Buffer.from(await miss.arrayBuffer());
+    expect(Number(miss.headers.get("content-length"))).toBe(bytes.byteLength);
+    expect(brotliDecompressSync(bytes).toString()).toBe(html);
+    const plain = await call("/long", page.next);
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(html);
+    expect(page.renders()).toBe(1);
+  });
+
   it("stores a page that asked to be cached and answers the next request from memory", async () => {
     const page = cachedPage("<p>home</p>");
     const miss = await call("/", page.next);
