@@ -5,7 +5,8 @@ export const cacheTags = {
   list: "list",
   post: (id: string) => `post:${id}`,
   author: (id: string) => `author:${id}`,
-  tag: (slug: string) => `tag:${slug}`,
+  /** Percent-encoded: a tag's slug may be in any script, and a tag travels in a header. */
+  tag: (slug: string) => `tag:${encodeURIComponent(slug)}`,
   /** The tag index page. */
   tags: "tags",
 } as const;

@@ -3,7 +3,7 @@ import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post } from "../../db/schema.ts";
 import { ROLES } from "./constants.ts";
-import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
+import { isSlug, SLUG_MAX, slugify } from "./slug.ts";
 
 /**
  * Control characters other than tab and line breaks, and broken UTF-16 (lone surrogates,
@@ -28,8 +28,8 @@ const PostFields = createInsertSchema(Post, {
     s
       .trim()
       .min(1, "The slug cannot be empty")
-      .max(SLUG_MAX, `Keep the slug under ${SLUG_MAX} characters`)
-      .regex(SLUG_PATTERN, "Use lowercase letters, digits and single hyphens (like my-first-post)"),
+      .refine((slug) => Array.from(slug).length <= SLUG_MAX, `Keep the slug under ${SLUG_MAX} characters`)
+      .refine(isSlug, "Use lowercase letters (of any alphabet), digits and single hyphens, like my-first-post or καλημέρα-κόσμε"),
   body: (s) => cleanText(s.max(BODY_MAX, `The body is over ${BODY_MAX.toLocaleString("en")} characters`)),
   excerpt: (s) => cleanText(s.trim().max(EXCERPT_MAX, `Keep the excerpt under ${EXCERPT_MAX} characters`)),
 });
@@ -81,7 +81,10 @@ export const PostListInput = z
   .object({
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(50).default(10),
-    tag: z.string().max(SLUG_MAX).optional(),
+    tag: z
+      .string()
+      .max(SLUG_MAX * 2)
+      .optional(),
     authorId: Id.optional(),
     /** Include each post's rendered HTML (for feeds). */
     full: z.boolean().default(false),
@@ -100,7 +103,16 @@ export const SearchInput = z
   })
   .strict();
 
-export const PostBySlugInput = z.object({ slug: z.string().min(1).max(SLUG_MAX) }).strict();
+/**
+ * A slug to look up, as a URL brought it: in UTF-16 units (SLUG_MAX characters from beyond the
+ * BMP take twice as many), composed (NFC) as stored, however the browser sent it.
+ */
+export const SlugLookup = z
+  .string()
+  .min(1)
+  .max(SLUG_MAX * 2)
+  .transform((slug) => slug.normalize("NFC"));
+export const PostBySlugInput = z.object({ slug: SlugLookup }).strict();
 export const PreviewInput = PostFields.pick({ body: true }).required().strict();
 
 export type PostCreate = z.infer<typeof PostCreateInput>;

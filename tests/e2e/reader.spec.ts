@@ -251,3 +251,37 @@ test("reader pages carry no JavaScript but the comment island, loaded when scrol
     expect(kb).toBeCloseTo(built.kb, 1);
   }
 });
+
+test("posts and tags titled in Cyrillic, Greek, Arabic and Japanese get real addresses, tag pages, search and valid feeds", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const origin = new URL(baseURL!).origin;
+  const writer = await playwright.request.newContext();
+  const author = await apiAuthor(writer, origin, "Polly Glot");
+  const word = Math.random().toString(36).slice(2, 8);
+  const posts = [
+    { title: `Привет мир ${word}`, tag: `Новости${word}`, find: "Привет" },
+    { title: `Καλημέρα κόσμε ${word}`, tag: `Ειδήσεις${word}`, find: "Καλημέρα" },
+    { title: `مرحبا بالعالم ${word}`, tag: `أخبار${word}`, find: "مرحبا" },
+    { title: `東京の天気 ${word}`, tag: `天気${word}`, find: "東京の天気" },
+  ];
+  for (const p of posts) {
+    const draft = await author.mutate("post.create", { title: p.title, body: `${p.title}: ${p.find}.`, tags: [p.tag] });
+    expect(draft.slug, p.title).not.toMatch(/^untitled/);
+    const published = await author.mutate<{ slug: string; tags: { slug: string }[] }>("post.publish", { id: draft.id });
+    // The browser sends the address percent-encoded, as a reader clicking a link would.
+    await page.goto(`/posts/${published.slug}`);
+    await expect(page.getByRole("heading", { level: 1, name: p.title })).toBeVisible();
+    await page.getByRole("link", { name: p.tag }).first().click();
+    await expect(page.getByRole("link", { name: p.title })).toBeVisible();
+    const feed = await parseXml(page, await (await page.request.get(`${new URL(page.url()).pathname}/rss.xml`)).text());
+    expect(feed.error, p.tag).toBeNull();
+    expect(feed.items.map((i) => i.title)).toEqual([p.title]);
+    expect(feed.items[0]!.link).toBe(new URL(`/posts/${published.slug}`, origin).href);
+    await page.goto(`/search?q=${encodeURIComponent(`${p.find} ${word}`)}`);
+    await expect(page.getByRole("link", { name: p.title }), `search for ${p.find}`).toBeVisible();
+  }
+  await writer.dispose();
+});

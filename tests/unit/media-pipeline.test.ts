@@ -94,7 +94,8 @@ describe("processImage: widths and formats", () => {
     expect(image).toMatchObject({ width: 2000, height: 5000 });
     expect(image.original).toMatchObject({ width: 1600, height: 4000 });
     expect(image.variants.at(-1)).toMatchObject({ width: 2000, height: 5000 });
-  });
+    // Ten megapixels encoded six times: seconds on a quiet machine, more on a busy one.
+  }, 90_000);
 });
 
 describe("processImage: transparency and animation", () => {

@@ -8,7 +8,7 @@ import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/sc
 import type { Database, Db } from "../../../db/client.ts";
 import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import type { Rendered } from "../../lib/markdown.ts";
-import { slugify } from "../../lib/slug.ts";
+import { slugify, truncateChars } from "../../lib/slug.ts";
 import { setTagStatements, tagsOf, tagsOfPost, type TagRef } from "./tags.ts";
 
 export const authorColumns = { id: user.id, name: user.name, image: user.image };
@@ -242,12 +242,13 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 /**
- * The title's slug, or the first free `-n` after it. Titles with no Latin letters or digits
- * all start from "untitled", so the taken ones are read in one query, not one per try.
+ * The title's slug, or the first free `-n` after it. Titles with no letters or digits (only
+ * emoji, say) all start from "untitled"; the taken ones are read in one query, not one per try.
  */
 async function freeSlug(db: Database, base: string): Promise<string> {
   const root = base || "untitled";
-  const stem = root.slice(0, 75);
+  // Room for "-n" within SLUG_MAX characters.
+  const stem = truncateChars(root, 75);
   // Every "stem-…" sorts between "stem-" and "stem." ("." follows "-"): a range on the slug
   // index, where LIKE (case-insensitive, so no index) would read every post.
   const rows = await db

@@ -77,7 +77,7 @@ export async function tagsOfPost(db: Database, id: string): Promise<TagRef[]> {
 export function normalizeTags(names: string[]): TagRef[] {
   const bySlug = new Map<string, TagRef>();
   for (const name of names) {
-    const slug = slugify(name).slice(0, 40);
+    const slug = slugify(name, 40);
     if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, name: name.trim() });
   }
   return [...bySlug.values()];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { can } from "../../lib/permissions.ts";
+import { SlugLookup } from "../../lib/schemas.ts";
 import { found } from "../errors.ts";
 import { createTRPCRouter, publicProcedure } from "../trpc.ts";
 import * as tags from "../queries/tags.ts";
@@ -19,6 +20,6 @@ export const tagRouter = createTRPCRouter({
   }),
 
   bySlug: publicProcedure
-    .input(z.object({ slug: z.string().min(1).max(80) }).strict())
+    .input(z.object({ slug: SlugLookup }).strict())
     .query(async ({ ctx, input }) => found(await tags.publicTag(ctx.db, input.slug), "No published posts with this tag")),
 });
