@@ -150,3 +150,24 @@ test.describe("mail from the site", () => {
     await expect(page.getByText(`Signed in as Fern Forgetful (${email})`)).toBeVisible();
   });
 });
+
+test("every reader page offers Sign in, which brings a reader back to the page and sends someone signed in on to their dashboard", async ({
+  page,
+}) => {
+  const email = await signUp(page, "Rhea Returner");
+  await page.context().clearCookies();
+  for (const path of ["/", "/tags", "/search"]) {
+    await page.goto(path);
+    await expect(page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+  }
+  await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByText("Welcome back.")).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/search$/);
+  // The header is the same for everyone (the page is cached); signed in, the link goes on.
+  await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
