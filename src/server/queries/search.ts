@@ -37,8 +37,16 @@ export function marked(raw: string): Marked {
   return parts;
 }
 
+/** Scripts written without spaces between words: the word index cannot split their runs. */
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+/** Trigram index: a term this long is looked up on it, a shorter one by LIKE (a scan). */
+const TRIGRAM = 3;
+
 /** Ranked full-text search over public posts, with the matches marked, a page at a time from `cursor`. */
 export async function searchPublic(db: Database, search: { q: string; cursor?: string; limit: number }) {
+  const words = (search.q.match(/[\p{L}\p{N}\p{M}_]+/gu) ?? []).slice(0, 12);
+  if (words.some((w) => UNSPACED.test(w))) return searchSubstrings(db, words, search);
   const match = ftsQuery(search.q);
   if (!match) return { items: [], nextCursor: null, total: 0 };
   const offset = Number(search.cursor ?? 0);
@@ -88,4 +96,85 @@ export async function searchPublic(db: Database, search: { q: string; cursor?: s
     nextCursor: rows.length > search.limit ? String(offset + search.limit) : null,
     total: rows[0]?.total ?? 0,
   };
+}
+
+/**
+ * Search for text in scripts without spaces, on the trigram index: every term must occur as a
+ * substring of the title or body (case and Latin accents aside). Terms of three characters or
+ * more are looked up on the index and ranked by it; shorter ones (a two-character Japanese
+ * word) are matched by LIKE, which reads the index's text, and with no longer term the newest
+ * come first. Matches are marked here, as the index's snippets cannot mark a LIKE.
+ */
+async function searchSubstrings(db: Database, words: string[], search: { cursor?: string; limit: number }) {
+  const terms = [...new Set(words.map((w) => w.normalize("NFKC")))];
+  const long = terms.filter((t) => Array.from(t).length >= TRIGRAM);
+  const short = terms.filter((t) => Array.from(t).length < TRIGRAM);
+  const match = long.map((t) => `"${t.replaceAll('"', '""')}"`).join(" AND ");
+  const like = (t: string) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const offset = Number(search.cursor ?? 0);
+  const now = Date.now();
+  const rows = await db.all<{
+    id: string;
+    slug: string;
+    title: string;
+    body: string;
+    published_at: number;
+    author_id: string;
+    author_name: string;
+    total: number;
+  }>(sql`
+    select hits.*, u.name as author_name, count(*) over () as total from (
+      select p.id, p.slug, p.title, p.body, p.published_at, p.author_id,
+             ${match ? sql`bm25(post_fts_trigram, 10.0, 1.0)` : sql`0`} as rank
+      from post_fts_trigram cross join ${Post} p on p.rowid = post_fts_trigram.rowid
+      where ${match ? sql`post_fts_trigram match ${match}` : sql`1`}
+        ${sql.join(
+          short.map(
+            (t) => sql` and (post_fts_trigram.title like ${like(t)} escape '\\' or post_fts_trigram.body like ${like(t)} escape '\\')`,
+          ),
+        )}
+        and (p.status = 'published' or (p.status = 'scheduled' and p.published_at <= ${now}))
+    ) hits
+    join ${user} u on u.id = hits.author_id
+    order by hits.rank, hits.published_at desc, hits.id
+    limit ${search.limit + 1} offset ${offset}`);
+  const items = rows.slice(0, search.limit).map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    titleMarked: markTerms(r.title, terms),
+    snippetMarked: markTerms(excerptAround(r.body, terms), terms),
+    publishedAt: new Date(r.published_at),
+    author: { id: r.author_id, name: r.author_name },
+  }));
+  return {
+    items,
+    nextCursor: rows.length > search.limit ? String(offset + search.limit) : null,
+    total: rows[0]?.total ?? 0,
+  };
+}
+
+/** About 24 words' worth of text (48 characters of these scripts) around the first match. */
+function excerptAround(body: string, terms: string[]): string {
+  const text = body.replace(/\s+/g, " ");
+  const folded = text.toLowerCase();
+  const at = Math.min(...terms.map((t) => folded.indexOf(t.toLowerCase())).filter((i) => i >= 0), text.length);
+  const chars = Array.from(text);
+  const start = Math.max(0, Array.from(text.slice(0, at)).length - 16);
+  const part = chars.slice(start, start + 48).join("");
+  return `${start > 0 ? "…" : ""}${part}${start + 48 < chars.length ? "…" : ""}`;
+}
+
+/** Each occurrence of a term, case aside, marked. */
+function markTerms(text: string, terms: string[]): Marked {
+  const pattern = new RegExp(terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "giu");
+  const parts: Marked = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), match: false });
+    parts.push({ text: m[0], match: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), match: false });
+  return parts;
 }

@@ -1,5 +1,6 @@
-// Titles and tags in any script get real addresses: the same rule in the editor (slugify), the
-// router and tag pages, with purges that can travel in a header.
+// Titles, tags and searches in any script: real addresses (the same rule in the editor, the
+// router and tag pages, with purges that can travel in a header) and search that finds words
+// in scripts with and without spaces.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheTags } from "../../src/lib/cache-tags.ts";
 import { isSlug, SLUG_MAX, slugify } from "../../src/lib/slug.ts";
@@ -92,5 +93,55 @@ describe("posts and tags in every script", () => {
     await expect(caller.post.create({ title: "t", tags: ["🙂🙂"] })).rejects.toThrow(/at least one letter or digit/);
     const post = await caller.post.create({ title: "t", tags: ["日本語", "Ελληνικά"] });
     expect(post.tags.map((t: { slug: string }) => t.slug).sort()).toEqual(["ελληνικά", "日本語"].sort());
+  });
+});
+
+describe("search in every script", () => {
+  let b: Backend;
+  beforeEach(async () => {
+    b = await createBackend();
+  });
+  afterEach(() => b.close());
+
+  it("finds words with and without their accents, in Cyrillic, Greek and Arabic, and inside runs of Chinese, Japanese and Korean", async () => {
+    const { caller } = await b.signUp("Polyglot Searcher");
+    const bodies = {
+      french: "Une crème brûlée pour le dessert.",
+      russian: "Сегодня хорошая погода в Москве.",
+      greek: "Η θάλασσα είναι ήρεμη σήμερα.",
+      arabic: "الطقس جميل في القاهرة اليوم.",
+      japanese: "東京の天気は晴れです。明日は雨でしょう。",
+      chinese: "今天北京的天气很好，我们去公园散步。",
+      korean: "오늘 서울의날씨는 맑습니다.",
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, body] of Object.entries(bodies)) {
+      const post = await caller.post.create({ title: `Post ${name}`, body });
+      await caller.post.publish({ id: post.id });
+      ids[name] = post.id;
+    }
+    const draft = await caller.post.create({ title: "Draft", body: "東京の天気 draft only" });
+    const anon = await b.anonymous();
+    const found = async (q: string) => (await anon.post.search({ q })).items.map((i) => i.id);
+
+    expect(await found("creme brulee")).toEqual([ids.french]);
+    expect(await found("crème")).toEqual([ids.french]);
+    expect(await found("погода")).toEqual([ids.russian]);
+    expect(await found("θάλασσα")).toEqual([ids.greek]);
+    expect(await found("القاهرة")).toEqual([ids.arabic]);
+    // Two characters (LIKE), three or more (the trigram index), and both at once.
+    expect(await found("天気")).toEqual([ids.japanese]);
+    expect(await found("晴れです")).toEqual([ids.japanese]);
+    expect(await found("東京 雨")).toEqual([ids.japanese]);
+    expect(await found("天气")).toEqual([ids.chinese]);
+    expect(await found("公园散步")).toEqual([ids.chinese]);
+    expect(await found("날씨")).toEqual([ids.korean]);
+    expect(await found("天気 北京")).toEqual([]);
+    expect(await found("100%_天")).toEqual([]);
+    expect(await found("東京")).not.toContain(draft.id);
+
+    const [hit] = (await anon.post.search({ q: "天気" })).items;
+    expect(hit!.snippetMarked.filter((p) => p.match).map((p) => p.text)).toEqual(["天気"]);
+    expect(hit!.snippetMarked.map((p) => p.text).join("")).toContain("東京の天気は晴れ");
   });
 });
