@@ -2,6 +2,7 @@
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post } from "../../db/schema.ts";
+import { MEDIA_HASH } from "../media/urls.ts";
 import { ROLES } from "./constants.ts";
 import { SLUG_MAX, SLUG_PATTERN, slugify } from "./slug.ts";
 
@@ -57,6 +58,15 @@ export const PostCreateInput = PostFields.pick({ title: true, slug: true, body: 
   .extend({ tags: TagNames.optional() })
   .strict();
 
+export const ALT_MAX = 500;
+/** Text that says what an image shows, for those who cannot see it. */
+export const AltText = cleanText(z.string().trim().max(ALT_MAX, `Keep the alt text under ${ALT_MAX} characters`));
+/** A post's cover: a stored image (its hash, as the upload answered it) and its alt text; null removes it. */
+export const CoverInput = z
+  .object({ hash: z.string().regex(MEDIA_HASH, "Not an image's hash: use the hash the upload answered"), alt: AltText })
+  .strict()
+  .nullable();
+
 export const PostUpdateInput = PostFields.pick({ title: true, slug: true, body: true, excerpt: true })
   .partial()
   .extend({
@@ -64,6 +74,7 @@ export const PostUpdateInput = PostFields.pick({ title: true, slug: true, body: 
     /** The version the editor started from; a newer one on the server is a CONFLICT. */
     version: z.number().int().min(1),
     tags: TagNames.optional(),
+    cover: CoverInput.optional(),
   })
   .strict();
 
