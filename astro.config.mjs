@@ -64,8 +64,10 @@ export default defineConfig({
     csp: {
       directives: [
         "default-src 'self'",
-        // Avatars are any https address a person gives on their profile.
-        "img-src 'self' https: data:",
+        // Images are this site's own (/media/); with MEDIA_PUBLIC_URL, src/middleware.ts adds
+        // that origin at run time, where /media/ redirects. Nothing else: no reader's browser
+        // is sent to a third party.
+        "img-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -16,6 +16,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
     session ??= getRuntime().then(({ auth, db }) => readSession(auth, db.db, context.request.headers));
     return session;
   };
+  const { config } = await getRuntime();
+  // /media/ redirects to the public bucket or CDN when there is one: pages may load from it.
+  if (config.media.publicUrl) context.csp?.insertDirective(`img-src 'self' ${new URL(config.media.publicUrl).origin}`);
   let response: Response;
   try {
     response = await next();
@@ -32,7 +35,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     response = unavailable;
   }
   const headers = response.headers;
-  for (const [name, value] of Object.entries(securityHeaders((await getRuntime()).config.siteUrl))) headers.set(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(config.siteUrl))) headers.set(name, value);
   // Pages carry Astro's policy with their script hashes; API answers and redirects none.
   if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", NOTHING_CSP);
   if (!headers.has("Cache-Control")) {
