@@ -41,8 +41,8 @@ export function fallbackSrc(media: MediaInfo): string {
  * The rendition a link preview shows (og:image, twitter:image, JSON-LD): the 1200 px JPEG or
  * PNG, or the widest below it, in a format every preview reader takes.
  */
-export function previewRendition(media: MediaInfo): { path: string; width: number; height: number } {
+export function previewRendition(media: MediaInfo): StoredRendition & { path: string; type: string } {
   const plain = media.variants.filter((v) => v.format !== "webp");
   const pick = plain.filter((v) => v.width <= 1200).at(-1) ?? plain[0] ?? media.variants[0]!;
-  return { path: renditionPath(media.hash, pick), width: pick.width, height: pick.height };
+  return { ...pick, path: renditionPath(media.hash, pick), type: `image/${pick.format}` };
 }
