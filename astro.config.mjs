@@ -64,8 +64,8 @@ export default defineConfig({
     csp: {
       directives: [
         "default-src 'self'",
-        // Images are this site's own (/media/); with MEDIA_PUBLIC_URL, src/middleware.ts adds
-        // that origin at run time, where /media/ redirects. Nothing else: no reader's browser
+        // Images are this site's own (/media/); with MEDIA_PUBLIC_URL, the layout adds
+        // that origin at run time (src/layouts/Base.astro), where /media/ redirects. Nothing else: no reader's browser
         // is sent to a third party.
         "img-src 'self'",
         "connect-src 'self'",

@@ -17,8 +17,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return session;
   };
   const { config } = await getRuntime();
-  // /media/ redirects to the public bucket or CDN when there is one: pages may load from it.
-  if (config.media.publicUrl) context.csp?.insertDirective(`img-src 'self' ${new URL(config.media.publicUrl).origin}`);
   let response: Response;
   try {
     response = await next();
