@@ -65,7 +65,7 @@ test("an anonymous reader gets every width of a post's images, loads one size fo
   };
   const [inline, cover] = [await upload(await photo(2000, 1333, "#3a6ea5")), await upload(await photo(1800, 1200, "#a5603a"))];
   const stamp = Date.now().toString(36);
-  const draft = await author.mutate("post.create", {
+  const draft = await author.mutate<{ id: string; slug: string; version: number; authorId: string }>("post.create", {
     title: `Pictures from the coast ${stamp}`,
     body: `The harbour at dawn.\n\n![Boats in a grey harbour](${inline.src})\n\nAnd a picture from elsewhere: ![a remote photo](https://images.example.com/pixel.jpg)`,
   });
@@ -114,6 +114,14 @@ test("an anonymous reader gets every width of a post's images, loads one size fo
       expect(sizes[0], name).toMatch(/\.webp$/);
     }
   }
+
+  // An avatar at another site's address (older profiles may hold one; newer rules may refuse
+  // it) is never fetched: the author's page shows the initial and asks only this site.
+  await author.attempt("user.updateProfile", { name: "Iris Images", bio: "", image: "https://avatars.example.com/iris.png" });
+  const authorPath = `/authors/${draft.authorId}`;
+  const authorRequests = await readerRequests(browser, authorPath, DESKTOP);
+  expect(authorRequests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+  expect(await (await fetch(`${origin}${authorPath}`)).text()).toMatch(/<span class="avatar initial" aria-hidden="true">\s*I\s*<\/span>/);
 
   // The cover in the list, small and lazy; axe finds nothing on either page.
   const reader = await browser.newContext(DESKTOP);
