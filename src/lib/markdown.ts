@@ -13,7 +13,7 @@ import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { VFile } from "vfile";
 import type { MediaInfo } from "../media/urls.ts";
-import { imageSchema, mediaImages } from "./markdown-images.ts";
+import { imageSchema, mediaImages } from "./markdown-media.ts";
 import { xmlSafe } from "./xml.ts";
 // Emphasis in linear time, for every Markdown parse in the process.
 import "./emphasis.ts";
@@ -47,7 +47,7 @@ const sanitizeSchema = {
   ...defaultSchema,
   // GitHub's schema, minus the clobber prefix on footnote ids, which GFM footnotes need.
   protocols: { ...defaultSchema.protocols, href: ["http", "https", "mailto"], src: ["http", "https"] },
-  // Images only as src/lib/markdown-images.ts makes them: this site's renditions, nothing else.
+  // Images only as src/lib/markdown-media.ts makes them: this site's renditions, nothing else.
   attributes: { ...defaultSchema.attributes, ...imageSchema },
 };
 

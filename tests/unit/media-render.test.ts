@@ -4,7 +4,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderMarkdownHere } from "../../src/lib/markdown.ts";
-import { PROSE_SIZES } from "../../src/lib/markdown-images.ts";
+import { PROSE_SIZES } from "../../src/lib/markdown-media.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { fallbackSrc, type MediaInfo } from "../../src/media/urls.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
-import { mediaHashesIn } from "../../lib/markdown-images.ts";
+import { mediaHashesIn } from "../../lib/markdown-media.ts";
 import { can } from "../../lib/permissions.ts";
 import {
   PostBySlugInput,
