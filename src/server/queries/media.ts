@@ -5,7 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import { Media, MediaUpload } from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
 import type { ProcessedImage } from "../../media/pipeline.ts";
-import type { MediaInfo } from "../../media/urls.ts";
+import { mediaHashOf, renditionPath, type MediaInfo } from "../../media/urls.ts";
 
 const infoColumns = {
   hash: Media.hash,
@@ -57,4 +57,11 @@ export async function mediaByHashes(db: Database, hashes: readonly string[]): Pr
     .from(Media)
     .where(inArray(Media.hash, [...new Set(hashes)]));
   return new Map(rows.map((r) => [r.hash, r]));
+}
+
+/** Whether `url` is the address of a rendition of an image stored here (`/media/<hash>/<width>.<ext>`). */
+export async function isStoredImage(db: Database, url: string): Promise<boolean> {
+  const hash = mediaHashOf(url);
+  const info = hash ? (await mediaByHashes(db, [hash])).get(hash) : undefined;
+  return Boolean(info?.variants.some((v) => renditionPath(info.hash, v) === url));
 }

@@ -307,6 +307,8 @@ export interface Edit {
   /** The author's own excerpt; empty means "use the first paragraph". */
   excerpt: string;
   tags: TagRef[];
+  /** The cover to set (null removes it); absent leaves it as it is. */
+  cover?: { hash: string; alt: string } | null;
 }
 
 /**
@@ -336,6 +338,7 @@ export async function saveEdit(
           html: rendered.html,
           excerpt: edit.excerpt || rendered.excerpt,
           excerptCustom: edit.excerpt !== "",
+          ...(edit.cover !== undefined ? { coverHash: edit.cover?.hash ?? null, coverAlt: edit.cover?.alt ?? "" } : {}),
           updatedAt: new Date(),
           version: next,
         })

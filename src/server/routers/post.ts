@@ -19,6 +19,7 @@ import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from
 import * as posts from "../queries/posts.ts";
 import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
 import * as revisions from "../queries/revisions.ts";
+import { mediaByHashes } from "../queries/media.ts";
 import { searchPublic } from "../queries/search.ts";
 import { normalizeTags, tagsOfPost, type TagRef } from "../queries/tags.ts";
 
@@ -135,7 +136,11 @@ export const postRouter = createTRPCRouter({
       body: input.body ?? post.body,
       excerpt: input.excerpt ?? (post.excerptCustom ? post.excerpt : ""),
       tags: input.tags ? normalizeTags(input.tags) : before,
+      cover: input.cover,
     };
+    if (input.cover && !(await mediaByHashes(ctx.db, [input.cover.hash])).has(input.cover.hash)) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "cover: No uploaded image has that hash; upload it again" });
+    }
     return commitEdit(ctx, post, input.version, edit, "save", before);
   }),
 
