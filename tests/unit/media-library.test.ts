@@ -111,3 +111,22 @@ describe("media.delete", () => {
     expect(readdirSync(join(b.mediaDir, hash!)).length).toBeGreaterThan(0);
   });
 });
+
+describe("a post's cover (post.update's cover field)", () => {
+  it("sets an uploaded image with its alt text, refuses a hash nothing was uploaded as, and removes it with null", async () => {
+    const ann = await b.signUp("Ann", "author");
+    const { hash } = await uploaded(ann.userId);
+    const post = await ann.caller.post.create({ title: "With a cover" });
+    const missing = await ann.caller.post
+      .update({ id: post.id, version: post.version, cover: { hash: "c".repeat(64), alt: "x" } })
+      .catch((e: { code: string; message: string }) => e);
+    expect(missing).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^cover: No uploaded image/) });
+    const covered = await ann.caller.post.update({ id: post.id, version: post.version, cover: { hash, alt: "The harbour at dawn" } });
+    expect([covered.coverHash, covered.coverAlt]).toEqual([hash, "The harbour at dawn"]);
+    expect((await ann.caller.media.usage({ hash })).posts.map((p) => p.asCover)).toEqual([true]);
+    const kept = await ann.caller.post.update({ id: post.id, version: covered.version, title: "Renamed" });
+    expect(kept.coverHash).toBe(hash);
+    const bare = await ann.caller.post.update({ id: post.id, version: kept.version, cover: null });
+    expect([bare.coverHash, bare.coverAlt]).toEqual([null, ""]);
+  });
+});

@@ -130,10 +130,10 @@ describe("images through the post router", () => {
     expect(post.cover).toBeNull();
     const missing = "c".repeat(64);
     expect(await messageOf(caller.post.update({ id: post.id, version: post.version, cover: { hash: missing, alt: "x" } }))).toBe(
-      "BAD_REQUEST: cover: No stored image has that hash; upload the image first",
+      "BAD_REQUEST: cover: No uploaded image has that hash; upload it again",
     );
     expect(await messageOf(caller.post.update({ id: post.id, version: post.version, cover: { hash: "../x", alt: "" } }))).toMatch(
-      /^BAD_REQUEST: [\s\S]*Not an image's hash/,
+      /^BAD_REQUEST: [\s\S]*Not an uploaded image/,
     );
     expect((await caller.post.byId({ id: post.id })).version).toBe(post.version);
 

@@ -5,7 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import { Media, MediaUpload } from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
 import type { ProcessedImage } from "../../media/pipeline.ts";
-import { fallbackSrc, type MediaInfo } from "../../media/urls.ts";
+import { fallbackSrc, mediaHashOf, renditionPath, type MediaInfo } from "../../media/urls.ts";
 
 const infoColumns = {
   hash: Media.hash,
@@ -79,4 +79,11 @@ export async function withCovers<T extends { coverHash: string | null; coverAlt:
     const info = r.coverHash ? media.get(r.coverHash) : undefined;
     return { ...r, cover: info ? { ...info, alt: r.coverAlt, src: fallbackSrc(info) } : null };
   });
+}
+
+/** Whether `url` is the address of a rendition of an image stored here (`/media/<hash>/<width>.<ext>`). */
+export async function isStoredImage(db: Database, url: string): Promise<boolean> {
+  const hash = mediaHashOf(url);
+  const info = hash ? (await mediaByHashes(db, [hash])).get(hash) : undefined;
+  return Boolean(info?.variants.some((v) => renditionPath(info.hash, v) === url));
 }

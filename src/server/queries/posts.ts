@@ -317,7 +317,7 @@ export interface Edit {
   /** The author's own excerpt; empty means "use the first paragraph". */
   excerpt: string;
   tags: TagRef[];
-  /** A new cover (null removes it); absent keeps the one it has. */
+  /** The cover to set (null removes it); absent leaves it as it is. */
   cover?: { hash: string; alt: string } | null;
 }
 

@@ -45,7 +45,7 @@ async function render(ctx: Signed, body: string) {
 /** A cover must be an image this site stores; the editor keeps the post's text either way. */
 async function checkCover(db: Database, cover: Edit["cover"]) {
   if (cover && !(await mediaByHashes(db, [cover.hash])).has(cover.hash)) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "cover: No stored image has that hash; upload the image first" });
+    throw new TRPCError({ code: "BAD_REQUEST", message: "cover: No uploaded image has that hash; upload it again" });
   }
 }
 
