@@ -49,7 +49,10 @@ export interface Backend {
  */
 export async function createBackend(opts: { file?: boolean; env?: Record<string, string> } = {}): Promise<Backend> {
   const dir = opts.file ? mkdtempSync(join(tmpdir(), "quire-test-")) : undefined;
+  // The configured store too (what the API routes use without a server around them).
+  const mediaDir = mkdtempSync(join(tmpdir(), "quire-test-media-"));
   const config = loadConfig({
+    MEDIA_DIR: mediaDir,
     NODE_ENV: "test",
     DATABASE_URL: dir ? `file:${join(dir, "test.db")}` : "file::memory:",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
@@ -62,7 +65,6 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
   await migrateDb(db.db, MIGRATIONS);
   const auth = initAuth(config, db.db);
   const purged: string[][] = [];
-  const mediaDir = mkdtempSync(join(tmpdir(), "quire-test-media-"));
   const media = localStore(mediaDir);
 
   const callerFor = async (headers: Headers) =>
