@@ -65,15 +65,15 @@ const precompress = {
 const EXTERNAL = ["libsql", "@libsql/client", "sharp", "shiki", "@shikijs/rehype"];
 
 /**
- * Svelte runtime modules that only the author islands use (a <select> binding, rest props,
- * class directives, stores). Svelte's package does not say its modules are free of side
+ * Svelte runtime modules that only the author islands use (a <select> binding, bind:this, rest props,
+ * class and style directives, stores). Svelte's package does not say its modules are free of side
  * effects, so the bundler treats every island as needing every runtime module it bundles,
  * and the comment island on reader pages would download these too. Their top level only
  * declares functions and constants, so saying so lets them go to the islands that use them.
  * If the comment island ever uses one, the bundler links it in and `npm run build` counts it.
  */
 const AUTHOR_ONLY_SVELTE =
-  /svelte[\\/]src[\\/]internal[\\/](client[\\/](dom[\\/]elements[\\/](bindings[\\/]select|class)|reactivity[\\/](props|store))|shared[\\/]attributes)\.js$/;
+  /svelte[\\/]src[\\/]internal[\\/](client[\\/](dom[\\/]elements[\\/](bindings[\\/](select|this)|class|style)|reactivity[\\/](props|store))|shared[\\/]attributes)\.js$/;
 
 export default defineConfig({
   output: "server",
@@ -93,8 +93,10 @@ export default defineConfig({
     csp: {
       directives: [
         "default-src 'self'",
-        // Avatars are any https address a person gives on their profile.
-        "img-src 'self' https: data:",
+        // Images are this site's own (/media/); with MEDIA_PUBLIC_URL, the layout adds
+        // that origin at run time (src/layouts/Base.astro), where /media/ redirects. Nothing else: no reader's browser
+        // is sent to a third party.
+        "img-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -11,6 +11,7 @@ import * as schema from "../db/schema.ts";
 import { ac, DEFAULT_ROLE, roles } from "./lib/permissions.ts";
 import { AvatarUrl, NAME_MAX, PersonName, UNCLEAN_CHARS, UserFields } from "./lib/schemas.ts";
 import { createMailer, type Mailer } from "./server/mail.ts";
+import { isStoredImage } from "./server/queries/media.ts";
 
 /** The header our own server sets to the socket's (or trusted proxy's) client address. */
 export const CLIENT_IP_HEADER = "x-quire-client-ip";
@@ -135,13 +136,18 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
           before: async (newUser, ctx) => {
             const fromProvider = !TYPED_PATHS.has(ctx?.path ?? "");
             const fields = fromProvider ? fromProviderProfile(newUser) : checkedUserFields(newUser);
+            if (fields.image && !(await isStoredImage(db, fields.image))) throw noSuchAvatar();
             const [first] = await db.select({ id: schema.user.id }).from(schema.user).limit(1);
             return { data: { ...newUser, ...fields, ...(first ? {} : { role: "admin" }) } };
           },
         },
         // update-user and the admin endpoints set names and avatars too: the profile form's rules hold there.
         update: {
-          before: async (change) => ({ data: { ...change, ...checkedUserFields(change) } }),
+          before: async (change) => {
+            const fields = checkedUserFields(change);
+            if (fields.image && !(await isStoredImage(db, fields.image))) throw noSuchAvatar();
+            return { data: { ...change, ...fields } };
+          },
         },
       },
       session: {
@@ -207,6 +213,8 @@ function oncePer(ms: number, max = 100_000) {
     },
   };
 }
+
+const noSuchAvatar = () => new APIError("BAD_REQUEST", { message: "image: No uploaded image has that address; upload the avatar again" });
 
 /** Endpoints where a person typed the account's fields; any other creates it from a provider's profile. */
 const TYPED_PATHS = new Set(["/sign-up/email", "/admin/create-user"]);

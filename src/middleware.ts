@@ -16,6 +16,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     session ??= getRuntime().then(({ auth, db }) => readSession(auth, db.db, context.request.headers));
     return session;
   };
+  const { config } = await getRuntime();
   let response: Response;
   try {
     response = await next();
@@ -32,7 +33,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     response = unavailable;
   }
   const headers = response.headers;
-  for (const [name, value] of Object.entries(securityHeaders((await getRuntime()).config.siteUrl))) headers.set(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(config.siteUrl))) headers.set(name, value);
   // Pages carry Astro's policy with their script hashes; API answers and redirects none.
   if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", NOTHING_CSP);
   if (!headers.has("Cache-Control")) {

@@ -72,9 +72,14 @@ export function limitRequestBodies(next: RequestListener, limitFor: (url: string
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  const body = JSON.stringify({
+  refuseBody(req, res, {
     error: { code: "PAYLOAD_TOO_LARGE", message: `The request body is over the ${formatBytes(limit)} limit for this address` },
   });
+}
+
+/** Answers 413 with `answer` as JSON and stops reading the request (the upload route has its own words). */
+export function refuseBody(req: IncomingMessage, res: ServerResponse, answer: unknown): void {
+  const body = JSON.stringify(answer);
   const socket = req.socket as Socket & { destroySoon?: () => void };
   // After a "Connection: close" answer Node ends the socket and destroys it at once; here it
   // only ends it (the client reads the answer and sees the end), reads nothing more, and

@@ -23,6 +23,14 @@ export function serveMedia(store: MediaStore) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const key = (req.url ?? "").slice(MEDIA_PREFIX.length).split(/[?#]/, 1)[0]!;
     if (!MEDIA_KEY.test(key)) return notFound(res);
+    // A public bucket or CDN (MEDIA_PUBLIC_URL) serves the files itself: a permanent redirect,
+    // kept by browsers as long as the file, so a reader asks here once per image at most.
+    const away = store.publicUrl?.(key);
+    if (away) {
+      res.writeHead(301, { location: away, "cache-control": IMMUTABLE });
+      res.end();
+      return;
+    }
     const etag = `"${key.replace("/", "-")}"`;
     if (etagMatches(req.headers["if-none-match"], etag)) {
       res.writeHead(304, { etag, "cache-control": IMMUTABLE });

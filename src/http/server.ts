@@ -3,9 +3,11 @@
 //  2. Baseline headers (security headers, a policy that allows nothing, no-store), which
 //     Astro's own answers replace with a page's where they set them.
 //  3. The method rule: OPTIONS answered, TRACE and the like refused.
-//  4. Body limits, from the headers or as the body arrives.
-//  5. /media/ from the media store (when one is given); /api/trpc straight to tRPC; a built
-//     static file (when a client folder is given) as it is; everything else to Astro.
+//  4. With a media store: /media/ files from it, and image uploads (POST /api/media), which
+//     come before the generic body limit because they have their own (MEDIA_MAX_BYTES).
+//  5. Body limits, from the headers or as the body arrives.
+//  6. /api/trpc straight to tRPC; a built static file (when a client folder is given) as it
+//     is; everything else to Astro.
 // It takes the runtime and Astro's Node handler, so a test can start it on port 0 with a
 // handler of its own.
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
@@ -20,6 +22,7 @@ import { isMediaPath, serveMedia } from "./media.ts";
 import { serveStaticFiles } from "./static-files.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { trpcListener } from "./trpc-listener.ts";
+import { isUploadPath, uploadListener, type UploadOptions } from "./upload.ts";
 
 export interface QuireServer {
   server: Server;
@@ -34,12 +37,15 @@ export interface ServerOptions {
   staticFiles?: { dir: string; assets: string };
   /** Where uploaded images are kept; /media/ is answered from it. */
   media?: MediaStore;
+  /** The upload route's queue (tests give a small one). */
+  uploads?: UploadOptions;
 }
 
 export function createServer(runtime: Runtime, astro: RequestListener, options: ServerOptions = {}): QuireServer {
   const { store = getStore(), staticFiles, media } = options;
   const images = media && serveMedia(media);
-  const api = trpcListener(runtime);
+  const uploads = media && uploadListener(runtime, media, options.uploads);
+  const api = trpcListener(runtime, media);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
   const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
   // Set before anything writes: a header set before writeHead would push a cached page off
@@ -49,6 +55,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     for (const [name, value] of baseline) res.setHeader(name, value);
     if (answerMethod(req, res)) return;
     if (images && isMediaPath(req.url ?? "/")) return void images(req, res);
+    if (uploads && isUploadPath(req.url ?? "/")) return void uploads(req, res);
     limited(req, res);
   };
   const server = createHttpServer(createFastPath(store, withBaseline));

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Runtime } from "../runtime.ts";
 import { handleTrpc } from "./trpc.ts";
+import type { MediaStore } from "../media/storage.ts";
 import { jsonError } from "./request.ts";
 import { baselineHeaders } from "./headers.ts";
 import { logUnavailable, unavailableResponse } from "./unavailable.ts";
@@ -42,14 +43,14 @@ async function toRequest(req: Body): Promise<Request> {
   return new Request(url, { method, headers, body });
 }
 
-export function trpcListener(runtime: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
+export function trpcListener(runtime: Runtime, media?: MediaStore): (req: IncomingMessage, res: ServerResponse) => void {
   const baseline = baselineHeaders(runtime.config.siteUrl);
   /** The answer, or null when the client went away while sending: nobody to answer or to log. */
   async function answer(req: Body): Promise<Response | null> {
     let request: Request | undefined;
     try {
       request = await toRequest(req);
-      return await handleTrpc(request, req.socket.remoteAddress, runtime);
+      return await handleTrpc(request, req.socket.remoteAddress, runtime, media);
     } catch (e) {
       if (!request && (req.destroyed || (e as NodeJS.ErrnoException).code === "ECONNRESET")) return null;
       if (e instanceof BadTarget) return jsonError(400, "BAD_REQUEST", "The request's Host header and path do not make a valid address");

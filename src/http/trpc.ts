@@ -6,11 +6,20 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "../server/root.ts";
 import { createTRPCContext } from "../server/trpc.ts";
 import type { Runtime } from "../runtime.ts";
+import { createMediaStore, type MediaStore } from "../media/storage.ts";
 import { MAX_BATCH, TRPC_ENDPOINT } from "../lib/constants.ts";
 import { logUnavailable, RETRY_AFTER_SECONDS } from "./unavailable.ts";
 import { headersWithClientAddress, jsonError, refuseCrossSite } from "./request.ts";
 
-export async function handleTrpc(request: Request, clientAddress: string | undefined, runtime: Runtime): Promise<Response> {
+/** The media store of a server that was given none (`astro dev`, tests sending a Request): the configured one. */
+let configuredStore: Promise<MediaStore> | undefined;
+
+export async function handleTrpc(
+  request: Request,
+  clientAddress: string | undefined,
+  runtime: Runtime,
+  media?: MediaStore,
+): Promise<Response> {
   if (request.method !== "GET" && request.method !== "POST") {
     return jsonError(405, "METHOD_NOT_SUPPORTED", "Use GET for queries and POST for mutations");
   }
@@ -20,6 +29,7 @@ export async function handleTrpc(request: Request, clientAddress: string | undef
   // Who is asking, for better-auth's per-client limits: in the one header it trusts.
   const headers = headersWithClientAddress(request, clientAddress, runtime.config);
   const debug = ["info", "debug"].includes(runtime.config.logLevel);
+  const store = media ?? (await (configuredStore ??= createMediaStore(runtime.config.media)));
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req: request,
@@ -30,6 +40,7 @@ export async function handleTrpc(request: Request, clientAddress: string | undef
         headers,
         db: runtime.db,
         auth: runtime.auth,
+        media: store,
         log: debug ? (line) => console.info(line) : () => {},
         purge: (tags) => runtime.invalidation.purge(tags),
       }),

@@ -10,7 +10,7 @@ const port = parentPort!;
 let previous: Promise<void> = Promise.resolve();
 
 function render(job: RenderRequest): Promise<void> {
-  const work = job.kind === "post" ? renderMarkdownHere(job.source) : renderCommentMarkdownHere(job.source);
+  const work = job.kind === "post" ? renderMarkdownHere(job.source, job.media) : renderCommentMarkdownHere(job.source);
   return work.then(
     (result) => port.postMessage({ id: job.id, result } satisfies RenderResponse),
     (e: unknown) =>

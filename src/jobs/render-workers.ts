@@ -11,9 +11,11 @@
 //   comes near the budget at all.
 import { Worker } from "node:worker_threads";
 import { renderCommentMarkdownHere, renderMarkdownHere, RenderTooComplex, type Rendered, type Renderer } from "../lib/markdown.ts";
+import type { MediaInfo } from "../media/urls.ts";
 
 export type RenderKind = "post" | "comment";
-export type RenderRequest = { id: number; kind: RenderKind; source: string };
+/** `media`: the stored images a post names, looked up on the main thread (a thread has no database). */
+export type RenderRequest = { id: number; kind: RenderKind; source: string; media?: readonly MediaInfo[] };
 export type RenderResponse = { id: number; result?: Rendered | string; error?: string; tooComplex?: boolean };
 
 /** How long one render may take on a thread before it is stopped. */
@@ -23,6 +25,7 @@ interface Job {
   id: number;
   kind: RenderKind;
   source: string;
+  media?: readonly MediaInfo[];
   owner: string;
   resolve: (value: Rendered | string) => void;
   reject: (error: Error) => void;
@@ -132,7 +135,7 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
   }
 
   function renderHere(job: Job): void {
-    (job.kind === "post" ? renderMarkdownHere(job.source) : renderCommentMarkdownHere(job.source)).then(job.resolve, job.reject);
+    (job.kind === "post" ? renderMarkdownHere(job.source, job.media) : renderCommentMarkdownHere(job.source)).then(job.resolve, job.reject);
   }
 
   /** The render the thread is on now: its budget runs from here. */
@@ -152,7 +155,7 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
   }
 
   function send(thread: Thread, job: Job): void {
-    thread.worker.postMessage({ id: job.id, kind: job.kind, source: job.source } satisfies RenderRequest);
+    thread.worker.postMessage({ id: job.id, kind: job.kind, source: job.source, media: job.media } satisfies RenderRequest);
   }
 
   function spawn(slot: number): Thread {
@@ -218,10 +221,10 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
     thread.next = null;
   }
 
-  function enqueue(kind: RenderKind, source: string, owner = NOBODY): Promise<Rendered | string> {
+  function enqueue(kind: RenderKind, source: string, owner = NOBODY, media?: readonly MediaInfo[]): Promise<Rendered | string> {
     if (closing) return Promise.reject(new Error("The server is stopping"));
     return new Promise((resolve, reject) => {
-      const job: Job = { id: nextId++, kind, source, owner, resolve, reject };
+      const job: Job = { id: nextId++, kind, source, media, owner, resolve, reject };
       const jobs = queues.get(owner);
       if (jobs) jobs.push(job);
       else queues.set(owner, [job]);
@@ -236,7 +239,7 @@ export function startRenderWorkers(count: number, options: RenderWorkerOptions =
     get workers() {
       return threads.filter((t): t is Thread => t !== null).map((t) => t.worker);
     },
-    post: (source, owner) => enqueue("post", source, owner) as Promise<Rendered>,
+    post: (source, owner, media) => enqueue("post", source, owner, media) as Promise<Rendered>,
     comment: (source, owner) => enqueue("comment", source, owner) as Promise<string>,
     async close() {
       closing = true;

@@ -12,6 +12,8 @@ export interface FeedItem {
   excerpt: string;
   html?: string;
   categories: string[];
+  /** The cover, as an enclosure: its absolute address, size in bytes and type. */
+  enclosure?: { url: string; bytes: number; type: string };
 }
 
 export interface FeedChannel {
@@ -33,6 +35,14 @@ const text = (value: string) => escapeHtml(escapeHtml(xmlSafe(value)));
 /** An address: XML-escaped once, as readers take it as it is. */
 const url = (value: string) => escapeHtml(xmlSafe(value));
 
+/**
+ * The stored HTML's image addresses made absolute: a feed reader resolves a relative address
+ * against nothing it knows. Only inside <img> and <source>, whose markup the renderer made.
+ */
+export function absoluteImages(html: string, siteUrl: string): string {
+  return html.replace(/<(?:img|source)\b[^>]*>/g, (tag) => tag.replace(/(="|, )\/media\//g, `$1${siteUrl}/media/`));
+}
+
 export function rss(channel: FeedChannel): string {
   const updated = channel.items[0]?.publishedAt ?? new Date(0);
   const items = channel.items.map(
@@ -43,7 +53,7 @@ export function rss(channel: FeedChannel): string {
       ${item.publishedAt ? `<pubDate>${item.publishedAt.toUTCString()}</pubDate>` : ""}
       <dc:creator>${text(item.author)}</dc:creator>
 ${item.categories.map((c) => `      <category>${text(c)}</category>`).join("\n")}
-      <description>${text(item.excerpt)}</description>${item.html ? `\n      <content:encoded>${cdata(item.html)}</content:encoded>` : ""}
+      <description>${text(item.excerpt)}</description>${item.enclosure ? `\n      <enclosure url="${url(item.enclosure.url)}" length="${item.enclosure.bytes}" type="${url(item.enclosure.type)}"/>` : ""}${item.html ? `\n      <content:encoded>${cdata(item.html)}</content:encoded>` : ""}
     </item>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -12,6 +12,8 @@ import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { VFile } from "vfile";
+import type { MediaInfo } from "../media/urls.ts";
+import { imageSchema, mediaImages } from "./markdown-media.ts";
 import { xmlSafe } from "./xml.ts";
 // Emphasis in linear time, for every Markdown parse in the process.
 import "./emphasis.ts";
@@ -45,6 +47,8 @@ const sanitizeSchema = {
   ...defaultSchema,
   // GitHub's schema, minus the clobber prefix on footnote ids, which GFM footnotes need.
   protocols: { ...defaultSchema.protocols, href: ["http", "https", "mailto"], src: ["http", "https"] },
+  // Images only as src/lib/markdown-media.ts makes them: this site's renditions, nothing else.
+  attributes: { ...defaultSchema.attributes, ...imageSchema },
 };
 
 export interface Rendered {
@@ -163,6 +167,7 @@ const postProcessor = unified()
   .use(remarkGfm)
   .use(remarkRehype)
   .use(xmlSafeTree)
+  .use(mediaImages)
   .use(rehypeSanitize, sanitizeSchema)
   .use(knownLanguagesOnly)
   .use(collectFacts)
@@ -176,7 +181,8 @@ const postProcessor = unified()
  */
 export interface Renderer {
   /** `owner` is whose render it is (a user id): renders are taken from owners in turn. */
-  post(source: string, owner?: string): Promise<Rendered>;
+  /** `media` holds the stored images the text names (those it names but are not stored load nothing). */
+  post(source: string, owner?: string, media?: readonly MediaInfo[]): Promise<Rendered>;
   comment(source: string, owner?: string): Promise<string>;
 }
 
@@ -204,8 +210,8 @@ export function useRenderer(renderer: Renderer | undefined): void {
   installed = renderer;
 }
 
-export function renderMarkdown(source: string, owner?: string): Promise<Rendered> {
-  return installed ? installed.post(source, owner) : renderMarkdownHere(source);
+export function renderMarkdown(source: string, owner?: string, media: readonly MediaInfo[] = []): Promise<Rendered> {
+  return installed ? installed.post(source, owner, media) : renderMarkdownHere(source, media);
 }
 
 export function renderCommentMarkdown(source: string, owner?: string): Promise<string> {
@@ -213,8 +219,8 @@ export function renderCommentMarkdown(source: string, owner?: string): Promise<s
 }
 
 /** A post's Markdown rendered on this thread. */
-export async function renderMarkdownHere(source: string): Promise<Rendered> {
-  const file = await postProcessor.process(source).catch(asTooComplex);
+export async function renderMarkdownHere(source: string, media: readonly MediaInfo[] = []): Promise<Rendered> {
+  const file = await postProcessor.process({ value: source, data: { media } }).catch(asTooComplex);
   return { html: String(file), excerpt: String(file.data.excerpt ?? ""), words: Number(file.data.words ?? 0) };
 }
 

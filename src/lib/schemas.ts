@@ -2,6 +2,7 @@
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post } from "../../db/schema.ts";
+import { MEDIA_HASH } from "../media/urls.ts";
 import { ROLES } from "./constants.ts";
 import { isSlug, SLUG_MAX, slugify } from "./slug.ts";
 
@@ -57,6 +58,14 @@ export const PostCreateInput = PostFields.pick({ title: true, slug: true, body: 
   .extend({ tags: TagNames.optional() })
   .strict();
 
+export const ALT_MAX = 300;
+/** Words for an image, for people who cannot see it. */
+export const AltText = cleanText(z.string().trim().max(ALT_MAX, `Keep the alt text under ${ALT_MAX} characters`));
+/** An uploaded image, by the sha256 that names it (src/media/urls.ts). */
+export const MediaHash = z.string().regex(MEDIA_HASH, "Not an uploaded image");
+/** A post's cover: an uploaded image and its alt text; null removes it. */
+export const CoverInput = z.object({ hash: MediaHash, alt: AltText }).strict();
+
 export const PostUpdateInput = PostFields.pick({ title: true, slug: true, body: true, excerpt: true })
   .partial()
   .extend({
@@ -64,6 +73,8 @@ export const PostUpdateInput = PostFields.pick({ title: true, slug: true, body: 
     /** The version the editor started from; a newer one on the server is a CONFLICT. */
     version: z.number().int().min(1),
     tags: TagNames.optional(),
+    /** Absent leaves the cover as it is. */
+    cover: CoverInput.nullable().optional(),
   })
   .strict();
 
@@ -138,15 +149,21 @@ export const PersonName = cleanText(
   z.string().trim().min(1, "Your name cannot be empty").max(NAME_MAX, `Keep your name under ${NAME_MAX} characters`),
 );
 export const BIO_MAX = 1_000;
-export const AVATAR_URL_MAX = 500;
-/** An avatar address (http or https only), or none: "" and null both clear it. */
+/** An image this site stores and serves (src/media/urls.ts writes them): `/media/<hash>/<rendition>.<ext>`. */
+const SITE_IMAGE = /^\/media\/[a-f0-9]{64}\/(?:original|\d{1,5})\.(?:jpg|png|webp|gif)$/;
+/**
+ * An avatar: an image uploaded here, by its address on this site, or none ("" and null both
+ * clear it). Never another site's address: reader pages load images from this site only.
+ * Whether the image exists is for the server to check (avatarExists in the profile's paths).
+ */
 export const AvatarUrl = z
   .union([
     z.literal(""),
     z.null(),
     z
-      .url({ protocol: /^https?$/, message: "Use an http(s) address for the avatar" })
-      .max(AVATAR_URL_MAX, `Keep the avatar address under ${AVATAR_URL_MAX} characters`),
+      .string()
+      .max(200, "Upload the avatar here")
+      .regex(SITE_IMAGE, "Upload the avatar here: only an image uploaded to this site can be one"),
   ])
   .transform((v) => v || null);
 export const ProfileInput = z

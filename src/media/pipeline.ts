@@ -2,7 +2,8 @@
 // then one re-encoded original and the variants pages will offer, none of them carrying any
 // metadata of the upload (a phone photo's EXIF holds where it was taken).
 import { availableParallelism } from "node:os";
-import sharp, { type Metadata, type Sharp } from "sharp";
+import pLimit from "p-limit";
+import sharp, { type Metadata, type OutputInfo, type Sharp } from "sharp";
 
 export interface MediaLimits {
   /** Largest upload accepted, in bytes. */
@@ -79,22 +80,26 @@ export class MediaRefused extends Error {
 export const VARIANT_WIDTHS = [480, 800, 1200, 1600, 2400] as const;
 export const ORIGINAL_MAX_SIDE = 4000;
 
-// libvips threads per image: half the cores, so an upload being encoded leaves the request
-// thread and the render threads a core of their own.
-sharp.concurrency(Math.max(1, Math.floor(availableParallelism() / 2)));
+// One libvips thread per operation, and at most ENCODE_SLOTS operations at once across every
+// upload in the process: however many images are being processed, a core stays with the
+// request thread (and the render threads), so readers are not slowed by uploads.
+sharp.concurrency(1);
 // Every upload is a different image: libvips' cache of recent operations would only hold memory.
 sharp.cache(false);
 
 /**
- * Encodes at most this many renditions at once. Each holds a thread of libuv's pool (4 by
- * default), which file reads and DNS share: two leave them room.
+ * Decodes, resizes and encodes running at once in the process, each on a thread of libuv's
+ * pool (4 by default, which file reads and DNS share): one core fewer than the machine has,
+ * and never more than two.
  */
-const PARALLEL_ENCODES = 2;
+const ENCODE_SLOTS = Math.min(2, Math.max(1, availableParallelism() - 1));
+const slots = pLimit(ENCODE_SLOTS);
 
 /** A pathological image (one that decodes slowly for its size) stops here rather than holding a thread. */
 const ENCODE_TIMEOUT_SECONDS = 60;
 
 const MB = 1024 * 1024;
+const WEBP_EFFORT = 1;
 
 export async function processImage(bytes: Uint8Array, limits: MediaLimits): Promise<ProcessedImage> {
   if (bytes.byteLength === 0) throw new MediaRefused("empty", "The file is empty.");
@@ -122,25 +127,71 @@ export async function processImage(bytes: Uint8Array, limits: MediaLimits): Prom
 
   const width = meta.autoOrient.width;
   const height = meta.autoOrient.height;
-  const [hash, look] = await Promise.all([sha256Hex(bytes), guarded(() => lookAt(open, meta.hasAlpha), limits)]);
-  const hasAlpha = look.hasAlpha;
-  const still: OutputFormat = hasAlpha ? "png" : "jpeg";
-
-  const jobs: Array<() => Promise<Rendition>> = [];
-  const originalFormat: OutputFormat = format === "avif" ? still : format;
-  jobs.push(() =>
-    encode(open().resize(ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE, { fit: "inside", withoutEnlargement: true }), originalFormat, true),
-  );
-  for (const w of variantWidths(width)) {
-    const resized = () => open().resize({ width: w, withoutEnlargement: true });
-    jobs.push(() => encode(resized(), "webp", false));
-    // An animation's fallback is the GIF itself, kept as the original.
-    if (!animated) jobs.push(() => encode(resized(), still, false));
-  }
-  const [original, ...variants] = await guarded(() => runLimited(jobs, PARALLEL_ENCODES), limits);
+  const [hash, made] = await Promise.all([
+    sha256Hex(bytes),
+    guarded(() => (animated ? animation(open, format, width, meta.hasAlpha) : still(open, format, width, height, meta.hasAlpha)), limits),
+  ]);
+  const { original, variants, look } = made;
   variants.sort((a, b) => a.width - b.width || a.format.localeCompare(b.format));
 
-  return { hash, width, height, format, hasAlpha, animated, placeholder: look.placeholder, original, variants };
+  return { hash, width, height, format, hasAlpha: look.hasAlpha, animated, placeholder: look.placeholder, original, variants };
+}
+
+interface Made {
+  original: Rendition;
+  variants: Rendition[];
+  look: { hasAlpha: boolean; placeholder: string };
+}
+
+/** Pixels in memory, 8 bits a channel, upright and sRGB. */
+type Pixels = { data: Buffer; info: OutputInfo };
+const pixelsOf = (image: Sharp): Promise<Pixels> => image.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+const fromPixels = ({ data, info }: Pixels): Sharp =>
+  sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).timeout({ seconds: ENCODE_TIMEOUT_SECONDS });
+
+/**
+ * A still image is decoded once (to at most ORIGINAL_MAX_SIDE), and each width is resized from
+ * the next wider one rather than from the upload: a 12-megapixel JPEG decoded once instead of
+ * once a rendition.
+ */
+async function still(open: () => Sharp, format: InputFormat, width: number, height: number, alphaChannel: boolean): Promise<Made> {
+  const widths = variantWidths(width);
+  // Wide enough for the original and for the widest variant (a tall image's may be wider than its original).
+  const originalWidth = Math.round(width * Math.min(1, ORIGINAL_MAX_SIDE / Math.max(width, height)));
+  const top = Math.max(originalWidth, widths.at(-1)!);
+  const base = await slots(() => pixelsOf(top < width ? open().resize({ width: top }) : open()));
+  const original = originalWidth < base.info.width ? await slots(() => pixelsOf(fromPixels(base).resize({ width: originalWidth }))) : base;
+  const look = await slots(() => lookAt(() => fromPixels(original), alphaChannel));
+  const plain: OutputFormat = look.hasAlpha ? "png" : "jpeg";
+  const sizes: Pixels[] = [];
+  let wider = base;
+  for (const w of [...widths].reverse()) {
+    wider = w >= wider.info.width ? wider : await slots(() => pixelsOf(fromPixels(wider).resize({ width: w })));
+    sizes.push(wider);
+  }
+  const originalFormat: OutputFormat = format === "avif" ? plain : format;
+  const jobs = [
+    () => encode(fromPixels(original), originalFormat, true),
+    ...sizes.flatMap((pixels) => [() => encode(fromPixels(pixels), "webp", false), () => encode(fromPixels(pixels), plain, false)]),
+  ];
+  const [kept, ...variants] = await Promise.all(jobs.map((job) => slots(job)));
+  return { original: kept!, variants, look };
+}
+
+/** An animation is resized frame by frame from the upload at each width; its fallback is the original. */
+async function animation(open: () => Sharp, format: InputFormat, width: number, alphaChannel: boolean): Promise<Made> {
+  const look = await slots(() => lookAt(open, alphaChannel));
+  const jobs = [
+    () =>
+      encode(
+        open().resize(ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE, { fit: "inside", withoutEnlargement: true }),
+        format as OutputFormat,
+        true,
+      ),
+    ...variantWidths(width).map((w) => () => encode(open().resize({ width: w, withoutEnlargement: true }), "webp", false)),
+  ];
+  const [original, ...variants] = await Promise.all(jobs.map((job) => slots(job)));
+  return { original: original!, variants, look };
 }
 
 /** The standard widths narrower than the image, and the image's own width up to the widest of them. */
@@ -230,10 +281,13 @@ async function encode(image: Sharp, format: OutputFormat, original: boolean): Pr
   const quality = original ? 90 : 80;
   switch (format) {
     case "webp":
-      image.webp({ quality, effort: 4 });
+      // Effort 1 of 6 takes a fraction of the default 4's time for a few percent more bytes (BENCHMARKS.md).
+      image.webp({ quality, effort: WEBP_EFFORT });
       break;
     case "jpeg":
-      image.jpeg({ quality, progressive: true });
+      // Progressive JPEGs show sooner in a reader's browser. The original is only re-encoded
+      // from: optimised Huffman tables would cost several times its encode for a few percent.
+      image.jpeg(original ? { quality, optimiseCoding: false } : { quality, progressive: true });
       break;
     case "png":
       image.png();
@@ -245,19 +299,6 @@ async function encode(image: Sharp, format: OutputFormat, original: boolean): Pr
   // No withMetadata/keepExif/keepIccProfile: sharp writes none of the input's EXIF, XMP, IPTC or ICC.
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.pageHeight ?? info.height, format, bytes: data, contentType: CONTENT_TYPES[format] };
-}
-
-async function runLimited<T>(jobs: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results = new Array<T>(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
 }
 
 /** A sharp failure on the upload's pixels is a refusal of the upload, not a server error. */

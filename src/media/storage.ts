@@ -59,12 +59,21 @@ export function checkPut(key: string, contentType: string): void {
   if (contentType !== expected) throw new TypeError(`${key} is ${expected}, not ${contentType}`);
 }
 
-export function originalKey(hash: string, original: Rendition): string {
+export function originalKey(hash: string, original: Pick<Rendition, "format">): string {
   return `${hash}/original.${EXTENSIONS[original.format]}`;
 }
 
-export function variantKey(hash: string, variant: Rendition): string {
+export function variantKey(hash: string, variant: Pick<Rendition, "width" | "format">): string {
   return `${hash}/${variant.width}.${EXTENSIONS[variant.format]}`;
+}
+
+/** Every file of a recorded image, the original first: deleting it first unmarks the image as complete. */
+export function imageKeys(image: {
+  hash: string;
+  original: Pick<Rendition, "format">;
+  variants: Array<Pick<Rendition, "width" | "format">>;
+}): string[] {
+  return [originalKey(image.hash, image.original), ...image.variants.map((v) => variantKey(image.hash, v))];
 }
 
 /**

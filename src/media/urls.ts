@@ -36,3 +36,13 @@ export function fallbackSrc(media: MediaInfo): string {
   const pick = plain.filter((v) => v.width <= 1600).at(-1) ?? plain[0] ?? media.variants[0]!;
   return renditionPath(media.hash, pick);
 }
+
+/**
+ * The rendition a link preview shows (og:image, twitter:image, JSON-LD): the 1200 px JPEG or
+ * PNG, or the widest below it, in a format every preview reader takes.
+ */
+export function previewRendition(media: MediaInfo): StoredRendition & { path: string; type: string } {
+  const plain = media.variants.filter((v) => v.format !== "webp");
+  const pick = plain.filter((v) => v.width <= 1200).at(-1) ?? plain[0] ?? media.variants[0]!;
+  return { ...pick, path: renditionPath(media.hash, pick), type: `image/${pick.format}` };
+}

@@ -1,5 +1,7 @@
 import type { APIContext } from "astro";
-import { rss } from "../lib/feed.ts";
+import { absoluteImages, rss } from "../lib/feed.ts";
+import { previewRendition } from "../media/urls.ts";
+import type { Cover } from "./queries/media.ts";
 import { feed } from "./reader.ts";
 import { site } from "./site.ts";
 
@@ -22,9 +24,16 @@ export async function feedResponse(context: APIContext, tag?: string): Promise<R
       publishedAt: p.publishedAt,
       author: p.author.name,
       excerpt: p.excerpt,
-      html: s.feedContent === "full" ? p.html : undefined,
+      html: s.feedContent === "full" ? absoluteImages(p.html, s.url) : undefined,
       categories: p.tags.map((t) => t.name),
+      enclosure: p.cover ? enclosureOf(p.cover, s.abs) : undefined,
     })),
   });
   return new Response(body, { headers: { "content-type": "application/rss+xml; charset=utf-8" } });
+}
+
+/** The cover's link-preview rendition, as the item's one enclosure. */
+function enclosureOf(cover: Cover, abs: (path: string) => string) {
+  const pick = previewRendition(cover);
+  return { url: abs(pick.path), bytes: pick.bytes, type: pick.type };
 }

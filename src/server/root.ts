@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { commentRouter } from "./routers/comment.ts";
 import { mailRouter } from "./routers/mail.ts";
+import { mediaRouter } from "./routers/media.ts";
 import { postRouter } from "./routers/post.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   comment: commentRouter,
   user: userRouter,
   mail: mailRouter,
+  media: mediaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
+import type { MediaStore } from "../media/storage.ts";
 import { can, managesPeople } from "../lib/permissions.ts";
 import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
@@ -21,6 +22,8 @@ export interface CreateContextOptions {
   purge: (tags: string[]) => Promise<void>;
   /** Skip the session lookup: reader pages must render the same for everyone. */
   anonymous?: boolean;
+  /** Where uploaded images are kept: the media library deletes from it. */
+  media?: MediaStore;
   log?: (line: string) => void;
 }
 
@@ -43,6 +46,7 @@ export async function createTRPCContext(opts: CreateContextOptions) {
     write: opts.db.write,
     auth: opts.auth,
     purge: opts.purge,
+    media: opts.media,
     session,
     log: opts.log ?? ((line: string) => console.info(line)),
   };

@@ -11,17 +11,24 @@ import { join, resolve } from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig, type Result } from "lighthouse";
 import { findOrInstallChromium } from "../../scripts/browser.ts";
+import { publishPhotoPost } from "./photo-post.ts";
 import { startQuire } from "./proc.ts";
 
 const root = resolve(import.meta.dirname, "../..");
-// The seed's richest post (a heading, a list, highlighted code, a table, a quote) and a tag
-// it carries; LIGHTHOUSE_PAGES=/a,/b,… measures other paths instead.
-const PAGES = (process.env.LIGHTHOUSE_PAGES ?? "/,/posts/markdown-with-highlighted-code,/tags/quire").split(",");
+// The seed's richest post (a heading, a list, highlighted code, a table, a quote), a tag it
+// carries, and a post with three large photos (and a cover) published here through the upload
+// route; LIGHTHOUSE_PAGES=/a,/b,… measures other paths instead.
+// ("photos" in LIGHTHOUSE_PAGES stands for that post.)
+const PHOTO_POST = "photos";
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 const reports = join(root, "test-results/lighthouse");
 
 const dir = mkdtempSync(join(tmpdir(), "quire-lighthouse-"));
-const { base } = await startQuire(`file:${join(dir, "lighthouse.db")}`, { SEED_DEMO: "true" });
+const { base } = await startQuire(`file:${join(dir, "lighthouse.db")}`, { SEED_DEMO: "true", MEDIA_DIR: join(dir, "media") });
+const photoPost = await publishPhotoPost(base);
+const PAGES = (process.env.LIGHTHOUSE_PAGES ?? `/,/posts/markdown-with-highlighted-code,/tags/quire,${PHOTO_POST}`)
+  .split(",")
+  .map((p) => (p === PHOTO_POST ? photoPost : p));
 let chrome: chromeLauncher.LaunchedChrome | undefined;
 process.on("exit", () => {
   chrome?.kill();

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { expect, test } from "@playwright/test";
 import { ADMIN_STATE, openComments, publishDraft, readAsVisitor, signUp, signUpAuthor, uniqueEmail, writeDraft } from "./helpers.ts";
 
@@ -219,12 +220,35 @@ test("a profile's name, bio and avatar show on the author page with their posts"
   await page.goto("/profile");
   await page.getByLabel("Name").fill("Beatrice Biographer");
   await page.getByLabel("Bio").fill("Writes about people.");
-  await page.getByLabel("Avatar URL").fill("javascript:alert(1)");
-  await page.getByRole("button", { name: "Save profile" }).click();
-  await expect(page.locator("#image-error")).toContainText("http(s)");
-  await page.getByLabel("Avatar URL").fill("https://example.com/bea.png");
+  // A page posing as a photo is refused with its reason; a real photo is uploaded with progress.
+  const picker = page.getByTestId("avatar-picker");
+  await picker.setInputFiles({ name: "bea.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<html><script>alert(1)</script></html>") });
+  await expect(page.getByRole("alert")).toHaveText("This file is a web page, not an image.");
+  const photo = await sharp({ create: { width: 300, height: 300, channels: 3, background: "#c2410c" } })
+    .jpeg()
+    .toBuffer();
+  let release!: () => void;
+  const held = new Promise<void>((done) => (release = done));
+  await page.route("**/api/media?for=avatar", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await picker.setInputFiles({ name: "bea.jpg", mimeType: "image/jpeg", buffer: photo });
+  await expect(page.getByRole("progressbar", { name: /avatar/ })).toBeVisible();
+  release();
+  const preview = page.getByRole("img", { name: "Your avatar" });
+  await expect(preview).toHaveAttribute("src", /^\/media\/[a-f0-9]{64}\/300\.jpg$/);
+  const avatar = (await preview.getAttribute("src"))!;
   await page.getByRole("button", { name: "Save profile" }).click();
   await expect(page.getByText("Profile saved.")).toBeVisible();
+  // Another site's address is refused by the API too, not only absent from the form.
+  const origin = new URL(page.url()).origin;
+  const remote = await page.request.post("/api/trpc/user.updateProfile", {
+    data: { json: { name: "Beatrice Biographer", bio: "Writes about people.", image: "https://example.com/bea.png" } },
+    headers: { origin },
+  });
+  expect(remote.status()).toBe(400);
+  expect(await remote.text()).toContain("Upload the avatar here");
 
   // The post's own page, not the home page: other tests publish in parallel and can push
   // this post off the home page's first screen before it is read.
@@ -234,6 +258,8 @@ test("a profile's name, bio and avatar show on the author page with their posts"
   await page.goto(authorPath!);
   await expect(page.getByRole("heading", { name: "Beatrice Biographer" })).toBeVisible();
   await expect(page.getByText("Writes about people.")).toBeVisible();
-  await expect(page.locator('img.avatar[src="https://example.com/bea.png"]')).toHaveCount(1);
+  const shown = page.locator(`img.avatar[src="${avatar}"]`);
+  await expect(shown).toHaveCount(1);
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(300);
   await expect(page.getByRole("link", { name: title })).toBeVisible();
 });

@@ -1,11 +1,14 @@
 // Who may call what: every procedure of every router × every kind of caller, from one
 // table. A procedure without a row fails the first test.
 import { TRPCError } from "@trpc/server";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { user } from "../../db/schema.ts";
 import { appRouter, type createCaller } from "../../src/server/root.ts";
 import { createBackend, type Backend } from "./harness.ts";
+import { processImage, type ProcessedImage } from "../../src/media/pipeline.ts";
+import { recordUpload } from "../../src/server/queries/media.ts";
+import { LIMITS, photo } from "./media-fixtures.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 const ACTORS = ["anonymous", "reader", "owner", "otherAuthor", "editor", "admin", "banned"] as const;
@@ -22,6 +25,8 @@ interface Fixture {
   ownerId: string;
   /** Someone to change roles of or ban. */
   targetUserId: string;
+  /** An image the owner uploaded, used nowhere. */
+  mediaHash: string;
 }
 
 type Row = { call: (c: Caller, f: Fixture) => Promise<unknown> } & Record<Actor, Outcome>;
@@ -68,6 +73,9 @@ const MATRIX: Record<string, Row> = {
   "user.setRole": { ...admins, call: (c, f) => c.user.setRole({ userId: f.targetUserId, role: "author" }) },
   "user.ban": { ...admins, call: (c, f) => c.user.ban({ userId: f.targetUserId }) },
   "user.unban": { ...admins, call: (c, f) => c.user.unban({ userId: f.targetUserId }) },
+  "media.list": { ...writers, call: (c) => c.media.list() },
+  "media.usage": { ...ownerOrEditor, call: (c, f) => c.media.usage({ hash: f.mediaHash }) },
+  "media.delete": { ...ownerOrEditor, call: (c, f) => c.media.delete({ hash: f.mediaHash }) },
 };
 
 async function outcomeOf(promise: Promise<unknown>): Promise<Outcome | string> {
@@ -85,6 +93,7 @@ const callers = {} as Record<Actor, Caller>;
 let ownerCaller: Caller;
 let readerCaller: Caller;
 let ownerId = "";
+let image: ProcessedImage;
 
 beforeAll(async () => {
   b = await createBackend();
@@ -103,6 +112,7 @@ beforeAll(async () => {
   const banned = await b.signUp("Boris Banned", "author");
   await admin.caller.user.ban({ userId: banned.userId, reason: "spam" });
   callers.banned = await b.callerWithCookie(banned.cookie);
+  image = await processImage(await photo(100, 80), LIMITS);
 });
 afterAll(() => b.close());
 
@@ -114,6 +124,9 @@ async function freshFixture(): Promise<Fixture> {
   const comment = await readerCaller.comment.create({ postId: published.id, body: "First!" });
   const targetUserId = randomUUID();
   await b.db.db.insert(user).values({ id: targetUserId, name: "Target", email: `${targetUserId}@quire.test` });
+  // Its rows only (a fresh hash each time): access is decided before any file is touched.
+  const mediaHash = randomBytes(32).toString("hex");
+  await recordUpload(b.db.write, { ...image, hash: mediaHash }, { userId: ownerId, fileName: "matrix.jpg", bytes: 1 });
   return {
     draftId: draft.id,
     publishedId: published.id,
@@ -122,6 +135,7 @@ async function freshFixture(): Promise<Fixture> {
     commentId: comment.id,
     ownerId,
     targetUserId,
+    mediaHash,
   };
 }
 

@@ -6,6 +6,7 @@ import type { APIContext } from "astro";
 import { MailOutbox, session, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { createBackend, type Backend } from "./harness.ts";
+import { uploadedAvatar } from "./media-fixtures.ts";
 import { securityHeaders } from "../../src/http/headers.ts";
 
 const backends: Backend[] = [];
@@ -241,6 +242,8 @@ describe("better-auth's own endpoints keep the profile form's rules", () => {
       { name: "y".repeat(81) },
       { image: "javascript:alert(1)" },
       { image: `https://quire.test/${"a".repeat(60_000)}` },
+      { image: "https://images.quire.test/uma.png" },
+      { image: `/media/${"0".repeat(64)}/480.jpg` },
       { image: 42 },
     ]) {
       const refused = await send(b, "/update-user", { body, headers: { cookie } });
@@ -248,13 +251,11 @@ describe("better-auth's own endpoints keep the profile form's rules", () => {
       expect(((await refused.json()) as { message: string }).message).toMatch(new RegExp(`^${Object.keys(body)[0]}: `));
     }
     expect((await b.db.db.select().from(user).where(eq(user.id, userId)))[0]).toEqual(before);
-    const ok = await send(b, "/update-user", {
-      body: { name: "Uma Updated", image: "https://images.quire.test/uma.png" },
-      headers: { cookie },
-    });
+    const avatar = await uploadedAvatar(b.db.write, userId);
+    const ok = await send(b, "/update-user", { body: { name: "Uma Updated", image: avatar }, headers: { cookie } });
     expect(ok.status).toBe(200);
     const after = (await b.db.db.select().from(user).where(eq(user.id, userId)))[0]!;
-    expect([after.name, after.image]).toEqual(["Uma Updated", "https://images.quire.test/uma.png"]);
+    expect([after.name, after.image]).toEqual(["Uma Updated", avatar]);
   });
 });
 

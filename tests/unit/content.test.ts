@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PostConflict } from "../../src/server/errors.ts";
 import { COMMENT_EDIT_WINDOW_MS } from "../../src/lib/constants.ts";
 import { createBackend, type Backend } from "./harness.ts";
+import { uploadedAvatar } from "./media-fixtures.ts";
 
 async function failure(promise: Promise<unknown>): Promise<TRPCError> {
   try {
@@ -298,11 +299,20 @@ describe("comments", () => {
 describe("profiles", () => {
   it("a person edits their name, bio and avatar; the change purges their author pages", async () => {
     const { caller, userId } = await b.signUp("Olive Owner");
-    const me = await caller.user.updateProfile({ name: "Olive O.", bio: "Writes things.", image: "https://example.com/a.png" });
-    expect(me).toMatchObject({ name: "Olive O.", bio: "Writes things.", image: "https://example.com/a.png" });
+    const avatar = await uploadedAvatar(b.db.write, userId);
+    const me = await caller.user.updateProfile({ name: "Olive O.", bio: "Writes things.", image: avatar });
+    expect(me).toMatchObject({ name: "Olive O.", bio: "Writes things.", image: avatar });
     expect(b.purged.at(-1)).toEqual([`author:${userId}`]);
     const bad = await failure(caller.user.updateProfile({ name: "", bio: "", image: "javascript:alert(1)" }));
     expect(bad.code).toBe("BAD_REQUEST");
+    // Another site's image would be loaded by every reader's browser: only uploads here are avatars.
+    for (const image of ["https://example.com/a.png", `/media/${"0".repeat(64)}/480.jpg`, avatar.replace(/\d+\.jpg$/, "9999.jpg")]) {
+      const refused = await failure(caller.user.updateProfile({ name: "Olive O.", bio: "", image }));
+      expect(refused.code, image).toBe("BAD_REQUEST");
+      expect(refused.message, image).toMatch(/Upload the avatar here|No uploaded image has that address/);
+    }
+    expect((await caller.user.updateProfile({ name: "Olive O.", bio: "Writes things.", image: "" })).image).toBeNull();
+    await caller.user.updateProfile({ name: "Olive O.", bio: "Writes things.", image: avatar });
     expect((await caller.user.me()).name).toBe("Olive O.");
     // No public page until they publish.
     expect((await failure((await b.anonymous()).user.byId({ id: userId }))).code).toBe("NOT_FOUND");

@@ -12,6 +12,10 @@ import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { appRouter } from "../../src/server/root.ts";
 import { isSameOrigin } from "../../src/http/request.ts";
 import { createBackend, type Backend } from "./harness.ts";
+import { randomBytes } from "node:crypto";
+import { processImage } from "../../src/media/pipeline.ts";
+import { recordUpload } from "../../src/server/queries/media.ts";
+import { LIMITS, photo } from "./media-fixtures.ts";
 
 const SITE = "http://quire.test";
 const EVIL = "https://evil.example";
@@ -108,6 +112,7 @@ describe("tRPC mutations refuse cross-site requests", () => {
       return { id: comment.id };
     },
     "user.updateProfile": async () => ({ name: "Forged Name", bio: "", image: "" }),
+    "media.delete": async () => ({ hash: await newImage() }),
     "user.setRole": async () => ({ userId: (await b.signUp("Target", "reader")).userId, role: "admin" }),
     "user.ban": async () => ({ userId: (await b.signUp("Target", "reader")).userId }),
     "user.unban": async () => {
@@ -118,6 +123,13 @@ describe("tRPC mutations refuse cross-site requests", () => {
   };
 
   let n = 0;
+  /** An image of the admin's, used nowhere: its rows only, a fresh hash each time. */
+  async function newImage() {
+    const image = await processImage(await photo(64, 48), LIMITS);
+    const hash = randomBytes(32).toString("hex");
+    await recordUpload(b.db.write, { ...image, hash }, { userId: admin.userId, fileName: "forged.jpg", bytes: 1 });
+    return hash;
+  }
   async function newPost(published = false) {
     const caller = await b.callerWithCookie(admin.cookie);
     const post = await caller.post.create({ title: `Fixture ${++n}`, body: "first" });

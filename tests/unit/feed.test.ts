@@ -2,7 +2,7 @@
 // fields that stay text in a reader that renders them as HTML.
 import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
-import { rss } from "../../src/lib/feed.ts";
+import { absoluteImages, rss } from "../../src/lib/feed.ts";
 import { renderCommentMarkdownHere, renderMarkdownHere } from "../../src/lib/markdown.ts";
 
 /** Every element's text, as a strict XML parser reads the document (it throws if it is not XML). */
@@ -105,5 +105,48 @@ describe("the RSS feed", () => {
     // HTML stored before the pipeline cleaned it still makes a feed that parses.
     expect(() => parseXml(feed("<p>old \u000C page ]]> end</p>"))).not.toThrow();
     expect(parseXml(feed("<p>a ]]> b</p>")).find((e) => e.name === "content:encoded")!.text).toBe("<p>a ]]> b</p>");
+  });
+});
+
+describe("images in the feed", () => {
+  const hash = "d".repeat(64);
+  const variants = [480, 800].flatMap((width) =>
+    (["webp", "jpeg"] as const).map((format) => ({ width, height: width / 2, format, bytes: width * 10 })),
+  );
+
+  it("names a post's images by absolute address, and leaves text that mentions /media/ as written", async () => {
+    const { html } = await renderMarkdownHere(`Files live in /media/ here.\n\n![Pier](/media/${hash}/800.jpg)`, [
+      { hash, width: 800, height: 400, placeholder: "#000000", variants },
+    ]);
+    const absolute = absoluteImages(html, "https://quire.test");
+    expect(absolute).toContain("Files live in /media/ here.");
+    expect(absolute).toContain(`srcset="https://quire.test/media/${hash}/480.webp 480w, https://quire.test/media/${hash}/800.webp 800w"`);
+    expect(absolute).toContain(
+      `<img src="https://quire.test/media/${hash}/800.jpg" srcset="https://quire.test/media/${hash}/480.jpg 480w, `,
+    );
+    expect(absolute).not.toMatch(/(="|, )\/media\//);
+  });
+
+  it("carries a cover as the item's enclosure, and stays XML", () => {
+    const xml = rss({
+      title: "Site",
+      link: "https://quire.test/",
+      self: "https://quire.test/rss.xml",
+      description: "d",
+      items: [
+        {
+          id: "1",
+          title: "t",
+          link: "https://quire.test/posts/t",
+          publishedAt: null,
+          author: "a",
+          excerpt: "e",
+          categories: [],
+          enclosure: { url: `https://quire.test/media/${hash}/800.jpg`, bytes: 8000, type: "image/jpeg" },
+        },
+      ],
+    });
+    expect(xml).toContain(`<enclosure url="https://quire.test/media/${hash}/800.jpg" length="8000" type="image/jpeg"/>`);
+    expect(parseXml(xml).map((e) => e.name)).toContain("enclosure");
   });
 });

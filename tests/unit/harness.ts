@@ -14,6 +14,7 @@ import { createTRPCContext } from "../../src/server/trpc.ts";
 import { createInvalidation } from "../../src/cache/invalidation.ts";
 import { getStore } from "../../src/cache/store.ts";
 import { useRuntime } from "../../src/runtime.ts";
+import { localStore, type MediaStore } from "../../src/media/storage.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
 
@@ -23,6 +24,9 @@ export interface Backend {
   auth: Auth;
   /** Every purge call, in order. */
   purged: string[][];
+  /** The folder store callers delete images from (a temporary folder). */
+  media: MediaStore;
+  mediaDir: string;
   /** SQL statements sent so far (reset it to count a stretch). */
   queries: string[];
   anonymous(): Promise<ReturnType<typeof createCaller>>;
@@ -45,7 +49,10 @@ export interface Backend {
  */
 export async function createBackend(opts: { file?: boolean; env?: Record<string, string> } = {}): Promise<Backend> {
   const dir = opts.file ? mkdtempSync(join(tmpdir(), "quire-test-")) : undefined;
+  // The configured store too (what the API routes use without a server around them).
+  const mediaDir = mkdtempSync(join(tmpdir(), "quire-test-media-"));
   const config = loadConfig({
+    MEDIA_DIR: mediaDir,
     NODE_ENV: "test",
     DATABASE_URL: dir ? `file:${join(dir, "test.db")}` : "file::memory:",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
@@ -58,6 +65,7 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
   await migrateDb(db.db, MIGRATIONS);
   const auth = initAuth(config, db.db);
   const purged: string[][] = [];
+  const media = localStore(mediaDir);
 
   const callerFor = async (headers: Headers) =>
     createCaller(
@@ -69,6 +77,7 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
           purged.push(tags);
         },
         log: () => {},
+        media,
       }),
     );
 
@@ -78,6 +87,8 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
     db,
     auth,
     purged,
+    media,
+    mediaDir,
     queries,
     anonymous: () => callerFor(new Headers()),
     callerWithCookie: (cookie) => callerFor(new Headers({ cookie })),
@@ -108,6 +119,7 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
     close() {
       useRuntime(undefined);
       db.close();
+      rmSync(mediaDir, { recursive: true, force: true });
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };

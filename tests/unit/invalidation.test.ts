@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, type createCaller } from "../../src/server/root.ts";
 import { createBackend, type Backend } from "./harness.ts";
+import { processImage } from "../../src/media/pipeline.ts";
+import { recordUpload } from "../../src/server/queries/media.ts";
+import { LIMITS, photo } from "./media-fixtures.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 interface World {
@@ -58,6 +61,15 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
     // Their name is on their posts, in lists and beside their comments: all carry author:<id>.
     run: (w) => w.reader.user.updateProfile({ name: "Rita R.", bio: "", image: "" }),
     purges: (w) => [`author:${w.readerId}`],
+  },
+  "media.delete": {
+    // An image nothing uses is on no page.
+    run: async (w) => {
+      const image = await processImage(await photo(64, 48), LIMITS);
+      await recordUpload(b.db.write, image, { userId: w.ownerId, fileName: "", bytes: 1 });
+      return w.owner.media.delete({ hash: image.hash });
+    },
+    purges: () => [],
   },
   "user.setRole": { run: (w) => w.admin.user.setRole({ userId: w.readerId, role: "author" }), purges: () => [] },
   "user.ban": { run: (w) => w.admin.user.ban({ userId: w.readerId }), purges: () => [] },

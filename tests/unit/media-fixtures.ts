@@ -1,6 +1,7 @@
 // Images for the media tests, made here with sharp so that each test says what its input holds.
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
+import type { Db } from "../../db/client.ts";
 
 export const LIMITS = { maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 };
 
@@ -94,4 +95,13 @@ export async function pngDeclaring(width: number, height: number): Promise<Buffe
   png.writeUInt32BE(height, 20);
   png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
   return png;
+}
+
+/** An avatar as the profile's upload leaves it: a small photo recorded for `userId`, by its address. */
+export async function uploadedAvatar(write: Db["write"], userId: string): Promise<string> {
+  const { processImage } = await import("../../src/media/pipeline.ts");
+  const { recordUpload } = await import("../../src/server/queries/media.ts");
+  const { fallbackSrc } = await import("../../src/media/urls.ts");
+  const image = await processImage(await photo(96, 96), LIMITS);
+  return fallbackSrc(await recordUpload(write, image, { userId, fileName: "me.jpg", bytes: 1 }));
 }

@@ -63,6 +63,18 @@ describe("render threads", () => {
     expect(await workers.comment(COMMENT)).toBe(await renderCommentMarkdownHere(COMMENT));
   });
 
+  it("render a post's stored images from the image data they are handed", async () => {
+    const hash = "e".repeat(64);
+    const variants = [480, 640].flatMap((width) =>
+      (["webp", "jpeg"] as const).map((format) => ({ width, height: width / 2, format, bytes: 1 })),
+    );
+    const media = [{ hash, width: 640, height: 320, placeholder: "#123456", variants }];
+    const source = `![Wide](/media/${hash}/640.jpg)`;
+    const onThread = await workers.post(source, "someone", media);
+    expect(onThread).toEqual(await renderMarkdownHere(source, media));
+    expect(onThread.html).toContain(`<img src="/media/${hash}/640.jpg" srcset="/media/${hash}/480.jpg 480w, /media/${hash}/640.jpg 640w"`);
+  });
+
   it("are what renderMarkdown and renderCommentMarkdown use once installed", async () => {
     const sent: string[] = [];
     const spy = { post: (s: string) => (sent.push(s), workers.post(s)), comment: (s: string) => (sent.push(s), workers.comment(s)) };

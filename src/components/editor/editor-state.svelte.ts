@@ -5,12 +5,15 @@
 import { api, readError, type ReadableError } from "../../client/trpc-client.ts";
 import { slugify } from "../../lib/slug.ts";
 import type { RouterOutputs } from "../../server/root.ts";
+import { ImageUploads } from "./uploads.svelte.ts";
 
 /** The post as the page hands it to the editor (from post.byId), and as every save returns it. */
 export type EditablePost = Pick<
   RouterOutputs["post"]["byId"],
-  "id" | "title" | "slug" | "body" | "excerpt" | "excerptCustom" | "status" | "version" | "publishedAt" | "tags"
+  "id" | "title" | "slug" | "body" | "excerpt" | "excerptCustom" | "status" | "version" | "publishedAt" | "tags" | "coverHash" | "coverAlt"
 >;
+
+export type Cover = { hash: string; alt: string } | null;
 
 /** The form's fields as typed: what is saved, kept in this browser and compared. */
 export interface Fields {
@@ -19,6 +22,7 @@ export interface Fields {
   body: string;
   excerpt: string;
   tags: string;
+  cover: Cover;
 }
 
 export type Busy = "" | "save" | "autosave" | "publish" | "schedule" | "unpublish" | "delete" | "restore";
@@ -39,6 +43,7 @@ const fieldsOf = (p?: EditablePost): Fields => ({
   // A derived excerpt is not the author's: the field stays empty for it.
   excerpt: p?.excerptCustom ? p.excerpt : "",
   tags: (p?.tags ?? []).map((t) => t.name).join(", "),
+  cover: p?.coverHash ? { hash: p.coverHash, alt: p.coverAlt } : null,
 });
 
 export class EditorState {
@@ -51,6 +56,13 @@ export class EditorState {
   body = $state("");
   excerpt = $state("");
   tagsText = $state("");
+  cover = $state<Cover>(null);
+  /** The images being uploaded into the body, and their alt prompts. */
+  readonly images: ImageUploads = new ImageUploads(this);
+  /** Images without alt text that a publish found; publishing again anyway goes ahead. */
+  altWarning = $state<string[]>([]);
+  /** What the warned-about click was: publish now, or the schedule. */
+  altWarningFor = $state<"publish" | "schedule">("publish");
   /** A new post's slug follows its title until the author edits the slug. */
   slugTouched = $state(false);
   /** The fields as the server last saved them (JSON), to tell what is unsaved. */
@@ -80,6 +92,7 @@ export class EditorState {
     body: this.body,
     excerpt: this.excerpt,
     tags: this.tagsText,
+    cover: this.cover,
   });
   readonly dirty = $derived(JSON.stringify(this.current) !== this.saved);
   readonly live = $derived(this.status === "published");
@@ -96,6 +109,7 @@ export class EditorState {
     this.body = initial.body;
     this.excerpt = initial.excerpt;
     this.tagsText = initial.tags;
+    this.cover = initial.cover;
     this.slugTouched = Boolean(post);
     this.saved = JSON.stringify(initial);
 
@@ -184,6 +198,7 @@ export class EditorState {
       this.body = server.body;
       this.excerpt = server.excerpt;
       this.tagsText = server.tags;
+      this.cover = server.cover;
     }
     this.saved = JSON.stringify(server);
   }
@@ -197,7 +212,7 @@ export class EditorState {
     try {
       const fields = { title: this.title, body: this.body, excerpt: this.excerpt, tags: this.tagList() };
       const result = this.id
-        ? await api.post.update.mutate({ id: this.id, version: this.version, ...fields, slug: this.effectiveSlug })
+        ? await api.post.update.mutate({ id: this.id, version: this.version, ...fields, slug: this.effectiveSlug, cover: this.cover })
         : await api.post.create.mutate({ ...fields, slug: this.effectiveSlug || undefined });
       const wasNew = !this.id;
       this.applySaved(result, sent);
@@ -223,7 +238,11 @@ export class EditorState {
     this.busy = "";
   }
 
-  async publish(at?: Date) {
+  async publish(at?: Date, anyway = false) {
+    const missing = this.images.missingAlt();
+    this.altWarning = anyway ? [] : missing;
+    this.altWarningFor = at ? "schedule" : "publish";
+    if (missing.length && !anyway) return;
     this.busy = at ? "schedule" : "publish";
     try {
       if ((this.dirty || !this.id) && !(await this.persist())) return;
@@ -238,7 +257,7 @@ export class EditorState {
     }
   }
 
-  schedule() {
+  schedule(anyway = false) {
     const at = momentOf(this.scheduleAt);
     if (!at || Number.isNaN(at.getTime())) {
       this.fieldErrors = { ...this.fieldErrors, schedule: "Pick a date and time" };
@@ -250,7 +269,7 @@ export class EditorState {
     }
     const { schedule: _, ...rest } = this.fieldErrors;
     this.fieldErrors = rest;
-    return this.publish(at);
+    return this.publish(at, anyway);
   }
 
   async unpublish() {
@@ -354,6 +373,7 @@ export class EditorState {
     this.body = this.backup.body;
     this.excerpt = this.backup.excerpt;
     this.tagsText = this.backup.tags;
+    this.cover = this.backup.cover ?? null;
     if (this.backup.slug) this.editSlug(this.backup.slug);
     this.backup = null;
     this.message = "Restored your unsaved text.";

@@ -5,7 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import { Media, MediaUpload } from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
 import type { ProcessedImage } from "../../media/pipeline.ts";
-import type { MediaInfo } from "../../media/urls.ts";
+import { fallbackSrc, mediaHashOf, renditionPath, type MediaInfo } from "../../media/urls.ts";
 
 const infoColumns = {
   hash: Media.hash,
@@ -57,4 +57,33 @@ export async function mediaByHashes(db: Database, hashes: readonly string[]): Pr
     .from(Media)
     .where(inArray(Media.hash, [...new Set(hashes)]));
   return new Map(rows.map((r) => [r.hash, r]));
+}
+
+/** A post's cover as pages show it: the image, its alt text and its one plain address. */
+export interface Cover extends MediaInfo {
+  alt: string;
+  /** The JPEG/PNG/GIF rendition that stands for it (fallbackSrc). */
+  src: string;
+}
+
+/** Each row with its cover (null for none), the images of all of them read at once. */
+export async function withCovers<T extends { coverHash: string | null; coverAlt: string }>(
+  db: Database,
+  rows: readonly T[],
+): Promise<(T & { cover: Cover | null })[]> {
+  const media = await mediaByHashes(
+    db,
+    rows.flatMap((r) => (r.coverHash ? [r.coverHash] : [])),
+  );
+  return rows.map((r) => {
+    const info = r.coverHash ? media.get(r.coverHash) : undefined;
+    return { ...r, cover: info ? { ...info, alt: r.coverAlt, src: fallbackSrc(info) } : null };
+  });
+}
+
+/** Whether `url` is the address of a rendition of an image stored here (`/media/<hash>/<width>.<ext>`). */
+export async function isStoredImage(db: Database, url: string): Promise<boolean> {
+  const hash = mediaHashOf(url);
+  const info = hash ? (await mediaByHashes(db, [hash])).get(hash) : undefined;
+  return Boolean(info?.variants.some((v) => renditionPath(info.hash, v) === url));
 }

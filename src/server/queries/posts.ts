@@ -9,6 +9,7 @@ import type { Database, Db } from "../../../db/client.ts";
 import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import type { Rendered } from "../../lib/markdown.ts";
 import { slugify, truncateChars } from "../../lib/slug.ts";
+import { withCovers } from "./media.ts";
 import { setTagStatements, tagsOf, tagsOfPost, type TagRef } from "./tags.ts";
 
 export const authorColumns = { id: user.id, name: user.name, image: user.image };
@@ -69,6 +70,8 @@ const listColumns = {
   title: Post.title,
   excerpt: Post.excerpt,
   publishedAt: Post.publishedAt,
+  coverHash: Post.coverHash,
+  coverAlt: Post.coverAlt,
   author: authorColumns,
 };
 
@@ -99,7 +102,7 @@ export async function publicPage(
     .where(and(...filters))
     .orderBy(desc(from.at), desc(from.id))
     .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit);
+  const items = await withCovers(db, rows.slice(0, page.limit));
   const tags = await tagsOf(
     db,
     items.map((p) => p.id),
@@ -193,9 +196,14 @@ export async function publicPostBySlug(db: Database, slug: string) {
     .where(and(eq(Post.slug, slug), visibleNow()))
     .limit(1);
   if (!row) return null;
-  const [tags, around, refreshAt] = await Promise.all([tagsOf(db, [row.post.id]), neighbours(db, row.post), nextScheduled(db)]);
+  const [tags, around, refreshAt, [post]] = await Promise.all([
+    tagsOf(db, [row.post.id]),
+    neighbours(db, row.post),
+    nextScheduled(db),
+    withCovers(db, [row.post]),
+  ]);
   return {
-    ...row.post,
+    ...post!,
     status: effectiveStatus(row.post),
     author: row.author,
     tags: tags.get(row.post.id) ?? [],
@@ -214,7 +222,9 @@ export async function postById(db: Database, id: string): Promise<PostRow | null
 /** A post with its tags, or null. */
 export async function postWithTags(db: Database, id: string) {
   const post = await postById(db, id);
-  return post && { ...post, tags: await tagsOfPost(db, id) };
+  if (!post) return null;
+  const [[withCover], tags] = await Promise.all([withCovers(db, [post]), tagsOfPost(db, id)]);
+  return { ...withCover!, tags };
 }
 
 /** An author's own posts, whatever their state, last changed first. */
@@ -308,6 +318,8 @@ export interface Edit {
   /** The author's own excerpt; empty means "use the first paragraph". */
   excerpt: string;
   tags: TagRef[];
+  /** The cover to set (null removes it); absent leaves it as it is. */
+  cover?: { hash: string; alt: string } | null;
 }
 
 /**
@@ -337,6 +349,7 @@ export async function saveEdit(
           html: rendered.html,
           excerpt: edit.excerpt || rendered.excerpt,
           excerptCustom: edit.excerpt !== "",
+          ...(edit.cover !== undefined ? { coverHash: edit.cover?.hash ?? null, coverAlt: edit.cover?.alt ?? "" } : {}),
           updatedAt: new Date(),
           version: next,
         })

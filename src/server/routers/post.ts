@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
+import { mediaHashesIn } from "../../lib/markdown-media.ts";
 import { can } from "../../lib/permissions.ts";
 import {
   PostBySlugInput,
@@ -16,6 +17,7 @@ import {
 } from "../../lib/schemas.ts";
 import { found, PostConflict } from "../errors.ts";
 import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from "../trpc.ts";
+import { mediaByHashes } from "../queries/media.ts";
 import * as posts from "../queries/posts.ts";
 import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
 import * as revisions from "../queries/revisions.ts";
@@ -29,8 +31,25 @@ const findPost = async (db: Database, id: string) => found(await posts.postById(
 const postWithTags = async (db: Database, id: string) => found(await posts.postWithTags(db, id), NO_POST);
 const tagSlugsOf = async (db: Database, id: string) => (await tagsOfPost(db, id)).map((t) => t.slug);
 
-type Action = "update" | "publish" | "delete";
 type Signed = Context & { user: { id: string; role?: string | null } };
+
+/**
+ * Renders a post's Markdown with the stored images it names, looked up here: the render
+ * thread gets them as plain data.
+ */
+async function render(ctx: Signed, body: string) {
+  const media = await mediaByHashes(ctx.db, mediaHashesIn(body));
+  return renderMarkdown(body, ctx.user.id, [...media.values()]);
+}
+
+/** A cover must be an image this site stores; the editor keeps the post's text either way. */
+async function checkCover(db: Database, cover: Edit["cover"]) {
+  if (cover && !(await mediaByHashes(db, [cover.hash])).has(cover.hash)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "cover: No uploaded image has that hash; upload it again" });
+  }
+}
+
+type Action = "update" | "publish" | "delete";
 
 /** Loads a post the signed-in user may change: their own, or any for an editor. */
 async function findOwnedPost(ctx: Signed, id: string, action: Action) {
@@ -68,7 +87,7 @@ async function conflict(ctx: Signed, postId: string, baseVersion: number, edit: 
  */
 async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit: Edit, kind: "save" | "restore", before: TagRef[]) {
   if (post.version !== baseVersion) return conflict(ctx, post.id, baseVersion, edit);
-  const rendered = await renderMarkdown(edit.body, ctx.user.id);
+  const rendered = await render(ctx, edit.body);
   const saved = await posts.saveEdit(ctx.write, { postId: post.id, baseVersion, edit, rendered, kind, by: ctx.user.id }).catch(slugTaken);
   if (!saved) return conflict(ctx, post.id, baseVersion, edit);
   if (effectiveStatus(post) !== "draft") {
@@ -113,14 +132,14 @@ export const postRouter = createTRPCRouter({
   mine: authorProcedure.query(({ ctx }) => posts.postsBy(ctx.db, ctx.user.id)),
 
   preview: authorProcedure.input(PreviewInput).mutation(async ({ ctx, input }) => {
-    const { html } = await renderMarkdown(input.body, ctx.user.id);
+    const { html } = await render(ctx, input.body);
     return { html };
   }),
 
   create: authorProcedure.input(PostCreateInput).mutation(async ({ ctx, input }) => {
     const body = input.body ?? "";
     const tags = normalizeTags(input.tags ?? []);
-    const rendered = await renderMarkdown(body, ctx.user.id);
+    const rendered = await render(ctx, body);
     const id = await posts.createDraft(ctx.write, { ...input, body, tags, rendered, authorId: ctx.user.id }).catch(slugTaken);
     // A new draft is on no public page: nothing to purge.
     return postWithTags(ctx.db, id);
@@ -135,7 +154,9 @@ export const postRouter = createTRPCRouter({
       body: input.body ?? post.body,
       excerpt: input.excerpt ?? (post.excerptCustom ? post.excerpt : ""),
       tags: input.tags ? normalizeTags(input.tags) : before,
+      cover: input.cover,
     };
+    await checkCover(ctx.db, edit.cover);
     return commitEdit(ctx, post, input.version, edit, "save", before);
   }),
 

@@ -5,6 +5,7 @@ import { BanInput, Id, ProfileInput, SetRoleInput, UserId } from "../../lib/sche
 import { found } from "../errors.ts";
 import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "../trpc.ts";
 import * as users from "../queries/users.ts";
+import { isStoredImage } from "../queries/media.ts";
 
 const NO_PERSON = "No person with that id";
 
@@ -22,6 +23,9 @@ export const userRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => found(await users.publicAuthor(ctx.db, input.id), "No author with that id")),
 
   updateProfile: protectedProcedure.input(ProfileInput).mutation(async ({ ctx, input }) => {
+    if (input.image && !(await isStoredImage(ctx.db, input.image))) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "image: No uploaded image has that address; upload the avatar again" });
+    }
     await users.updateProfile(ctx.write, ctx.user.id, input);
     // The name shows on their posts, in lists, beside their comments and on their page.
     await ctx.purge([cacheTags.author(ctx.user.id)]);

@@ -1,0 +1,64 @@
+// Sends one image file to POST /api/media with XMLHttpRequest, whose upload events give real
+// progress (fetch has none for request bodies). The server decides the type from the bytes; the
+// file's name travels percent-encoded for the library.
+import type { UploadAnswer, UploadPurpose } from "../http/upload.ts";
+
+export type { UploadAnswer, UploadPurpose };
+
+/** An upload the server refused (its own words), or one that never reached it. */
+export class UploadFailed extends Error {
+  readonly reason: string;
+  constructor(message: string, reason: string) {
+    super(message);
+    this.name = "UploadFailed";
+    this.reason = reason;
+  }
+}
+
+export interface UploadProgress {
+  /** 0…1 of the bytes sent. */
+  sent: number;
+  /** All bytes are there and the server is making the sizes. */
+  processing: boolean;
+}
+
+export function uploadImage(
+  file: Blob & { name?: string },
+  purpose: UploadPurpose,
+  onProgress: (progress: UploadProgress) => void,
+): Promise<UploadAnswer> {
+  return new Promise((done, fail) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api/media?for=${purpose}`);
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    if (file.name) xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+    xhr.responseType = "text";
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress({ sent: e.loaded / e.total, processing: false });
+    };
+    xhr.upload.onload = () => onProgress({ sent: 1, processing: true });
+    xhr.onload = () => {
+      let body: { error?: { message?: string; reason?: string } } & Partial<UploadAnswer> = {};
+      try {
+        body = JSON.parse(xhr.responseText || "{}");
+      } catch {
+        // Not our API's answer (a proxy's error page): the status says enough.
+      }
+      if (xhr.status === 201 && body.src) return done(body as UploadAnswer);
+      const message =
+        body.error?.message ??
+        (xhr.status === 413 ? "The file is too large." : `The upload failed (the server answered ${xhr.status}); try again.`);
+      fail(new UploadFailed(message, body.error?.reason ?? String(xhr.status)));
+    };
+    xhr.onerror = () => fail(new UploadFailed("The upload did not reach the server. Check your connection and try again.", "network"));
+    xhr.send(file);
+  });
+}
+
+/**
+ * The files pasted or dropped, whatever they claim to be: the server judges each by its bytes
+ * and says why it refuses one, which a filter here could only do worse.
+ */
+export function filesOf(data: DataTransfer | null): File[] {
+  return data ? [...data.files] : [];
+}

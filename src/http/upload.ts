@@ -1,0 +1,197 @@
+// POST /api/media?for=post|avatar: an image upload, its body the file's bytes as they are (the
+// type is what the bytes say, never the name or Content-Type). Answered before the generic body
+// limit, with a limit of its own (MEDIA_MAX_BYTES), checked from the headers and again while the
+// body arrives. Who may: an author or above for a post, anyone signed in for their avatar. The
+// image is processed in a bounded queue, stored, recorded, and answered with the address its
+// Markdown uses; a refusal stores nothing and says why.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Runtime } from "../runtime.ts";
+import { databaseUnavailable } from "../../db/unavailable.ts";
+import { can } from "../lib/permissions.ts";
+import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
+import { MediaRefused, processImage, type MediaRefusalReason } from "../media/pipeline.ts";
+import { workQueue, type WorkQueue } from "../media/queue.ts";
+import { storeMedia, type MediaStore } from "../media/storage.ts";
+import { fallbackSrc } from "../media/urls.ts";
+import { recordUpload } from "../server/queries/media.ts";
+import { readSession } from "../server/session.ts";
+import { refuseBody } from "./body-limit.ts";
+import { isSameOrigin } from "./request.ts";
+import { logUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGES } from "./unavailable.ts";
+
+export const UPLOAD_PATH = "/api/media";
+export const UPLOAD_PURPOSES = ["post", "avatar"] as const;
+export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
+
+/** What a successful upload answers (201). */
+export interface UploadAnswer {
+  hash: string;
+  /** The address the Markdown names: `![alt](src)`. */
+  src: string;
+  width: number;
+  height: number;
+  placeholder: string;
+  variants: Array<{ width: number; height: number; format: string; bytes: number }>;
+}
+
+/** Reasons of refusals that are the route's own, beside the pipeline's. */
+type RouteReason = "method" | "cross-site" | "form" | "purpose" | "unauthorized" | "forbidden" | "busy" | "unavailable";
+
+export function isUploadPath(url: string): boolean {
+  return url === UPLOAD_PATH || url.startsWith(`${UPLOAD_PATH}?`);
+}
+
+/** Form and text bodies are what another site's page can send without asking the browser first. */
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
+
+/** Uploads processed at once, and how many more may wait before the route answers 503. */
+const PROCESSING = 2;
+const WAITING = 6;
+
+export interface UploadOptions {
+  queue?: WorkQueue;
+}
+
+export function uploadListener(runtime: Runtime, store: MediaStore, options: UploadOptions = {}) {
+  const { config } = runtime;
+  const queue = options.queue ?? workQueue({ concurrency: PROCESSING, maxWaiting: WAITING });
+  const limits = { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== "POST") {
+      res.setHeader("allow", "POST, OPTIONS");
+      return refuse(res, 405, "method", "Upload an image with POST.");
+    }
+    const headers = headersOf(req);
+    if (!isSameOrigin(new Request(config.siteUrl, { headers: { origin: headers.get("origin") ?? "" } }), config)) {
+      const site = new URL(config.siteUrl).origin;
+      return refuse(res, 403, "cross-site", `Cross-site upload refused: images are taken only from ${site}'s own pages.`);
+    }
+    const type = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type && FORM_TYPES.has(type)) return refuse(res, 415, "form", "Send the image file itself as the body, not a form.");
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > limits.maxBytes) return tooLarge(req, res, limits.maxBytes);
+    const purpose = new URL(req.url ?? "/", "http://x").searchParams.get("for");
+    if (!UPLOAD_PURPOSES.includes(purpose as UploadPurpose)) {
+      return refuse(res, 400, "purpose", "Say what the image is for: ?for=post or ?for=avatar.");
+    }
+
+    let userId: string;
+    try {
+      const session = await readSession(runtime.auth, runtime.db.db, headers);
+      if (!session) return refuse(res, 401, "unauthorized", "Sign in to upload images.");
+      if (purpose === "post" && !can(session.user.role, { post: ["create"] })) {
+        return refuse(res, 403, "forbidden", "Your account cannot add images to posts; you can still upload your avatar.");
+      }
+      userId = session.user.id;
+    } catch (e) {
+      return failed(req, res, e);
+    }
+
+    const ticket = queue.admit();
+    if (!ticket) {
+      res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+      return refuse(res, 503, "busy", "Many images are being processed right now; try again in a moment.");
+    }
+    try {
+      const bytes = await readLimited(req, limits.maxBytes);
+      if (!bytes) {
+        ticket.release();
+        return tooLarge(req, res, limits.maxBytes);
+      }
+      const answer = await ticket.run(async () => {
+        const image = await processImage(bytes, limits);
+        await storeMedia(store, image);
+        return recordUpload(runtime.db.write, image, { userId, fileName: fileNameOf(headers), bytes: bytes.byteLength });
+      });
+      const body: UploadAnswer = {
+        hash: answer.hash,
+        src: fallbackSrc(answer),
+        width: answer.width,
+        height: answer.height,
+        placeholder: answer.placeholder,
+        variants: answer.variants.map(({ width, height, format, bytes }) => ({ width, height, format, bytes })),
+      };
+      send(res, 201, body);
+    } catch (e) {
+      ticket.release();
+      if (e instanceof MediaRefused) return refuse(res, e.status, e.reason, e.message);
+      return failed(req, res, e);
+    }
+  };
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+}
+
+/** The body, or null once it passes `limit` (then the rest is not read). */
+function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData).off("end", onEnd);
+        chunks.length = 0;
+        done(null);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => done(Buffer.concat(chunks));
+    req.on("data", onData).on("end", onEnd).once("error", fail);
+    // A client that goes away mid-upload must not hold its place in the queue.
+    req.once("close", () => {
+      if (!req.complete) fail(Object.assign(new Error("The upload was cut off"), { code: "ECONNRESET" }));
+    });
+  });
+}
+
+/** The name the file had, as the uploader's browser sent it (percent-encoded), for the library. */
+function fileNameOf(headers: Headers): string {
+  const raw = headers.get("x-file-name") ?? "";
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    // Not percent-encoding after all: the header as it came.
+  }
+  const base = name.split(/[/\\]/).at(-1) ?? "";
+  return base.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").slice(0, 200);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(json),
+    "cache-control": PRIVATE_CACHE_CONTROL,
+  });
+  res.end(json);
+}
+
+function refuse(res: ServerResponse, status: number, reason: MediaRefusalReason | RouteReason, message: string): void {
+  send(res, status, { error: { message, reason } });
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  const mb = Math.round((maxBytes / (1024 * 1024)) * 10) / 10;
+  refuseBody(req, res, { error: { message: `The file is too large: images may be at most ${mb} MB.`, reason: "too-large" } });
+}
+
+function failed(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  if (res.headersSent || (e as NodeJS.ErrnoException).code === "ECONNRESET") return void res.destroy();
+  const why = databaseUnavailable(e);
+  if (why) {
+    logUnavailable(`${req.method} ${req.url}`, e);
+    res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    return refuse(res, 503, "unavailable", UNAVAILABLE_MESSAGES[why]);
+  }
+  console.error(`[media] ${req.method} ${req.url}:`, e);
+  send(res, 500, {
+    error: { message: "Something went wrong on the server; it has been logged. Try again in a moment.", reason: "server" },
+  });
+}

@@ -1,0 +1,119 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { can } from "../../lib/permissions.ts";
+import { imageKeys } from "../../media/storage.ts";
+import { fallbackSrc, MEDIA_HASH, renditionPath } from "../../media/urls.ts";
+import { found } from "../errors.ts";
+import { authorProcedure, createTRPCRouter, type Context } from "../trpc.ts";
+import * as library from "../queries/library.ts";
+import type { Usage } from "../queries/library.ts";
+
+const NO_IMAGE = "No image with that hash";
+const HashInput = z.object({ hash: z.string().regex(MEDIA_HASH, "hash: Not an image's hash (64 hex digits)") }).strict();
+
+type Viewer = { id: string; role?: string | null };
+type Signed = Context & { user: Viewer };
+
+/** Editors and admins see and manage every upload; an author, their own. */
+const managesAll = (viewer: Viewer) => can(viewer.role, { post: ["update-any"] });
+
+/** The image, if the caller may manage it: one they uploaded, or any for an editor. */
+async function manageable(ctx: Signed, hash: string) {
+  const row = found(await library.mediaRow(ctx.db, hash), NO_IMAGE);
+  if (!managesAll(ctx.user) && !(await library.isUploader(ctx.db, hash, ctx.user.id))) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This image is not in your library" });
+  }
+  return row;
+}
+
+/** Where an image is used, as the caller may see it: someone else's draft is named as one, not by its title. */
+function shown(usage: Usage, viewer: Viewer) {
+  return {
+    avatars: usage.avatars,
+    posts: usage.posts.map((p) => {
+      const editable = p.authorId === viewer.id || managesAll(viewer);
+      const visible = editable || p.status === "published";
+      return {
+        id: p.id,
+        title: visible ? p.title : "A post by another author that is not published",
+        href: editable ? `/dashboard/posts/${p.id}` : visible ? `/posts/${p.slug}` : null,
+        status: p.status,
+        asCover: p.asCover,
+        inBody: p.inBody,
+      };
+    }),
+  };
+}
+
+/** "the post “Hello” (its cover), the avatar of Ada": what holds the image, in words. */
+function describe(usage: ReturnType<typeof shown>): string {
+  const uses = [
+    ...usage.posts.map(
+      (p) => `the post “${p.title}” (${[p.asCover && "its cover", p.inBody && "its text"].filter(Boolean).join(" and ")})`,
+    ),
+    ...usage.avatars.map((a) => `the avatar of ${a.name}`),
+  ];
+  return uses.length > 3 ? `${uses.slice(0, 3).join(", ")} and ${uses.length - 3} more` : uses.join(", ");
+}
+
+export const mediaRouter = createTRPCRouter({
+  /** The caller's uploads (everyone's for an editor), newest first, with where each is used. */
+  list: authorProcedure.query(async ({ ctx }) => {
+    const rows = await library.library(ctx.db, managesAll(ctx.user) ? "all" : ctx.user.id);
+    const usage = await library.usageOf(
+      ctx.db,
+      rows.map((r) => r.hash),
+    );
+    return rows.map((r) => {
+      const thumb = r.variants.find((v) => v.format === "webp") ?? r.variants[0]!;
+      return {
+        hash: r.hash,
+        src: fallbackSrc(r),
+        thumbnail: { src: renditionPath(r.hash, thumb), width: thumb.width, height: thumb.height },
+        width: r.width,
+        height: r.height,
+        format: r.format,
+        bytes: r.bytes,
+        placeholder: r.placeholder,
+        fileName: r.fileName,
+        uploadedAt: r.uploadedAt,
+        uploader: { id: r.uploaderId, name: r.uploaderName },
+        usage: shown(usage.get(r.hash)!, ctx.user),
+      };
+    });
+  }),
+
+  usage: authorProcedure.input(HashInput).query(async ({ ctx, input }) => {
+    await manageable(ctx, input.hash);
+    return shown((await library.usageOf(ctx.db, [input.hash])).get(input.hash)!, ctx.user);
+  }),
+
+  /**
+   * Removes an image nothing uses: its rows and its files. An author's image that someone else
+   * uploaded too only leaves the author's library. Used anywhere: CONFLICT, naming where.
+   */
+  delete: authorProcedure.input(HashInput).mutation(async ({ ctx, input }) => {
+    const row = await manageable(ctx, input.hash);
+    const inUse = () =>
+      library.usageOf(ctx.db, [input.hash]).then((u) => {
+        const usage = shown(u.get(input.hash)!, ctx.user);
+        if (usage.posts.length || usage.avatars.length) {
+          throw new TRPCError({ code: "CONFLICT", message: `This image is in use by ${describe(usage)}: remove it there first.` });
+        }
+      });
+    await inUse();
+    if (!managesAll(ctx.user) && (await library.hasOtherUploaders(ctx.db, input.hash, ctx.user.id))) {
+      await library.removeUpload(ctx.write, input.hash, ctx.user.id);
+      return { hash: input.hash, removed: "from-library" as const };
+    }
+    const store = ctx.media;
+    if (!store) throw new Error("No media store in this server's context");
+    if (!(await library.deleteUnused(ctx.write, input.hash))) {
+      // Something started using it between the check and the delete.
+      await inUse();
+      throw new TRPCError({ code: "NOT_FOUND", message: NO_IMAGE });
+    }
+    for (const key of imageKeys(row)) await store.delete(key);
+    return { hash: input.hash, removed: "image" as const };
+  }),
+});
