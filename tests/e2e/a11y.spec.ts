@@ -127,6 +127,7 @@ test("keyboard only: skip link, visible focus, and every control reachable", asy
   await promote(page, "author");
   await page.goto("/dashboard/new");
   await expect(page.getByRole("button", { name: "Save draft" })).toBeEnabled();
+  // A hidden file input is no control of its own: the button beside it opens it.
   const controls = await page.locator("main").locator("a[href], button:not([disabled]), input:not([hidden]), textarea, select").count();
   const reached = new Set<string>();
   // The date-time field takes a Tab per part (day, month, year, hours…): allow for them.
