@@ -43,6 +43,39 @@ const UNSPACED =
 /** Trigram index: a term this long is looked up on it, a shorter one by LIKE (a scan). */
 const TRIGRAM = 3;
 
+/** A hit as both searches select it. */
+interface Hit {
+  id: string;
+  slug: string;
+  title: string;
+  published_at: number;
+  author_id: string;
+  author_name: string;
+  total: number;
+}
+
+/** One page of hits (the query asks for one more than `limit`, to know there is a next), marked by `mark`. */
+function resultPage<R extends Hit>(
+  rows: R[],
+  search: { limit: number },
+  offset: number,
+  mark: (r: R) => { title: Marked; snippet: Marked },
+) {
+  const items = rows.slice(0, search.limit).map((r) => {
+    const marks = mark(r);
+    return {
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      titleMarked: marks.title,
+      snippetMarked: marks.snippet,
+      publishedAt: new Date(r.published_at),
+      author: { id: r.author_id, name: r.author_name },
+    };
+  });
+  return { items, nextCursor: rows.length > search.limit ? String(offset + search.limit) : null, total: rows[0]?.total ?? 0 };
+}
+
 /** Ranked full-text search over public posts, with the matches marked, a page at a time from `cursor`. */
 export async function searchPublic(db: Database, search: { q: string; cursor?: string; limit: number }) {
   const words = (search.q.match(/[\p{L}\p{N}\p{M}_]+/gu) ?? []).slice(0, 12);
@@ -54,16 +87,7 @@ export async function searchPublic(db: Database, search: { q: string; cursor?: s
   // Rank first, on the index alone: FTS5 drives (CROSS JOIN keeps SQLite from looking
   // the query up once per post), and snippets are made only for the page shown, so a
   // word in every post costs a sort, not a snippet of every post.
-  const rows = await db.all<{
-    rid: number;
-    id: string;
-    slug: string;
-    title: string;
-    published_at: number;
-    author_id: string;
-    author_name: string;
-    total: number;
-  }>(sql`
+  const rows = await db.all<Hit & { rid: number }>(sql`
     select hits.*, u.name as author_name, count(*) over () as total from (
       select p.rowid as rid, p.id, p.slug, p.title, p.published_at, p.author_id,
              bm25(post_fts, 10.0, 1.0) as rank
@@ -82,20 +106,10 @@ export async function searchPublic(db: Database, search: { q: string; cursor?: s
         where post_fts match ${match} and rowid in (select value from json_each(${JSON.stringify(rows.map((r) => r.rid))}))`)
     : [];
   const highlights = new Map(marks.map((m) => [m.rowid, m]));
-  const items = rows.slice(0, search.limit).map((r) => ({
-    id: r.id,
-    slug: r.slug,
-    title: r.title,
-    titleMarked: marked(highlights.get(r.rid)?.title_hl ?? r.title),
-    snippetMarked: marked(highlights.get(r.rid)?.snippet ?? ""),
-    publishedAt: new Date(r.published_at),
-    author: { id: r.author_id, name: r.author_name },
+  return resultPage(rows, search, offset, (r) => ({
+    title: marked(highlights.get(r.rid)?.title_hl ?? r.title),
+    snippet: marked(highlights.get(r.rid)?.snippet ?? ""),
   }));
-  return {
-    items,
-    nextCursor: rows.length > search.limit ? String(offset + search.limit) : null,
-    total: rows[0]?.total ?? 0,
-  };
 }
 
 /**
@@ -113,16 +127,7 @@ async function searchSubstrings(db: Database, words: string[], search: { cursor?
   const like = (t: string) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const offset = Number(search.cursor ?? 0);
   const now = Date.now();
-  const rows = await db.all<{
-    id: string;
-    slug: string;
-    title: string;
-    body: string;
-    published_at: number;
-    author_id: string;
-    author_name: string;
-    total: number;
-  }>(sql`
+  const rows = await db.all<Hit & { body: string }>(sql`
     select hits.*, u.name as author_name, count(*) over () as total from (
       select p.id, p.slug, p.title, p.body, p.published_at, p.author_id,
              ${match ? sql`bm25(post_fts_trigram, 10.0, 1.0)` : sql`0`} as rank
@@ -138,20 +143,10 @@ async function searchSubstrings(db: Database, words: string[], search: { cursor?
     join ${user} u on u.id = hits.author_id
     order by hits.rank, hits.published_at desc, hits.id
     limit ${search.limit + 1} offset ${offset}`);
-  const items = rows.slice(0, search.limit).map((r) => ({
-    id: r.id,
-    slug: r.slug,
-    title: r.title,
-    titleMarked: markTerms(r.title, terms),
-    snippetMarked: markTerms(excerptAround(r.body, terms), terms),
-    publishedAt: new Date(r.published_at),
-    author: { id: r.author_id, name: r.author_name },
+  return resultPage(rows, search, offset, (r) => ({
+    title: markTerms(r.title, terms),
+    snippet: markTerms(excerptAround(r.body, terms), terms),
   }));
-  return {
-    items,
-    nextCursor: rows.length > search.limit ? String(offset + search.limit) : null,
-    total: rows[0]?.total ?? 0,
-  };
 }
 
 /** About 24 words' worth of text (48 characters of these scripts) around the first match. */
