@@ -9,7 +9,7 @@ import type { Runtime } from "../runtime.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
 import { can } from "../lib/permissions.ts";
 import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
-import { MediaRefused, processImage, type MediaRefusalReason } from "../media/pipeline.ts";
+import { MediaRefused, type MediaRefusalReason } from "../media/refused.ts";
 import { workQueue, type WorkQueue } from "../media/queue.ts";
 import { storeMedia, type MediaStore } from "../media/storage.ts";
 import { fallbackSrc } from "../media/urls.ts";
@@ -100,6 +100,8 @@ export function uploadListener(runtime: Runtime, store: MediaStore, options: Upl
         return tooLarge(req, res, limits.maxBytes);
       }
       const answer = await ticket.run(async () => {
+        // Loaded with the first upload: see src/media/refused.ts.
+        const { processImage } = await import("../media/pipeline.ts");
         const image = await processImage(bytes, limits);
         await storeMedia(store, image);
         return recordUpload(runtime.db.write, image, { userId, fileName: fileNameOf(headers), bytes: bytes.byteLength });

@@ -4,6 +4,7 @@
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
 import sharp, { type Metadata, type OutputInfo, type Sharp } from "sharp";
+import { MediaRefused } from "./refused.ts";
 
 export interface MediaLimits {
   /** Largest upload accepted, in bytes. */
@@ -51,31 +52,7 @@ export interface ProcessedImage {
   variants: Rendition[];
 }
 
-export type MediaRefusalReason = "empty" | "too-large" | "too-many-pixels" | "svg" | "pdf" | "html" | "unsupported-type" | "corrupt";
-
-const STATUS: Record<MediaRefusalReason, 413 | 415 | 422> = {
-  empty: 422,
-  "too-large": 413,
-  "too-many-pixels": 413,
-  svg: 415,
-  pdf: 415,
-  html: 415,
-  "unsupported-type": 415,
-  corrupt: 422,
-};
-
-/** An upload Quire will not take; `message` is meant for the person who sent it. */
-export class MediaRefused extends Error {
-  readonly reason: MediaRefusalReason;
-  /** The HTTP status a route answers with. */
-  readonly status: 413 | 415 | 422;
-  constructor(reason: MediaRefusalReason, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "MediaRefused";
-    this.reason = reason;
-    this.status = STATUS[reason];
-  }
-}
+export { MediaRefused, type MediaRefusalReason } from "./refused.ts";
 
 export const VARIANT_WIDTHS = [480, 800, 1200, 1600, 2400] as const;
 export const ORIGINAL_MAX_SIDE = 4000;
