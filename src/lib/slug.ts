@@ -4,8 +4,8 @@
 // script has case and NFC-normalized, so one title always gives one slug. URLs carry them
 // percent-encoded; browsers show them as written.
 
-/** Letters, digits and marks of any script, in runs joined by single hyphens. */
-export const SLUG_PATTERN = /^[\p{L}\p{N}\p{M}]+(?:-[\p{L}\p{N}\p{M}]+)*$/u;
+/** Words of letters, digits and marks of any script (a mark never first), joined by single hyphens. */
+export const SLUG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:-[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*$/u;
 /** In characters (code points), not UTF-16 units or bytes. */
 export const SLUG_MAX = 80;
 
@@ -29,6 +29,9 @@ export function slugify(text: string, max = SLUG_MAX): string {
     .normalize("NFC")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\p{M}]+/gu, "-")
+    // A mark with no letter before it (a spacing tilde "˜" decomposes to one) marks nothing.
+    .replace(/(^|-)\p{M}+/gu, "$1")
+    .replace(/-{2,}/g, "-")
     .replace(/^-+|-+$/g, "");
   return truncateChars(words, max).replace(/-+$/g, "");
 }

@@ -134,9 +134,14 @@ test("naughty titles and bodies are stored exactly, shown as text, and found by 
   });
   const withSlug = posts as ((typeof posts)[number] & { slug: string })[];
 
-  // Every slug is a plain address, and the page behind it shows the title and the code
+  // Every slug is a plain address (words of letters and digits of any script, lower case,
+  // composed, joined by single hyphens), and the page behind it shows the title and the code
   // block as text, with nothing that could run.
-  for (const p of withSlug) expect(p.slug, p.title).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+  for (const p of withSlug) {
+    expect(p.slug, p.title).toMatch(/^[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:-[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*$/u);
+    expect(p.slug, p.title).toBe(p.slug.normalize("NFC").toLowerCase());
+    expect(Array.from(p.slug).length, p.title).toBeLessThanOrEqual(80);
+  }
   const read = await reader(page);
   const facts = await read(withSlug.map((p) => `/posts/${p.slug}`));
   expectNothingUnsafe(facts);

@@ -19,6 +19,8 @@ describe("slugify", () => {
     ["שלום עולם", "שלום-עולם"],
     ["İstanbul ŞEHRİ", "istanbul-sehri"],
     ["👾 🙇 <>", ""],
+    ["Ω≈ç√∫˜µ≤≥÷", "ω-c-μ"],
+    ["˜ ̃ ̈", ""],
   ])("%j → %j", (title, slug) => {
     expect(slugify(title)).toBe(slug);
     if (slug) expect(isSlug(slug)).toBe(true);
@@ -136,6 +138,14 @@ describe("search in every script", () => {
     expect(await found("天气")).toEqual([ids.chinese]);
     expect(await found("公园散步")).toEqual([ids.chinese]);
     expect(await found("날씨")).toEqual([ids.korean]);
+    // Halfwidth katakana typed as stored, or typed halfwidth for fullwidth text.
+    const halfwidth = await caller.post.create({ title: "Halfwidth", body: "ｶﾀｶﾅ ｨ" });
+    await caller.post.publish({ id: halfwidth.id });
+    expect(await found("ｨ")).toEqual([halfwidth.id]);
+    expect(await found("ｨｨ ｶﾀｶﾅ")).toEqual([]);
+    expect(await found("ﾃﾝｷ")).toEqual([]);
+    expect(await found("晴れ")).toEqual([ids.japanese]);
+    expect(await found("ｶﾀｶﾅ")).toEqual([halfwidth.id]);
     expect(await found("天気 北京")).toEqual([]);
     expect(await found("100%_天")).toEqual([]);
     expect(await found("東京")).not.toContain(draft.id);

@@ -120,11 +120,17 @@ export async function searchPublic(db: Database, search: { q: string; cursor?: s
  * come first. Matches are marked here, as the index's snippets cannot mark a LIKE.
  */
 async function searchSubstrings(db: Database, words: string[], search: { cursor?: string; limit: number }) {
-  const terms = [...new Set(words.map((w) => w.normalize("NFKC")))];
-  const long = terms.filter((t) => Array.from(t).length >= TRIGRAM);
-  const short = terms.filter((t) => Array.from(t).length < TRIGRAM);
-  const match = long.map((t) => `"${t.replaceAll('"', '""')}"`).join(" AND ");
+  // Each word as typed or in its NFKC form: typed halfwidth "ｶﾀｶﾅ" finds "ｶﾀｶﾅ" and "カタカナ" (the
+  // index keeps text as written, so fullwidth typed does not find halfwidth stored).
+  const terms = [...new Set(words)].map((w) => [...new Set([w, w.normalize("NFKC")])]);
+  const isLong = (forms: string[]) => forms.every((f) => Array.from(f).length >= TRIGRAM);
+  const long = terms.filter(isLong);
+  const short = terms.filter((forms) => !isLong(forms));
+  const phrase = (f: string) => `"${f.replaceAll('"', '""')}"`;
+  const match = long.map((forms) => `(${forms.map(phrase).join(" OR ")})`).join(" AND ");
   const like = (t: string) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const contains = (f: string) =>
+    sql`post_fts_trigram.title like ${like(f)} escape '\\' or post_fts_trigram.body like ${like(f)} escape '\\'`;
   const offset = Number(search.cursor ?? 0);
   const now = Date.now();
   const rows = await db.all<Hit & { body: string }>(sql`
@@ -133,19 +139,16 @@ async function searchSubstrings(db: Database, words: string[], search: { cursor?
              ${match ? sql`bm25(post_fts_trigram, 10.0, 1.0)` : sql`0`} as rank
       from post_fts_trigram cross join ${Post} p on p.rowid = post_fts_trigram.rowid
       where ${match ? sql`post_fts_trigram match ${match}` : sql`1`}
-        ${sql.join(
-          short.map(
-            (t) => sql` and (post_fts_trigram.title like ${like(t)} escape '\\' or post_fts_trigram.body like ${like(t)} escape '\\')`,
-          ),
-        )}
+        ${sql.join(short.map((forms) => sql` and (${sql.join(forms.map(contains), sql` or `)})`))}
         and (p.status = 'published' or (p.status = 'scheduled' and p.published_at <= ${now}))
     ) hits
     join ${user} u on u.id = hits.author_id
     order by hits.rank, hits.published_at desc, hits.id
     limit ${search.limit + 1} offset ${offset}`);
+  const marks = terms.flat();
   return resultPage(rows, search, offset, (r) => ({
-    title: markTerms(r.title, terms),
-    snippet: markTerms(excerptAround(r.body, terms), terms),
+    title: markTerms(r.title, marks),
+    snippet: markTerms(excerptAround(r.body, marks), marks),
   }));
 }
 
