@@ -170,4 +170,8 @@ test("every reader page offers Sign in, which brings a reader back to the page a
   // The header is the same for everyone (the page is cached); signed in, the link goes on.
   await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  // Pages only a signed-in person sees offer their profile instead.
+  await expect(page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Sign in", exact: true })).toHaveCount(0);
+  await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Profile" }).click();
+  await expect(page.getByRole("heading", { name: "Your profile" })).toBeVisible();
 });
