@@ -53,6 +53,23 @@ export function limitRequestBodies(next: RequestListener, limitFor: (url: string
     }
     // No length given: take the body in, up to the limit, and hand it to Astro whole
     // (its Node adapter reads a `body` already on the request instead of the stream).
+    readBodyUpTo(req, limit).then(
+      (body) => {
+        if (!body) return refuse(req, res, limit);
+        (req as IncomingMessage & { body?: Buffer }).body = body;
+        next(req, res);
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+/**
+ * The body, or null once it passes `limit` (then the rest is not read). Fails if the client
+ * goes away before the end, so nothing waits on a body that will not come.
+ */
+export function readBodyUpTo(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -60,15 +77,16 @@ export function limitRequestBodies(next: RequestListener, limitFor: (url: string
       if (size > limit) {
         req.off("data", onData).off("end", onEnd);
         chunks.length = 0;
-        refuse(req, res, limit);
+        done(null);
       } else chunks.push(chunk);
     };
-    const onEnd = () => {
-      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
-      next(req, res);
-    };
-    req.on("data", onData).on("end", onEnd);
-  };
+    const onEnd = () => done(Buffer.concat(chunks));
+    req.on("data", onData).on("end", onEnd).once("error", fail);
+    // A client that goes away mid-body must not hold its place (in the upload queue, say).
+    req.once("close", () => {
+      if (!req.complete) fail(Object.assign(new Error("The request body was cut off"), { code: "ECONNRESET" }));
+    });
+  });
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, limit: number): void {

@@ -15,7 +15,7 @@ import { storeMedia, type MediaStore } from "../media/storage.ts";
 import { fallbackSrc } from "../media/urls.ts";
 import { recordUpload } from "../server/queries/media.ts";
 import { readSession } from "../server/session.ts";
-import { refuseBody } from "./body-limit.ts";
+import { readBodyUpTo, refuseBody } from "./body-limit.ts";
 import { isSameOrigin } from "./request.ts";
 import { logUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGES } from "./unavailable.ts";
 
@@ -94,7 +94,7 @@ export function uploadListener(runtime: Runtime, store: MediaStore, options: Upl
       return refuse(res, 503, "busy", "Many images are being processed right now; try again in a moment.");
     }
     try {
-      const bytes = await readLimited(req, limits.maxBytes);
+      const bytes = await readBodyUpTo(req, limits.maxBytes);
       if (!bytes) {
         ticket.release();
         return tooLarge(req, res, limits.maxBytes);
@@ -128,28 +128,6 @@ function headersOf(req: IncomingMessage): Headers {
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   return headers;
-}
-
-/** The body, or null once it passes `limit` (then the rest is not read). */
-function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData).off("end", onEnd);
-        chunks.length = 0;
-        done(null);
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks));
-    req.on("data", onData).on("end", onEnd).once("error", fail);
-    // A client that goes away mid-upload must not hold its place in the queue.
-    req.once("close", () => {
-      if (!req.complete) fail(Object.assign(new Error("The upload was cut off"), { code: "ECONNRESET" }));
-    });
-  });
 }
 
 /** The name the file had, as the uploader's browser sent it (percent-encoded), for the library. */
