@@ -7,3 +7,4 @@ export * from "./schema/cache.ts";
 export * from "./schema/mail.ts";
 export * from "./schema/jobs.ts";
 export * from "./schema/media.ts";
+export * from "./schema/settings.ts";

@@ -2,8 +2,10 @@
 import { getConfig, type Config } from "./config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { initAuth, type Auth } from "./auth.ts";
-import { createInvalidation, type Invalidation } from "./cache/invalidation.ts";
-import { getStore } from "./cache/store.ts";
+import { createInvalidation, type Invalidation, type InvalidationOptions } from "./cache/invalidation.ts";
+import { getStore, type Store } from "./cache/store.ts";
+import { cacheTags } from "./lib/cache-tags.ts";
+import { settingsChanged } from "./server/settings.ts";
 
 export interface Runtime {
   config: Config;
@@ -16,7 +18,15 @@ export interface Runtime {
 async function init(): Promise<Runtime> {
   const config = getConfig();
   const db = await createDb(config.database);
-  return { config, db, auth: initAuth(config, db.db), invalidation: createInvalidation({ db, store: getStore() }) };
+  return { config, db, auth: initAuth(config, db.db), invalidation: siteInvalidation(db, getStore()) };
+}
+
+/** Purges across processes on `db`, which also tell the settings kept in memory that they changed. */
+export function siteInvalidation(db: Db, store: Store, options: Partial<InvalidationOptions> = {}): Invalidation {
+  const onPurge = (tags: readonly string[]) => {
+    if (tags.includes(cacheTags.site)) settingsChanged(db.db);
+  };
+  return createInvalidation({ ...options, db, store, onPurge });
 }
 
 let runtime: Promise<Runtime> | undefined;

@@ -7,11 +7,18 @@ import { Media } from "./media.ts";
 /** A scheduled post is public from its published_at on; nothing has to run at that moment. */
 export const POST_STATUSES = ["draft", "scheduled", "published"] as const;
 
+/**
+ * A post is dated and listed (home, tags, feeds); a page (About, Contact) lives at /<slug>,
+ * outside every list. Both share the editor, revisions and conflicts, so they share a table.
+ */
+export const POST_KINDS = ["post", "page"] as const;
+
 export const Post = sqliteTable(
   "post",
   {
     id: text("id").primaryKey(),
     slug: text("slug").notNull().unique(),
+    kind: text("kind", { enum: POST_KINDS }).notNull().default("post"),
     title: text("title").notNull(),
     /** What lists show: the author's own words, or the body's first paragraph. */
     excerpt: text("excerpt").notNull().default(""),
@@ -33,6 +40,8 @@ export const Post = sqliteTable(
      */
     coverHash: text("cover_hash").references((): AnySQLiteColumn => Media.hash),
     coverAlt: text("cover_alt").notNull().default(""),
+    /** The language the post is written in (a BCP 47 tag), when it is not the site's. */
+    lang: text("lang"),
   },
   (t) => [
     index("post_status_published_idx").on(t.status, t.publishedAt, t.id),

@@ -17,6 +17,8 @@ export interface InvalidationOptions {
   /** How often to delete old rows. */
   pruneEveryMs?: number;
   onError?: (message: string, error: unknown) => void;
+  /** Told of every purge, this process's and the others', before its pages are dropped. */
+  onPurge?: (tags: readonly string[]) => void;
 }
 
 export interface Invalidation {
@@ -81,6 +83,7 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
     for (const row of rows) {
       lastSeen = row.id;
       if (own.delete(row.id)) continue;
+      options.onPurge?.(row.tags);
       store.purgeTags(row.tags);
       applied++;
     }
@@ -111,6 +114,7 @@ export function createInvalidation(options: InvalidationOptions): Invalidation {
   return {
     async purge(tags) {
       if (tags.length === 0) return;
+      options.onPurge?.(tags);
       store.purgeTags(tags);
       // The row is written once this turn of the event loop is over, and purges that arrive
       // before then, or while it waits its turn on the write path, join it: under load one

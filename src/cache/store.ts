@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import type { Encoding } from "../lib/accept-encoding.ts";
+import { cacheTags } from "../lib/cache-tags.ts";
 import { canonicalTarget } from "../lib/page-query.ts";
 
 /** One encoding of a stored page, ready to be written as it is. */
@@ -227,6 +228,13 @@ export function createStore(options: StoreOptions = {}): Store {
     }
   }
 
+  function clear(): void {
+    recordPurge(null);
+    entries.clear();
+    variants.clear();
+    bytes = 0;
+  }
+
   function recordPurge(tags: Set<string> | null): void {
     generation++;
     purgeLog.push([generation, tags]);
@@ -306,6 +314,12 @@ export function createStore(options: StoreOptions = {}): Store {
 
     purgeTags(tags) {
       if (tags.length === 0) return 0;
+      // The site's settings show on every page.
+      if (tags.includes(cacheTags.site)) {
+        const dropped = entries.size;
+        clear();
+        return dropped;
+      }
       const purged = new Set(tags);
       recordPurge(purged);
       let dropped = 0;
@@ -331,12 +345,7 @@ export function createStore(options: StoreOptions = {}): Store {
       return dropped;
     },
 
-    clear() {
-      recordPurge(null);
-      entries.clear();
-      variants.clear();
-      bytes = 0;
-    },
+    clear,
 
     get size() {
       return entries.size;

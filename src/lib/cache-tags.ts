@@ -9,6 +9,8 @@ export const cacheTags = {
   tag: (slug: string) => `tag:${encodeURIComponent(slug)}`,
   /** The tag index page. */
   tags: "tags",
+  /** The site's settings (title, menus, language…): every page shows them, so this purges all. */
+  site: "site",
 } as const;
 
 /** What a change to a post that readers can see makes stale: its page, the lists, its tags. */

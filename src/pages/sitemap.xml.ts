@@ -7,7 +7,7 @@ import { site } from "../server/site.ts";
 export const GET: APIRoute = async (context) => {
   const { entries, cache } = await sitemap();
   context.cache.set(cache);
-  const s = site();
+  const s = await site();
   const latest = entries.posts.reduce<Date | null>((a, p) => (!a || p.updatedAt > a ? p.updatedAt : a), null);
   const url = (path: string, lastmod: Date | null) =>
     `  <url><loc>${escapeHtml(s.abs(path))}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ""}</url>`;

@@ -10,7 +10,7 @@ export async function feedResponse(context: APIContext, tag?: string): Promise<R
   const data = await feed(tag);
   if (!data) return new Response("No such tag\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   context.cache.set(data.cache);
-  const s = site();
+  const s = await site();
   const path = data.tag ? `/tags/${data.tag.slug}` : "/";
   const body = rss({
     title: data.tag ? `#${data.tag.name} · ${s.title}` : s.title,

@@ -1,16 +1,18 @@
-// The public facts every page head needs: absolute URLs, the site's name, its feeds.
+// The public facts every page head needs: absolute URLs, the site's settings, its feeds.
 import { getConfig } from "../config.ts";
+import { getRuntime } from "../runtime.ts";
+import { siteSettings } from "./settings.ts";
 
-export function site() {
-  const { siteUrl, siteTitle, siteDescription, feedContent, media } = getConfig();
+export async function site() {
+  const { siteUrl, media } = getConfig();
+  const settings = await siteSettings((await getRuntime()).db.db);
   return {
+    ...settings,
     url: siteUrl,
-    title: siteTitle,
-    description: siteDescription,
-    feedContent,
     /** Where /media/ redirects to (MEDIA_PUBLIC_URL's origin), which pages may load images from. */
     mediaOrigin: media.publicUrl ? new URL(media.publicUrl).origin : undefined,
     /** An absolute URL for a path on this site. */
     abs: (path: string) => new URL(path, `${siteUrl}/`).href,
   };
 }
+export type Site = Awaited<ReturnType<typeof site>>;

@@ -11,9 +11,8 @@ import { loadConfig, type Config } from "../../src/config.ts";
 import type { Role } from "../../src/lib/constants.ts";
 import { createCaller } from "../../src/server/root.ts";
 import { createTRPCContext } from "../../src/server/trpc.ts";
-import { createInvalidation } from "../../src/cache/invalidation.ts";
 import { getStore } from "../../src/cache/store.ts";
-import { useRuntime } from "../../src/runtime.ts";
+import { siteInvalidation, useRuntime } from "../../src/runtime.ts";
 import { localStore, type MediaStore } from "../../src/media/storage.ts";
 
 export const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
@@ -112,7 +111,7 @@ export async function createBackend(opts: { file?: boolean; env?: Record<string,
     },
     mount(other) {
       const mounted = other ?? db;
-      const invalidation = createInvalidation({ db: mounted, store: getStore() });
+      const invalidation = siteInvalidation(mounted, getStore());
       const mountedAuth = other ? initAuth(config, other.db) : auth;
       useRuntime({ config, db: mounted, auth: mountedAuth, invalidation });
     },

@@ -12,12 +12,11 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../db/client.ts";
 import { initAuth } from "../../src/auth.ts";
-import { createInvalidation } from "../../src/cache/invalidation.ts";
 import { createStore } from "../../src/cache/store.ts";
 import { createServer, type QuireServer } from "../../src/http/server.ts";
 import type { UploadAnswer } from "../../src/http/upload.ts";
 import { s3Store, type S3MediaStore } from "../../src/media/s3-store.ts";
-import { getRuntime, type Runtime } from "../../src/runtime.ts";
+import { getRuntime, siteInvalidation, type Runtime } from "../../src/runtime.ts";
 import { createBackend, type Backend } from "./harness.ts";
 import { photo } from "./media-fixtures.ts";
 
@@ -90,7 +89,7 @@ describe("two servers on one database and one bucket", () => {
       config: b.config,
       db: second,
       auth: initAuth(b.config, second.db),
-      invalidation: createInvalidation({ db: second, store: createStore() }),
+      invalidation: siteInvalidation(second, createStore()),
     };
     const other = await start(otherRuntime, bucket());
     const { cookie, caller } = await b.signUp("Two Servers");

@@ -1,0 +1,121 @@
+// The site's settings: what an admin edits in the browser. The shape, the limits and the
+// defaults live here, shared by the router, the settings form and the pages that show them.
+import { z } from "zod";
+import { MEDIA_HASH } from "../media/urls.ts";
+import { CleanText } from "./schemas.ts";
+
+/** Languages the reader-facing catalogue is complete in (src/lib/i18n/). */
+export const LANGUAGES = ["en", "de"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const COMMENT_MODES = ["on", "off", "hold-first"] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
+export const MENU_MAX = 12;
+export const POSTS_PER_PAGE_MAX = 50;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Label = CleanText.trim().max(40, "Keep a menu label under 40 characters");
+const MediaHash = z.string().regex(MEDIA_HASH, "Pick an image from the media library");
+
+/**
+ * One link in a menu. The built-in targets (home, tags, search, write, feed) keep an empty
+ * label to mean "the catalogue's word for it", so they follow the site's language.
+ */
+export const MenuItem = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("home"), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("tags"), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("search"), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("write"), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("feed"), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("page"), id: z.string().min(1).max(64), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("post"), id: z.string().min(1).max(64), label: Label.default("") }).strict(),
+  z.object({ type: z.literal("tag"), slug: z.string().min(1).max(200), label: Label.default("") }).strict(),
+  z
+    .object({
+      type: z.literal("url"),
+      url: z
+        .string()
+        .trim()
+        .max(2000)
+        .refine(
+          (u) => /^\/(?!\/)/.test(u) || (URL.canParse(u) && /^https?:$/.test(new URL(u).protocol)),
+          "Use an address starting with https:// or /",
+        ),
+      label: Label.min(1, "Give the link a label"),
+    })
+    .strict(),
+]);
+export type MenuItem = z.infer<typeof MenuItem>;
+const Menu = z.array(MenuItem).max(MENU_MAX, `Keep a menu to ${MENU_MAX} links`);
+
+export const SiteSettings = z.object({
+  title: CleanText.trim().min(1, "Give the site a title").max(80, "Keep the title under 80 characters"),
+  description: CleanText.trim().min(1, "Describe the site in a sentence").max(300, "Keep the description under 300 characters"),
+  logo: MediaHash.nullable(),
+  icon: MediaHash.nullable(),
+  socialImage: MediaHash.nullable(),
+  /** The light scheme's accent, #rrggbb; checked for contrast by src/lib/contrast.ts. */
+  accent: z
+    .string()
+    .regex(/^#[0-9a-f]{6}$/i, "Use a colour like #9a3412")
+    .transform((c) => c.toLowerCase()),
+  postsPerPage: z.number().int().min(1).max(POSTS_PER_PAGE_MAX, `Show at most ${POSTS_PER_PAGE_MAX} posts a page`),
+  feedContent: z.enum(["full", "excerpt"]),
+  comments: z.enum(COMMENT_MODES),
+  language: z.enum(LANGUAGES),
+  timezone: z.string().refine(isTimeZone, "Pick a time zone such as Europe/Berlin"),
+  headerMenu: Menu,
+  footerMenu: Menu,
+});
+export type SiteSettings = z.infer<typeof SiteSettings>;
+export type SettingKey = keyof SiteSettings;
+
+export const DEFAULT_ACCENT = "#9a3412";
+
+/** What a new site starts with; title, description and feed content come from the environment. */
+export function defaultSettings(env: { siteTitle: string; siteDescription: string; feedContent: "full" | "excerpt" }): SiteSettings {
+  return {
+    title: env.siteTitle,
+    description: env.siteDescription,
+    logo: null,
+    icon: null,
+    socialImage: null,
+    accent: DEFAULT_ACCENT,
+    postsPerPage: 10,
+    feedContent: env.feedContent,
+    comments: "on",
+    language: "en",
+    timezone: "UTC",
+    headerMenu: [
+      { type: "home", label: "" },
+      { type: "tags", label: "" },
+      { type: "search", label: "" },
+      { type: "write", label: "" },
+    ],
+    footerMenu: [{ type: "feed", label: "" }],
+  };
+}
+
+/**
+ * The stored values over the defaults, key by key: a value a later version no longer accepts
+ * falls back to its default instead of breaking every page.
+ */
+export function mergeSettings(defaults: SiteSettings, stored: Record<string, unknown>): SiteSettings {
+  const out: Record<string, unknown> = { ...defaults };
+  const shape = SiteSettings.shape;
+  for (const [key, value] of Object.entries(stored)) {
+    if (!(key in shape)) continue;
+    const parsed = shape[key as SettingKey].safeParse(value);
+    if (parsed.success) out[key] = parsed.data;
+  }
+  return out as SiteSettings;
+}
