@@ -25,7 +25,10 @@ function safeUrl(url: string | null | undefined): string | null {
 }
 
 function attr(source: string, name: string): string | undefined {
-  return new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s\\]]+))`, "i").exec(source)?.slice(1).find((v) => v !== undefined);
+  return new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s\\]]+))`, "i")
+    .exec(source)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 }
 
 /** WordPress shortcodes Quire understands, as the HTML they stand for; the rest stay as text. */
@@ -84,6 +87,25 @@ function turndown(): TurndownService {
       return `![${alt}](${src.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`;
     },
   });
+  td.addRule("listItem", {
+    // One space after the marker (turndown's default pads to four), continuation lines indented to match.
+    filter: "li",
+    replacement: (content, node) => {
+      const parent = node.parentNode as Element | null;
+      const start = Number(parent?.getAttribute("start") ?? 1) || 1;
+      const prefix = parent?.nodeName === "OL" ? `${start + Array.prototype.indexOf.call(parent.children, node)}. ` : "- ";
+      const body = content
+        .replace(/^\n+/, "")
+        .replace(/\n+$/, "\n")
+        .replace(/\n/gm, `\n${" ".repeat(prefix.length)}`);
+      return prefix + body + (node.nextSibling && !/\n$/.test(body) ? "\n" : "");
+    },
+  });
+  td.addRule("markdown", {
+    // A Ghost Markdown card: already Markdown, so it comes through as written.
+    filter: (node) => node.nodeName === "PRE" && node.hasAttribute("data-markdown"),
+    replacement: (_content, node) => `\n\n${(node.textContent ?? "").trim()}\n\n`,
+  });
   td.addRule("figcaption", {
     filter: "figcaption",
     // Markdown has no captions: the caption is the paragraph under its image, in italics.
@@ -115,7 +137,12 @@ export function htmlToMarkdown(html: string): Converted {
   const notes: string[] = [];
   if (!html.trim()) return { markdown: "", notes };
   // WordPress's classic editor stores paragraphs as blank lines, not <p>.
-  const paragraphs = /<p[\s>]/i.test(html) ? html : html.replace(/\r?\n\s*\r?\n/g, "</p><p>").replace(/^/, "<p>").replace(/$/, "</p>");
+  const paragraphs = /<p[\s>]/i.test(html)
+    ? html
+    : html
+        .replace(/\r?\n\s*\r?\n/g, "</p><p>")
+        .replace(/^/, "<p>")
+        .replace(/$/, "</p>");
   const expanded = expandShortcodes(paragraphs, notes);
   const markdown = turndown()
     .turndown(expanded)

@@ -141,7 +141,8 @@ export async function parseWxr(chunks: AsyncIterable<Uint8Array | string>, limit
     const label = title || `item ${id || "without an id"}`;
     if (type !== "post" && type !== "page") {
       // Menus, revisions, blocks, custom types: not content Quire has.
-      if (type !== "revision" && type !== "nav_menu_item") bundle.skipped.push({ where: label, message: `A “${type}”, not a post or page` });
+      if (type !== "revision" && type !== "nav_menu_item")
+        bundle.skipped.push({ where: label, message: `A “${type}”, not a post or page` });
       return;
     }
     const wpStatus = textOf(node, "wp:status");

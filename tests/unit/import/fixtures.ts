@@ -123,3 +123,124 @@ export const MALFORMED = `<?xml version="1.0"?>
 <item><title>Fine</title></item>
 <item><title>Broken</tiitle></item>
 </channel></rss>`;
+
+const lexical = JSON.stringify({
+  root: {
+    type: "root",
+    children: [
+      {
+        type: "paragraph",
+        children: [
+          { type: "text", text: "Written in " },
+          { type: "text", text: "Lexical", format: 1 },
+          { type: "link", url: "https://ghost.org", children: [{ type: "text", text: " (Ghost 5)" }] },
+        ],
+      },
+      { type: "heading", tag: "h3", children: [{ type: "text", text: "A heading" }] },
+      { type: "image", src: "__GHOST_URL__/content/images/2024/01/lake.jpg", altText: "The lake", caption: "Morning" },
+      { type: "markdown", markdown: "A **Markdown** card\n\n- one\n- two" },
+      { type: "list", listType: "number", children: [{ type: "listitem", children: [{ type: "text", text: "first" }] }] },
+      { type: "bookmark", url: "https://example.org/read", metadata: { title: "Worth reading" } },
+    ],
+  },
+});
+
+const mobiledoc = JSON.stringify({
+  version: "0.3.1",
+  markups: [["a", ["href", "https://example.org"]], ["strong"]],
+  atoms: [],
+  cards: [
+    ["image", { src: "__GHOST_URL__/content/images/old.png", alt: "Old" }],
+    ["hr", {}],
+  ],
+  sections: [
+    [
+      1,
+      "p",
+      [
+        [0, [1], 1, "Mobiledoc"],
+        [0, [], 0, " with "],
+        [0, [0], 1, "a link"],
+      ],
+    ],
+    [10, 0],
+    [10, 1],
+    [3, "ul", [[[0, [], 0, "item"]]]],
+  ],
+});
+
+export const GHOST = JSON.stringify({
+  db: [
+    {
+      meta: { exported_on: 1700000000000, version: "5.75.0" },
+      data: {
+        posts: [
+          {
+            id: "p1",
+            uuid: "u-1",
+            title: "From HTML",
+            slug: "from-html",
+            html: '<p>Plain <em>HTML</em> body <img src="__GHOST_URL__/content/images/2023/05/a.png" alt="A"></p>',
+            status: "published",
+            type: "post",
+            featured: 1,
+            published_at: "2023-05-01T10:00:00.000Z",
+            updated_at: "2023-05-02T10:00:00.000Z",
+            custom_excerpt: "Custom words",
+            feature_image: "__GHOST_URL__/content/images/2023/05/cover.jpg",
+          },
+          {
+            id: "p2",
+            uuid: "u-2",
+            title: "From Lexical",
+            slug: "from-lexical",
+            lexical,
+            status: "draft",
+            type: "post",
+            published_at: null,
+          },
+          {
+            id: "p3",
+            uuid: "u-3",
+            title: "From Mobiledoc",
+            slug: "from-mobiledoc",
+            mobiledoc,
+            status: "scheduled",
+            page: false,
+            published_at: "2031-01-01T00:00:00.000Z",
+          },
+          {
+            id: "p4",
+            uuid: "u-4",
+            title: "Colophon",
+            slug: "colophon",
+            html: "<p>Set in Charter.</p>",
+            status: "published",
+            type: "page",
+            published_at: "2022-01-01T00:00:00.000Z",
+          },
+        ],
+        tags: [
+          { id: "t1", name: "Lakes", slug: "lakes", visibility: "public" },
+          { id: "t2", name: "#hidden", slug: "hash-hidden", visibility: "internal" },
+          { id: "t3", name: "Mornings", slug: "mornings", visibility: "public" },
+        ],
+        posts_tags: [
+          { post_id: "p1", tag_id: "t3", sort_order: 1 },
+          { post_id: "p1", tag_id: "t1", sort_order: 0 },
+          { post_id: "p1", tag_id: "t2", sort_order: 2 },
+        ],
+        users: [
+          { id: "1", name: "Ghost Writer", slug: "ghost", email: "Writer@Ghost.example", bio: "Writes." },
+          { id: "2", name: "Co Author", slug: "co", email: "co@ghost.example" },
+        ],
+        posts_authors: [
+          { post_id: "p1", author_id: "2", sort_order: 1 },
+          { post_id: "p1", author_id: "1", sort_order: 0 },
+        ],
+        posts_meta: [{ post_id: "p1", feature_image_alt: "A cover" }],
+        settings: [{ key: "title", value: "Ghostly" }],
+      },
+    },
+  ],
+});

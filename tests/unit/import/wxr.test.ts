@@ -53,7 +53,10 @@ describe("a WordPress export", async () => {
   });
 
   it("finds the featured image through its attachment, with the attachment's alt text", () => {
-    expect(byRef("wp:19").cover).toEqual({ url: "https://lakeside.example/wp-content/uploads/2020/05/boat.jpg", alt: "A boat on the lake" });
+    expect(byRef("wp:19").cover).toEqual({
+      url: "https://lakeside.example/wp-content/uploads/2020/05/boat.jpg",
+      alt: "A boat on the lake",
+    });
   });
 
   it("writes Markdown with no HTML left: captions, embeds, Gutenberg comments, scripts and javascript: links", () => {
@@ -64,7 +67,9 @@ describe("a WordPress export", async () => {
     expect(body).toContain("[https://www.youtube.com/watch?v=abc](https://www.youtube.com/watch?v=abc)");
     expect(body).not.toMatch(/<|wp:paragraph|javascript:|alert\(3\)|onerror|quire-gallery/);
     // The gallery's two images, found through their attachments.
-    expect(body).toContain("![A boat on the lake](https://lakeside.example/wp-content/uploads/2020/05/boat.jpg)\n\n![oars](https://lakeside.example/wp-content/uploads/2020/05/oars.png)");
+    expect(body).toContain(
+      "![A boat on the lake](https://lakeside.example/wp-content/uploads/2020/05/boat.jpg)\n\n![oars](https://lakeside.example/wp-content/uploads/2020/05/oars.png)",
+    );
     expect(body).toContain("click");
   });
 
@@ -81,13 +86,21 @@ describe("a WordPress export", async () => {
       ["wp-comment:3", "wp-comment:1", "visible", "A reply to a reply."],
       ["wp-comment:5", undefined, "hidden", "Waiting for approval."],
     ]);
-    expect(comments[0]).toMatchObject({ authorName: "Reader One", authorEmail: "one@readers.example", createdAt: new Date("2020-05-01T09:00:00Z") });
+    expect(comments[0]).toMatchObject({
+      authorName: "Reader One",
+      authorEmail: "one@readers.example",
+      createdAt: new Date("2020-05-01T09:00:00Z"),
+    });
     expect(bundle.skipped).toContainEqual({ where: "Boat at dawn", message: "1 spam or trashed comment left out" });
   });
 });
 
 describe("hostile or broken XML is refused with where and why", () => {
-  const refusal = (xml: string) => parseWxr(chunked(xml)).then(() => null, (e: unknown) => e);
+  const refusal = (xml: string) =>
+    parseWxr(chunked(xml)).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
   it("a billion laughs: no entity is ever expanded", async () => {
     const e = await refusal(BILLION_LAUGHS);
