@@ -1,4 +1,5 @@
 // The built server's HTTP layer, composed once: what every request meets, in order.
+//  0. Old addresses (an import's redirects) answered with a 301.
 //  1. The fast path: a fresh cached reader page is written straight from the store.
 //  2. Baseline headers (security headers, a policy that allows nothing, no-store), which
 //     Astro's own answers replace with a page's where they set them.
@@ -23,6 +24,8 @@ import { serveStaticFiles } from "./static-files.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { trpcListener } from "./trpc-listener.ts";
 import { isUploadPath, uploadListener, type UploadOptions } from "./upload.ts";
+import { withRedirects } from "./redirects.ts";
+import { redirectTable } from "../server/redirects.ts";
 
 export interface QuireServer {
   server: Server;
@@ -58,7 +61,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     if (uploads && isUploadPath(req.url ?? "/")) return void uploads(req, res);
     limited(req, res);
   };
-  const server = createHttpServer(createFastPath(store, withBaseline));
+  const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withBaseline)));
   // Node closes an idle kept-alive connection after 5 s; a client that sends its next request
   // on it at that moment gets ECONNRESET, and a POST is not retried. Keep idle connections
   // longer than the usual client and proxy idle limits (60 s), so the client closes them.
