@@ -2,6 +2,7 @@
 // archives, so previewing, media, redirects and writing are written once. Bodies are
 // Markdown by now; nothing here is trusted (the writer sanitizes through the same renderer
 // as typed content).
+import { JobRefused } from "../jobs/queue.ts";
 
 export type ImportSource = "wordpress" | "ghost" | "markdown";
 
@@ -66,7 +67,7 @@ export interface ImportBundle {
   warnings: ImportWarning[];
 }
 
-/** A file the importer refuses: its message says what and where, and nothing is imported. */
-export class ImportRefused extends Error {
+/** A file the importer refuses: its message says what and where, and nothing is imported. No retry changes that. */
+export class ImportRefused extends JobRefused {
   override name = "ImportRefused";
 }
