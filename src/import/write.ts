@@ -11,6 +11,7 @@ import type { Role } from "../lib/constants.ts";
 import { renderCommentMarkdown, renderMarkdown } from "../lib/markdown.ts";
 import { mediaHashesIn } from "../lib/markdown-media.ts";
 import { BODY_MAX, EXCERPT_MAX, TAGS_PER_POST, TITLE_MAX, UNCLEAN_CHARS } from "../lib/schemas.ts";
+import { RESERVED_SLUGS } from "../lib/reserved-slugs.ts";
 import { isSlug, slugify, truncateChars } from "../lib/slug.ts";
 import { storeMedia, type MediaStore } from "../media/storage.ts";
 import { fallbackSrc } from "../media/urls.ts";
@@ -36,8 +37,6 @@ export interface ImportOptions {
   /** Fetch images the archive lacks from the old site (the admin's choice, per import). */
   fetchImages: boolean;
   remote?: Partial<RemoteLimits>;
-  /** Slugs pages may not take (routes of this site). */
-  reservedSlugs?: ReadonlySet<string>;
   progress?: (p: ImportProgress) => Promise<void> | void;
   signal?: AbortSignal;
 }
@@ -116,7 +115,7 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
   }
 
   // Slugs and addresses for everything first, so links between items can be written.
-  const paths = await assignPaths(target, bundle, todo, before, report, options);
+  const paths = await assignPaths(target, bundle, todo, before, report);
 
   const total = todo.length;
   for (const [n, item] of todo.entries()) {
@@ -339,7 +338,6 @@ async function assignPaths(
   items: ImportItem[],
   before: Map<string, string>,
   report: ImportReport,
-  options: ImportOptions,
 ) {
   const slugs = new Map<string, string>();
   const byRef = new Map<string, string>();
@@ -347,9 +345,9 @@ async function assignPaths(
   for (const item of items) {
     const wanted = isSlug(item.slug) ? item.slug : slugify(item.slug || item.title) || "untitled";
     let slug = wanted;
-    const reserved = item.kind === "page" && options.reservedSlugs?.has(slug);
+    const reserved = item.kind === "page" && RESERVED_SLUGS.has(slug);
     const taken = await takenSlugs(target.db.db, slug);
-    for (let n = 2; taken.has(slug) || claimed.has(slug) || (item.kind === "page" && options.reservedSlugs?.has(slug)); n++) {
+    for (let n = 2; taken.has(slug) || claimed.has(slug) || (item.kind === "page" && RESERVED_SLUGS.has(slug)); n++) {
       slug = `${truncateChars(wanted, 75)}-${n}`;
     }
     if (slug !== wanted) {

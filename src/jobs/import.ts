@@ -32,7 +32,6 @@ export interface ImportJobDeps {
   mediaLimits: { maxBytes: number; maxPixels: number };
   purge(tags: string[]): Promise<void>;
   importConfig: { dir: string; maxBytes: number; allowLoopback: boolean };
-  reservedSlugs?: ReadonlySet<string>;
 }
 
 export function importJob(deps: ImportJobDeps): JobHandler {
@@ -51,7 +50,6 @@ export function importJob(deps: ImportJobDeps): JobHandler {
         archiveRoot: read.archiveRoot,
         fetchImages: Boolean(p.fetchImages),
         remote: { allowLoopback: deps.importConfig.allowLoopback },
-        reservedSlugs: deps.reservedSlugs,
         signal,
         progress: async (at: ImportProgress) => {
           // A row write per item would slow a big import; four a second is a smooth bar.

@@ -1,9 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { commentRouter } from "./routers/comment.ts";
+import { importRouter } from "./routers/imports.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
 import { pageRouter } from "./routers/page.ts";
 import { postRouter } from "./routers/post.ts";
+import { redirectRouter } from "./routers/redirect.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
@@ -17,6 +19,8 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   mail: mailRouter,
   media: mediaRouter,
+  import: importRouter,
+  redirect: redirectRouter,
 });
 
 export type AppRouter = typeof appRouter;

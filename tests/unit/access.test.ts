@@ -86,6 +86,16 @@ const MATRIX: Record<string, Row> = {
   "media.list": { ...writers, call: (c) => c.media.list() },
   "media.usage": { ...ownerOrEditor, call: (c, f) => c.media.usage({ hash: f.mediaHash }) },
   "media.delete": { ...ownerOrEditor, call: (c, f) => c.media.delete({ hash: f.mediaHash }) },
+  "import.recent": { ...admins, call: (c) => c.import.recent() },
+  "import.status": { ...admins, admin: "NOT_FOUND", call: (c) => c.import.status({ id: "6f1c2a52-8a47-4c1e-9f0e-0d5c7b9b1a11" }) },
+  "import.confirm": {
+    ...admins,
+    admin: "NOT_FOUND",
+    call: (c) => c.import.confirm({ id: "6f1c2a52-8a47-4c1e-9f0e-0d5c7b9b1a11", fetchImages: false }),
+  },
+  "redirect.list": { ...admins, call: (c) => c.redirect.list({}) },
+  "redirect.save": { ...admins, call: (c) => c.redirect.save({ from: "/?p=1", to: "/posts/x" }) },
+  "redirect.delete": { ...admins, admin: "NOT_FOUND", call: (c) => c.redirect.delete({ from: "/never-redirected" }) },
 };
 
 /**

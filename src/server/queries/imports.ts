@@ -1,9 +1,9 @@
 // Imports in SQL: what was imported before (by source key), people by email, free slugs, and
 // the one batch that writes an imported post with everything that belongs to it.
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, inArray, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, or } from "drizzle-orm";
 import type { Database, Db } from "../../../db/client.ts";
-import { Comment, ImportRef, Post, Redirect, Revision, user } from "../../../db/schema.ts";
+import { Comment, ImportRef, Job, Post, Redirect, Revision, user } from "../../../db/schema.ts";
 import type { Role } from "../../lib/constants.ts";
 import { truncateChars } from "../../lib/slug.ts";
 import { setTagStatements, type TagRef } from "./tags.ts";
@@ -134,4 +134,31 @@ export async function saveRedirect(write: Db["write"], redirect: { from: string;
       .values({ fromPath: redirect.from, toPath: redirect.to })
       .onConflictDoUpdate({ target: Redirect.fromPath, set: { toPath: redirect.to } }),
   );
+}
+
+/** The latest import jobs, newest first: previews and imports, with their progress and outcome. */
+export async function importJobs(db: Database, limit: number) {
+  return db
+    .select({
+      id: Job.id,
+      status: Job.status,
+      payload: Job.payload,
+      progress: Job.progress,
+      result: Job.result,
+      error: Job.error,
+      createdAt: Job.createdAt,
+      finishedAt: Job.finishedAt,
+    })
+    .from(Job)
+    .where(eq(Job.kind, "import"))
+    .orderBy(desc(Job.createdAt))
+    .limit(limit);
+}
+
+export async function importJob(db: Database, id: string) {
+  const [row] = await db
+    .select({ id: Job.id, status: Job.status, payload: Job.payload, progress: Job.progress, result: Job.result, error: Job.error })
+    .from(Job)
+    .where(and(eq(Job.id, id), eq(Job.kind, "import")));
+  return row ?? null;
 }
