@@ -122,3 +122,10 @@ export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
 }
+
+/** A file or, on the command line, a folder of Markdown: read like an upload. */
+export async function readImportPath(path: string, workDir: string, limits: { maxBytes: number }): Promise<ReadImport> {
+  if ((await stat(path)).isDirectory())
+    return { bundle: await parseMarkdownFolder({ root: path, files: await filesUnder(path) }), archiveRoot: path };
+  return readImport(path, workDir, limits);
+}
