@@ -88,6 +88,7 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
   const progress = async (p: ImportProgress) => {
     options.signal?.throwIfAborted();
     await options.progress?.(p);
+    options.signal?.throwIfAborted();
   };
 
   const keys = bundle.items.map((i) => importKey(bundle, i.ref));

@@ -62,6 +62,8 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     pages: "/dashboard/pages",
     newPage: "/dashboard/pages/new",
     pageEditor,
+    import: "/admin/import",
+    redirects: "/admin/redirects",
   }))
     await save(name, await (await admin.request.get(path)).text());
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Comment, MailOutbox, Media, Post, Redirect, user } from "../../../db/schema.ts";
+import { Comment, MailOutbox, Media, Post, Redirect, Revision, user } from "../../../db/schema.ts";
 import { parseWxr } from "../../../src/import/wxr.ts";
 import { writeBundle, type ImportReport } from "../../../src/import/write.ts";
 import { createBackend, type Backend } from "../harness.ts";
@@ -140,5 +140,44 @@ describe("a WordPress import", () => {
       asResponse: true,
     });
     expect(signedIn.status).toBe(200);
+  });
+});
+
+describe("an import cut off midway", () => {
+  it("is run again from the start and ends with every item once: whole posts or none, never half", async () => {
+    const other = await createBackend({ file: true });
+    try {
+      const me = await other.signUp("Cut Off", "admin");
+      const target = { db: other.db, media: other.media, mediaLimits: LIMITS, purge: async () => {} };
+      const controller = new AbortController();
+      let written = 0;
+      // The process "dies" after the second post is written: the abort stops the run there.
+      const first = writeBundle(target, await parseWxr(text(WXR)), {
+        actorId: me.userId,
+        fetchImages: false,
+        signal: controller.signal,
+        progress: (p) => {
+          if (p.phase === "items" && p.done === 2) {
+            written = p.done;
+            controller.abort(new Error("killed"));
+          }
+        },
+      });
+      await expect(first).rejects.toThrow("killed");
+      const half = await other.db.db.select().from(Post);
+      expect(half).toHaveLength(written);
+      // Each post that is there is whole: its revision (and tags) came in the same batch.
+      const revisions = await other.db.db.select().from(Revision);
+      expect(revisions.map((r) => r.postId).sort()).toEqual(half.map((p) => p.id).sort());
+
+      const again = await writeBundle(target, await parseWxr(text(WXR)), { actorId: me.userId, fetchImages: false });
+      expect(again).toMatchObject({ alreadyImported: 2, posts: 1, pages: 1 });
+      const all = await other.db.db.select().from(Post);
+      expect(all.map((p) => p.slug).sort()).toEqual(["about", "boat-at-dawn", "half-written", "καλημέρα-κόσμε"]);
+      const comments = await other.db.db.select().from(Comment);
+      expect(comments).toHaveLength(4);
+    } finally {
+      other.close();
+    }
   });
 });
