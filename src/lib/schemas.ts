@@ -3,7 +3,7 @@ import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post } from "../../db/schema.ts";
 import { MEDIA_HASH } from "../media/urls.ts";
-import { ROLES } from "./constants.ts";
+import { COMMENT_MAX, ROLES } from "./constants.ts";
 import { isSlug, SLUG_MAX, slugify } from "./slug.ts";
 
 /**
@@ -129,7 +129,7 @@ export const PreviewInput = PostFields.pick({ body: true }).required().strict();
 export type PostCreate = z.infer<typeof PostCreateInput>;
 export type PostUpdate = z.infer<typeof PostUpdateInput>;
 
-export const COMMENT_MAX = 5_000;
+export { COMMENT_MAX };
 export const CommentBody = z
   .string()
   .trim()

@@ -2,8 +2,11 @@
 // with the same names and numbers in it, and counts, numbers and dates come out as that
 // language writes them, on the site's clock.
 import { describe, expect, it } from "vitest";
+import { COMMENT_MAX } from "../../src/lib/constants.ts";
 import { formatDate } from "../../src/lib/dates.ts";
+import type { CommentRefusal } from "../../src/lib/i18n/en.ts";
 import { formatSiteDate, intlLocale, messages, type Messages, type Section } from "../../src/lib/i18n/index.ts";
+import { fill, plural, type PluralForms } from "../../src/lib/i18n/format.ts";
 import { LANGUAGES } from "../../src/lib/settings.ts";
 
 const english = messages("en");
@@ -32,16 +35,15 @@ const samples: { [S in Section]: { [K in FunctionKeys<S>]: Parameters<Extract<Me
   accountPages: { signedInAs: ["‹Name›", "‹name@example.com›"] },
   roles: {},
   statuses: {},
-  comments: { count: [1234], replyTo: ["‹Name›"], hiddenTitle: [1234], tooLong: [5000] },
-  account: {
-    goingTo: ["‹Provider›"],
-    continueWith: ["‹Provider›"],
-    resetSent: ["‹name@example.com›"],
-    lastActive: ["‹when›"],
-    signedInAt: ["‹when›"],
-    deviceSignedOut: ["‹device›"],
-    device: ["‹browser›", "‹os›"],
-  },
+  comments: {},
+  commentRefusals: {},
+  errors: {},
+  authCommon: {},
+  authForm: {},
+  passwordForms: {},
+  verifyEmail: {},
+  sessions: {},
+  profileForm: {},
   refusals: {},
   mail: {
     existingText: ["‹Name›", "‹https://sign.in›", "‹https://forgot›"],
@@ -50,7 +52,9 @@ const samples: { [S in Section]: { [K in FunctionKeys<S>]: Parameters<Extract<Me
   },
 };
 
-type Entry = string | ((...args: unknown[]) => string) | undefined;
+type Entry = string | PluralForms | ((...args: unknown[]) => string) | undefined;
+/** The `{name}` holes of an island's template, sorted. */
+const holes = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const entry = (m: Messages, section: Section, key: string) => (m[section] as Record<string, Entry>)[key];
 const argsOf = (section: Section, key: string) => (samples[section] as Record<string, unknown[]>)[key];
 
@@ -60,20 +64,30 @@ describe.each(LANGUAGES.filter((l) => l !== "en"))("the %s catalogue", (language
   it("has every section and key of English, and no other", () => {
     expect(sections(other).sort()).toEqual(sections(english).sort());
     for (const section of sections(english)) {
-      // Refusals are words for the sign-in service's codes: English has none of its own.
-      if (section === "refusals") continue;
+      // Refusals are words for the server's codes: English shows the server's own.
+      if (section === "refusals" || section === "commentRefusals") continue;
       expect(Object.keys(other[section]).sort(), section).toEqual(Object.keys(english[section]).sort());
     }
   });
 
-  it("has no empty text, and a function wherever English has one, taking the same parameters", () => {
+  it("has no empty text, the same holes in every template, and a function wherever English has one, taking the same parameters", () => {
     for (const section of sections(english)) {
       for (const key of Object.keys(english[section])) {
         const mine = entry(english, section, key);
         const theirs = entry(other, section, key);
         const where = `${language}: ${section}.${key}`;
         expect(typeof theirs, where).toBe(typeof mine);
-        if (typeof theirs === "string") expect(theirs.trim(), where).not.toBe("");
+        if (typeof theirs === "string") {
+          expect(theirs.trim(), where).not.toBe("");
+          // An island fills the same holes whatever the language.
+          expect(holes(theirs), where).toEqual(holes(mine as string));
+        }
+        if (typeof theirs === "object" && typeof mine === "object") {
+          // A count's forms: always an "other", every form showing the number.
+          expect(theirs.other, where).toBeTruthy();
+          for (const form of Object.values(theirs)) expect(form, where).toContain("#");
+          for (const form of Object.values(mine)) expect(form, where).toContain("#");
+        }
         if (typeof mine === "function" && typeof theirs === "function") {
           expect(theirs.length, where).toBe(mine.length);
           const args = argsOf(section, key);
@@ -98,6 +112,26 @@ describe.each(LANGUAGES.filter((l) => l !== "en"))("the %s catalogue", (language
       expect(words.trim()).not.toBe("");
     }
   });
+
+  it("words every way a comment can be refused, since the server's words are English", () => {
+    // Typed as a record so that a situation added to CommentRefusal must be added here too.
+    const every: Record<CommentRefusal, true> = {
+      empty: true,
+      tooLong: true,
+      unclean: true,
+      gone: true,
+      editWindow: true,
+      notYours: true,
+      cannotComment: true,
+      unavailable: true,
+      failed: true,
+    };
+    for (const situation of Object.keys(every) as CommentRefusal[])
+      expect(other.commentRefusals[situation]?.trim(), situation).toBeTruthy();
+    // The limit it names is the one the schema holds, in the language's digits.
+    const limit = new Intl.NumberFormat(intlLocale(language)).format(COMMENT_MAX);
+    expect(other.commentRefusals.tooLong).toContain(limit);
+  });
 });
 
 describe("counts", () => {
@@ -107,16 +141,16 @@ describe("counts", () => {
     expect(messages("en").list.posts(1)).toBe("1 post");
     expect(messages("en").list.posts(3)).toBe("3 posts");
     expect(messages("en").list.posts(0)).toBe("0 posts");
-    expect(messages("en").comments.count(1)).toBe("1 comment");
-    expect(messages("en").comments.count(2)).toBe("2 comments");
+    expect(plural("en-GB", 1, messages("en").comments.count)).toBe("1 comment");
+    expect(plural("en-GB", 2, messages("en").comments.count)).toBe("2 comments");
     expect(messages("en").search.matches(1, "tea")).toBe("1 post matches “tea”");
     expect(messages("en").search.matches(4, "tea")).toBe("4 posts match “tea”");
 
     expect(messages("de").post.minRead(1)).toBe("1 Min. Lesezeit");
     expect(messages("de").list.posts(1)).toBe("1 Beitrag");
     expect(messages("de").list.posts(3)).toBe("3 Beiträge");
-    expect(messages("de").comments.count(1)).toBe("1 Kommentar");
-    expect(messages("de").comments.count(7)).toBe("7 Kommentare");
+    expect(plural(intlLocale("de"), 1, messages("de").comments.count)).toBe("1 Kommentar");
+    expect(plural(intlLocale("de"), 7, messages("de").comments.count)).toBe("7 Kommentare");
 
     expect(messages("es").list.posts(1)).toBe("1 entrada");
     expect(messages("es").list.posts(2)).toBe("2 entradas");
@@ -125,8 +159,16 @@ describe("counts", () => {
   it("write their numbers with the language's separators", () => {
     expect(messages("en").list.posts(12345)).toBe("12,345 posts");
     expect(messages("de").list.posts(12345)).toBe("12.345 Beiträge");
-    expect(messages("de").comments.tooLong(5000)).toBe("Kommentare dürfen höchstens 5.000 Zeichen lang sein");
-    expect(messages("en").comments.tooLong(5000)).toBe("Keep comments under 5,000 characters");
+  });
+});
+
+describe("island templates", () => {
+  it("take their values by name, and show a hole left unfilled rather than dropping it", () => {
+    expect(fill(messages("de").comments.replyTo, { name: "Ada" })).toBe("Antwort an Ada");
+    expect(fill(messages("en").sessions.device, { browser: "Firefox", os: "Linux" })).toBe("Firefox on Linux");
+    expect(fill("{who} liked {what}", { who: "Ada" })).toBe("Ada liked {what}");
+    // A value is put in as given, never read as a template itself.
+    expect(fill("Hi {name}", { name: "{name} $& $1" })).toBe("Hi {name} $& $1");
   });
 });
 

@@ -1,6 +1,6 @@
 // The reader-facing words in German: every section and key of en.ts, nothing more.
 import type * as English from "./en.ts";
-import { formatNumber, plural } from "./format.ts";
+import { plural } from "./format.ts";
 
 type Catalogue = typeof English;
 
@@ -172,7 +172,7 @@ export const statuses = {
 
 export const comments = {
   none: "Noch keine Kommentare.",
-  count: (n: number) => count(n, "# Kommentar", "# Kommentare"),
+  count: { one: "# Kommentar", other: "# Kommentare" },
   removed: "Dieser Kommentar wurde entfernt.",
   edited: "(bearbeitet)",
   editLabel: "Ihren Kommentar bearbeiten",
@@ -184,7 +184,7 @@ export const comments = {
   delete: "Löschen",
   hide: "Verbergen",
   unhide: "Wieder zeigen",
-  replyTo: (name: string) => `Antwort an ${name}`,
+  replyTo: "Antwort an {name}",
   replyToThread: "Auf diesen Kommentar antworten",
   posting: "Wird gesendet…",
   postReply: "Antwort senden",
@@ -194,7 +194,7 @@ export const comments = {
   placeholder: "Text oder einfaches Markdown: *Betonung*, `Code`, [Links](https://…)",
   post: "Kommentar senden",
   signIn: "Zum Kommentieren anmelden",
-  hiddenTitle: (n: number) => `Verborgene Kommentare (${formatNumber(locale, n)})`,
+  hiddenTitle: "Verborgene Kommentare ({count})",
   hiddenNote: "Nur Sie und die Redaktion sehen diese.",
   posted: "Kommentar veröffentlicht.",
   replied: "Antwort veröffentlicht.",
@@ -203,27 +203,41 @@ export const comments = {
   hidden: "Kommentar vor Leserinnen und Lesern verborgen.",
   shown: "Kommentar wird wieder gezeigt.",
   confirmDelete: "Ihren Kommentar löschen? Antworten darauf bleiben stehen.",
-  empty: "Schreiben Sie zuerst etwas",
-  tooLong: (max: number) => `Kommentare dürfen höchstens ${formatNumber(locale, max)} Zeichen lang sein`,
+} satisfies Catalogue["comments"];
+
+export const commentRefusals = {
+  empty: "Schreiben Sie zuerst etwas.",
+  tooLong: "Kommentare dürfen höchstens 5.000 Zeichen lang sein.",
+  unclean: "Entfernen Sie die unsichtbaren Steuerzeichen (etwa U+001B, Escape) oder beschädigten Zeichen.",
+  gone: "Dieser Beitrag oder Kommentar ist nicht mehr da. Laden Sie die Seite neu, um zu sehen, was es gibt.",
+  editWindow: "Kommentare lassen sich bis 15 Minuten nach dem Senden bearbeiten.",
+  notYours: "Das ist nicht Ihr Kommentar.",
+  cannotComment: "Ihr Konto kann nicht kommentieren.",
+  unavailable: "Die Website ist gerade ausgelastet; versuchen Sie es gleich noch einmal.",
+  failed: "Auf dem Server ist etwas schiefgegangen; es wurde protokolliert. Versuchen Sie es gleich noch einmal.",
+} satisfies Catalogue["commentRefusals"];
+
+export const errors = {
   sessionEnded:
     "Ihre Sitzung ist abgelaufen. Melden Sie sich (in einem anderen Tab) wieder an und versuchen Sie es noch einmal: Ihr Text ist noch da.",
   unreachable: "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal: Ihr Text ist noch da.",
-  editWindow: "Kommentare lassen sich bis 15 Minuten nach dem Senden bearbeiten",
-  gone: "Dieser Beitrag oder Kommentar ist nicht mehr da. Laden Sie die Seite neu, um zu sehen, was es gibt.",
-  cannotComment: "Ihr Konto kann nicht kommentieren",
-  unavailable: "Die Website ist gerade ausgelastet; versuchen Sie es gleich noch einmal.",
-  failed: "Auf dem Server ist etwas schiefgegangen; es wurde protokolliert. Versuchen Sie es gleich noch einmal.",
-} satisfies Catalogue["comments"];
+} satisfies Catalogue["errors"];
 
-export const account = {
+export const authCommon = {
+  tryAgain: "Das hat nicht geklappt. Versuchen Sie es noch einmal.",
+  tooMany: "Zu viele Versuche von Ihrer Adresse. Warten Sie eine Minute und versuchen Sie es dann noch einmal.",
+  unreachable: "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.",
+} satisfies Catalogue["authCommon"];
+
+export const authForm = {
   checkInbox: "Sehen Sie in Ihr Postfach",
   sentLinkBefore: "Wir haben einen Link an",
   sentLinkAfter: " geschickt. Öffnen Sie ihn, um Ihre Adresse zu bestätigen, dann sind Sie angemeldet.",
   noMail: "Nach ein paar Minuten keine E-Mail? Sehen Sie im Spam-Ordner nach, oder",
   signInWithPassword: "melden Sie sich mit Ihrem Passwort an",
   noMailEnd: ".",
-  goingTo: (provider: string) => `Weiter zu ${provider}…`,
-  continueWith: (provider: string) => `Weiter mit ${provider}`,
+  goingTo: "Weiter zu {provider}…",
+  continueWith: "Weiter mit {provider}",
   orEmail: "oder mit Ihrer E-Mail-Adresse",
   name: "Name",
   email: "E-Mail",
@@ -235,11 +249,11 @@ export const account = {
   signIn: "Anmelden",
   forgot: "Passwort vergessen?",
   checkForm: "Das hat nicht geklappt. Prüfen Sie das Formular und versuchen Sie es noch einmal.",
-  tryAgain: "Das hat nicht geklappt. Versuchen Sie es noch einmal.",
-  tooMany: "Zu viele Versuche von Ihrer Adresse. Warten Sie eine Minute und versuchen Sie es dann noch einmal.",
-  unreachable: "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.",
-  resetSent: (email: string) =>
-    `Wenn ein Konto ${email} verwendet, ist ein Link zum Wählen eines neuen Passworts unterwegs. Er gilt eine Stunde lang.`,
+} satisfies Catalogue["authForm"];
+
+export const passwordForms = {
+  email: "E-Mail",
+  resetSent: "Wenn ein Konto {email} verwendet, ist ein Link zum Wählen eines neuen Passworts unterwegs. Er gilt eine Stunde lang.",
   sending: "Wird gesendet…",
   sendLink: "Link schicken",
   resetExpired: "Dieser Link ist abgelaufen oder wurde schon benutzt. Fordern Sie einen neuen an.",
@@ -247,13 +261,9 @@ export const account = {
   passwordReset: "Ihr Passwort ist geändert, und jedes Gerät, das angemeldet war, ist abgemeldet.",
   signInWithNew: "Mit dem neuen Passwort anmelden",
   newPassword: "Neues Passwort",
+  passwordHint: "Mindestens 8 Zeichen.",
   saving: "Wird gespeichert…",
   setPassword: "Neues Passwort festlegen",
-  confirmBefore: "Bestätigen Sie Ihre E-Mail-Adresse: Wir haben einen Link an",
-  confirmAfter: " geschickt.",
-  newLinkSent: "Ein neuer Link ist unterwegs.",
-  couldNotSend: "Das Senden hat nicht geklappt. Versuchen Sie es noch einmal.",
-  sendAgain: "Den Link noch einmal schicken",
   wrongPassword: "Ihr aktuelles Passwort stimmt nicht.",
   noPassword: "Ihr Konto meldet sich über einen Anbieter an und hat hier kein Passwort.",
   passwordChanged: "Passwort geändert. Alle anderen Geräte sind abgemeldet.",
@@ -261,20 +271,36 @@ export const account = {
   changedHint: "Mindestens 8 Zeichen. Andere Geräte werden abgemeldet.",
   changing: "Wird geändert…",
   changePassword: "Passwort ändern",
+} satisfies Catalogue["passwordForms"];
+
+export const verifyEmail = {
+  confirmBefore: "Bestätigen Sie Ihre E-Mail-Adresse: Wir haben einen Link an",
+  confirmAfter: " geschickt.",
+  newLinkSent: "Ein neuer Link ist unterwegs.",
+  couldNotSend: "Das Senden hat nicht geklappt. Versuchen Sie es noch einmal.",
+  sending: "Wird gesendet…",
+  sendAgain: "Den Link noch einmal schicken",
+} satisfies Catalogue["verifyEmail"];
+
+export const sessions = {
   thisDevice: "Dieses Gerät",
-  lastActive: (when: string) => `Zuletzt aktiv ${when}`,
-  signedInAt: (when: string) => `angemeldet ${when}`,
+  lastActive: "Zuletzt aktiv {when}",
+  signedInAt: "angemeldet {when}",
   signingOut: "Abmeldung läuft…",
   signOut: "Abmelden",
   signOutOthers: "Alle anderen Geräte abmelden",
   signOutEverywhere: "Überall abmelden",
-  deviceSignedOut: (device: string) => `${device} ist abgemeldet.`,
+  deviceSignedOut: "{device} ist abgemeldet.",
   othersSignedOut: "Alle anderen Geräte sind abgemeldet.",
   confirmEverywhere: "Auf allen Geräten abmelden, auch auf diesem?",
   couldNotSignOut: "Die Abmeldung hat nicht geklappt. Versuchen Sie es noch einmal.",
-  device: (browser: string, os: string) => `${browser} unter ${os}`,
+  device: "{browser} unter {os}",
   unknownDevice: "Unbekanntes Gerät",
   aBrowser: "Ein Browser",
+} satisfies Catalogue["sessions"];
+
+export const profileForm = {
+  name: "Name",
   bio: "Über mich",
   bioHint: "Steht auf Ihrer Autorenseite.",
   avatar: "Profilbild",
@@ -288,9 +314,10 @@ export const account = {
   remoteAvatar:
     "Ihr Profilbild war eine Adresse auf einer anderen Website, die Seiten nicht mehr laden. Laden Sie hier eines hoch; beim Speichern des Profils wird die alte Adresse entfernt.",
   avatarHint: "Ein quadratisches Foto eignet sich am besten. Änderungen erscheinen, sobald Sie das Profil speichern.",
+  saving: "Wird gespeichert…",
   saveProfile: "Profil speichern",
   profileSaved: "Profil gespeichert.",
-} satisfies Catalogue["account"];
+} satisfies Catalogue["profileForm"];
 
 export const refusals = {
   INVALID_EMAIL_OR_PASSWORD: "E-Mail-Adresse oder Passwort stimmen nicht.",

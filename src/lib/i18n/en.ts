@@ -2,11 +2,13 @@
 // these sections and keys, and each function takes exactly these parameters (index.ts makes
 // tsc say so). A section is a plain object so an island can import the one it shows; a
 // function is used where a word depends on a number or a name.
-import { formatNumber, plural } from "./format.ts";
+import { plural, type PluralForms } from "./format.ts";
 
 /** The locale Intl formats English in: day before month, as the site always wrote dates. */
 export const locale: string = "en-GB";
 const count = (n: number, one: string, other: string) => plural(locale, n, { one, other });
+/** A count's forms, for an island to choose from (every language has its own categories). */
+const forms = (f: PluralForms): PluralForms => f;
 
 /** The page frame: around every page. */
 export const layout = {
@@ -179,10 +181,14 @@ export const statuses = {
   published: "published",
 };
 
-/** The comment island on a post's page. */
+/**
+ * The comment island on a post's page. Islands get their words as data from the page (a
+ * browser downloads no catalogue): `{name}` marks a value to fill in (lib/i18n/format.ts), and
+ * a count's forms carry `#` for the number.
+ */
 export const comments = {
   none: "No comments yet.",
-  count: (n: number) => count(n, "# comment", "# comments"),
+  count: forms({ one: "# comment", other: "# comments" }),
   removed: "This comment was removed.",
   edited: "(edited)",
   editLabel: "Edit your comment",
@@ -194,7 +200,7 @@ export const comments = {
   delete: "Delete",
   hide: "Hide",
   unhide: "Unhide",
-  replyTo: (name: string) => `Reply to ${name}`,
+  replyTo: "Reply to {name}",
   replyToThread: "Reply to this thread",
   posting: "Posting…",
   postReply: "Post reply",
@@ -204,7 +210,7 @@ export const comments = {
   placeholder: "Plain text or simple Markdown: *emphasis*, `code`, [links](https://…)",
   post: "Post comment",
   signIn: "Sign in to comment",
-  hiddenTitle: (n: number) => `Hidden comments (${formatNumber(locale, n)})`,
+  hiddenTitle: "Hidden comments ({count})",
   hiddenNote: "Only you and editors see these.",
   posted: "Comment posted.",
   replied: "Reply posted.",
@@ -213,27 +219,41 @@ export const comments = {
   hidden: "Comment hidden from readers.",
   shown: "Comment shown again.",
   confirmDelete: "Delete your comment? Replies to it stay.",
-  empty: "Write something first",
-  tooLong: (max: number) => `Keep comments under ${formatNumber(locale, max)} characters`,
-  sessionEnded: "Your session has ended. Sign in again (in another tab) and retry: your text is still here.",
-  unreachable: "Could not reach the server. Check your connection and try again: your text is still here.",
-  editWindow: "Comments can be edited for 15 minutes after posting",
-  gone: "This post or comment is no longer there. Reload the page to see what is.",
-  cannotComment: "Your account cannot comment",
-  unavailable: "The site is busy; try again in a moment.",
-  failed: "Something went wrong on the server; it has been logged. Try again in a moment.",
 };
 
-/** The sign-in, sign-up, password and session islands. */
-export const account = {
+/** Why a comment was refused, by situation (the comment island tells them apart). */
+export type CommentRefusal =
+  "empty" | "tooLong" | "unclean" | "gone" | "editWindow" | "notYours" | "cannotComment" | "unavailable" | "failed";
+
+/**
+ * Those refusals in this language. English shows the server's own words, so it has none of
+ * its own; another language words each situation (the server speaks English).
+ */
+export const commentRefusals: Partial<Record<CommentRefusal, string>> = {};
+
+/** What any island says when a call to the API fails before the server could answer it. */
+export const errors = {
+  sessionEnded: "Your session has ended. Sign in again (in another tab) and retry: your text is still here.",
+  unreachable: "Could not reach the server. Check your connection and try again: your text is still here.",
+};
+
+/** What every sign-in, sign-up and password form says when better-auth refuses or cannot be reached. */
+export const authCommon = {
+  tryAgain: "That did not work. Try again.",
+  tooMany: "Too many attempts from your address. Wait a minute and try again.",
+  unreachable: "Could not reach the server. Check your connection and try again.",
+};
+
+/** The sign-in and sign-up form (AuthForm). */
+export const authForm = {
   checkInbox: "Check your inbox",
   sentLinkBefore: "We sent a link to",
   sentLinkAfter: ". Open it to confirm your address, and you are signed in.",
   noMail: "No mail after a few minutes? Look in the spam folder, or",
   signInWithPassword: "sign in with your password",
   noMailEnd: ".",
-  goingTo: (provider: string) => `Going to ${provider}…`,
-  continueWith: (provider: string) => `Continue with ${provider}`,
+  goingTo: "Going to {provider}…",
+  continueWith: "Continue with {provider}",
   orEmail: "or with your email",
   name: "Name",
   email: "Email",
@@ -245,10 +265,12 @@ export const account = {
   signIn: "Sign in",
   forgot: "Forgot your password?",
   checkForm: "That did not work. Check the form and try again.",
-  tryAgain: "That did not work. Try again.",
-  tooMany: "Too many attempts from your address. Wait a minute and try again.",
-  unreachable: "Could not reach the server. Check your connection and try again.",
-  resetSent: (email: string) => `If an account uses ${email}, a link to choose a new password is on its way. It works for an hour.`,
+};
+
+/** The forgot-password, reset-password and change-password forms. */
+export const passwordForms = {
+  email: "Email",
+  resetSent: "If an account uses {email}, a link to choose a new password is on its way. It works for an hour.",
   sending: "Sending…",
   sendLink: "Send me a link",
   resetExpired: "This link has expired or was already used. Ask for a new one.",
@@ -256,13 +278,9 @@ export const account = {
   passwordReset: "Your password is changed, and every device that was signed in is signed out.",
   signInWithNew: "Sign in with the new password",
   newPassword: "New password",
+  passwordHint: "At least 8 characters.",
   saving: "Saving…",
   setPassword: "Set new password",
-  confirmBefore: "Confirm your email address: we sent a link to",
-  confirmAfter: ".",
-  newLinkSent: "A new link is on its way.",
-  couldNotSend: "Could not send it. Try again.",
-  sendAgain: "Send the link again",
   wrongPassword: "Your current password is not right.",
   noPassword: "Your account signs in with a provider and has no password here.",
   passwordChanged: "Password changed. Every other device is signed out.",
@@ -270,21 +288,39 @@ export const account = {
   changedHint: "At least 8 characters. Other devices are signed out.",
   changing: "Changing…",
   changePassword: "Change password",
+};
+
+/** The notice asking to confirm an address (VerifyEmailNotice). */
+export const verifyEmail = {
+  confirmBefore: "Confirm your email address: we sent a link to",
+  confirmAfter: ".",
+  newLinkSent: "A new link is on its way.",
+  couldNotSend: "Could not send it. Try again.",
+  sending: "Sending…",
+  sendAgain: "Send the link again",
+};
+
+/** Signed-in devices (SessionsPanel) and the sign-out button. */
+export const sessions = {
   thisDevice: "This device",
-  lastActive: (when: string) => `Last active ${when}`,
-  signedInAt: (when: string) => `signed in ${when}`,
+  lastActive: "Last active {when}",
+  signedInAt: "signed in {when}",
   signingOut: "Signing out…",
   signOut: "Sign out",
   signOutOthers: "Sign out all other devices",
   signOutEverywhere: "Sign out everywhere",
-  deviceSignedOut: (device: string) => `${device} is signed out.`,
+  deviceSignedOut: "{device} is signed out.",
   othersSignedOut: "Every other device is signed out.",
   confirmEverywhere: "Sign out on every device, this one included?",
   couldNotSignOut: "Could not sign out. Try again.",
-  /** "Chrome on Linux" */
-  device: (browser: string, os: string) => `${browser} on ${os}`,
+  device: "{browser} on {os}",
   unknownDevice: "Unknown device",
   aBrowser: "A browser",
+};
+
+/** The profile form (ProfileForm). */
+export const profileForm = {
+  name: "Name",
   bio: "Bio",
   bioHint: "Shown on your author page.",
   avatar: "Avatar",
@@ -298,6 +334,7 @@ export const account = {
   remoteAvatar:
     "Your avatar was an address on another site, which pages no longer load. Upload one here; saving the profile removes the old address.",
   avatarHint: "A square photo works best. Changes show once you save the profile.",
+  saving: "Saving…",
   saveProfile: "Save profile",
   profileSaved: "Profile saved.",
 };

@@ -1,6 +1,6 @@
 // The reader-facing words in Spanish: every section and key of en.ts, nothing more.
 import type * as English from "./en.ts";
-import { formatNumber, plural } from "./format.ts";
+import { plural } from "./format.ts";
 
 type Catalogue = typeof English;
 
@@ -169,7 +169,7 @@ export const statuses = {
 
 export const comments = {
   none: "Todavía no hay comentarios.",
-  count: (n: number) => count(n, "# comentario", "# comentarios"),
+  count: { one: "# comentario", other: "# comentarios" },
   removed: "Este comentario se retiró.",
   edited: "(editado)",
   editLabel: "Edita tu comentario",
@@ -181,7 +181,7 @@ export const comments = {
   delete: "Borrar",
   hide: "Ocultar",
   unhide: "Mostrar",
-  replyTo: (name: string) => `Responder a ${name}`,
+  replyTo: "Responder a {name}",
   replyToThread: "Responder en este hilo",
   posting: "Publicando…",
   postReply: "Publicar respuesta",
@@ -191,7 +191,7 @@ export const comments = {
   placeholder: "Texto sin formato o Markdown sencillo: *énfasis*, `código`, [enlaces](https://…)",
   post: "Publicar comentario",
   signIn: "Inicia sesión para comentar",
-  hiddenTitle: (n: number) => `Comentarios ocultos (${formatNumber(locale, n)})`,
+  hiddenTitle: "Comentarios ocultos ({count})",
   hiddenNote: "Solo tú y los editores los veis.",
   posted: "Comentario publicado.",
   replied: "Respuesta publicada.",
@@ -200,26 +200,40 @@ export const comments = {
   hidden: "Comentario oculto para los lectores.",
   shown: "El comentario vuelve a mostrarse.",
   confirmDelete: "¿Borrar tu comentario? Las respuestas se quedan.",
-  empty: "Escribe algo primero",
-  tooLong: (max: number) => `Los comentarios deben tener menos de ${formatNumber(locale, max)} caracteres`,
-  sessionEnded: "Tu sesión ha terminado. Vuelve a iniciarla (en otra pestaña) e inténtalo de nuevo: tu texto sigue aquí.",
-  unreachable: "No se pudo contactar con el servidor. Comprueba tu conexión e inténtalo de nuevo: tu texto sigue aquí.",
-  editWindow: "Los comentarios se pueden editar durante 15 minutos tras publicarlos",
-  gone: "Esta entrada o este comentario ya no está. Recarga la página para ver lo que hay.",
-  cannotComment: "Tu cuenta no puede comentar",
-  unavailable: "El sitio está ocupado; inténtalo de nuevo en un momento.",
-  failed: "Algo falló en el servidor; ha quedado registrado. Inténtalo de nuevo en un momento.",
 } satisfies Catalogue["comments"];
 
-export const account = {
+export const commentRefusals = {
+  empty: "Escribe algo primero.",
+  tooLong: "Los comentarios deben tener menos de 5000 caracteres.",
+  unclean: "Quita los caracteres de control invisibles (como U+001B, escape) o los caracteres dañados.",
+  gone: "Esta entrada o este comentario ya no está. Recarga la página para ver lo que hay.",
+  editWindow: "Los comentarios se pueden editar durante 15 minutos tras publicarlos.",
+  notYours: "Ese comentario no es tuyo.",
+  cannotComment: "Tu cuenta no puede comentar.",
+  unavailable: "El sitio está ocupado; inténtalo de nuevo en un momento.",
+  failed: "Algo falló en el servidor; ha quedado registrado. Inténtalo de nuevo en un momento.",
+} satisfies Catalogue["commentRefusals"];
+
+export const errors = {
+  sessionEnded: "Tu sesión ha terminado. Vuelve a iniciarla (en otra pestaña) e inténtalo de nuevo: tu texto sigue aquí.",
+  unreachable: "No se pudo contactar con el servidor. Comprueba tu conexión e inténtalo de nuevo: tu texto sigue aquí.",
+} satisfies Catalogue["errors"];
+
+export const authCommon = {
+  tryAgain: "No ha funcionado. Inténtalo de nuevo.",
+  tooMany: "Demasiados intentos desde tu dirección. Espera un minuto e inténtalo de nuevo.",
+  unreachable: "No se pudo contactar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
+} satisfies Catalogue["authCommon"];
+
+export const authForm = {
   checkInbox: "Revisa tu bandeja de entrada",
   sentLinkBefore: "Hemos enviado un enlace a",
   sentLinkAfter: ". Ábrelo para confirmar tu dirección y tendrás la sesión iniciada.",
   noMail: "¿No llega nada en unos minutos? Mira en la carpeta de spam, o",
   signInWithPassword: "inicia sesión con tu contraseña",
   noMailEnd: ".",
-  goingTo: (provider: string) => `Yendo a ${provider}…`,
-  continueWith: (provider: string) => `Continuar con ${provider}`,
+  goingTo: "Yendo a {provider}…",
+  continueWith: "Continuar con {provider}",
   orEmail: "o con tu correo",
   name: "Nombre",
   email: "Correo",
@@ -231,11 +245,11 @@ export const account = {
   signIn: "Iniciar sesión",
   forgot: "¿Has olvidado tu contraseña?",
   checkForm: "No ha funcionado. Revisa el formulario e inténtalo de nuevo.",
-  tryAgain: "No ha funcionado. Inténtalo de nuevo.",
-  tooMany: "Demasiados intentos desde tu dirección. Espera un minuto e inténtalo de nuevo.",
-  unreachable: "No se pudo contactar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
-  resetSent: (email: string) =>
-    `Si alguna cuenta usa ${email}, va de camino un enlace para elegir una contraseña nueva. Sirve durante una hora.`,
+} satisfies Catalogue["authForm"];
+
+export const passwordForms = {
+  email: "Correo",
+  resetSent: "Si alguna cuenta usa {email}, va de camino un enlace para elegir una contraseña nueva. Sirve durante una hora.",
   sending: "Enviando…",
   sendLink: "Enviarme un enlace",
   resetExpired: "Este enlace ha caducado o ya se usó. Pide uno nuevo.",
@@ -243,13 +257,9 @@ export const account = {
   passwordReset: "Tu contraseña ha cambiado y se ha cerrado la sesión en todos los dispositivos que la tenían iniciada.",
   signInWithNew: "Iniciar sesión con la contraseña nueva",
   newPassword: "Contraseña nueva",
+  passwordHint: "Al menos 8 caracteres.",
   saving: "Guardando…",
   setPassword: "Guardar la contraseña nueva",
-  confirmBefore: "Confirma tu dirección de correo: hemos enviado un enlace a",
-  confirmAfter: ".",
-  newLinkSent: "Va de camino un enlace nuevo.",
-  couldNotSend: "No se pudo enviar. Inténtalo de nuevo.",
-  sendAgain: "Volver a enviar el enlace",
   wrongPassword: "Tu contraseña actual no es correcta.",
   noPassword: "Tu cuenta inicia sesión con un proveedor y no tiene contraseña aquí.",
   passwordChanged: "Contraseña cambiada. Se ha cerrado la sesión en todos los demás dispositivos.",
@@ -257,20 +267,36 @@ export const account = {
   changedHint: "Al menos 8 caracteres. Se cerrará la sesión en los demás dispositivos.",
   changing: "Cambiando…",
   changePassword: "Cambiar la contraseña",
+} satisfies Catalogue["passwordForms"];
+
+export const verifyEmail = {
+  confirmBefore: "Confirma tu dirección de correo: hemos enviado un enlace a",
+  confirmAfter: ".",
+  newLinkSent: "Va de camino un enlace nuevo.",
+  couldNotSend: "No se pudo enviar. Inténtalo de nuevo.",
+  sending: "Enviando…",
+  sendAgain: "Volver a enviar el enlace",
+} satisfies Catalogue["verifyEmail"];
+
+export const sessions = {
   thisDevice: "Este dispositivo",
-  lastActive: (when: string) => `Última actividad: ${when}`,
-  signedInAt: (when: string) => `sesión iniciada: ${when}`,
+  lastActive: "Última actividad: {when}",
+  signedInAt: "sesión iniciada: {when}",
   signingOut: "Cerrando sesión…",
   signOut: "Cerrar sesión",
   signOutOthers: "Cerrar sesión en los demás dispositivos",
   signOutEverywhere: "Cerrar sesión en todas partes",
-  deviceSignedOut: (device: string) => `Se cerró la sesión en ${device}.`,
+  deviceSignedOut: "Se cerró la sesión en {device}.",
   othersSignedOut: "Se ha cerrado la sesión en todos los demás dispositivos.",
   confirmEverywhere: "¿Cerrar sesión en todos los dispositivos, también en este?",
   couldNotSignOut: "No se pudo cerrar la sesión. Inténtalo de nuevo.",
-  device: (browser: string, os: string) => `${browser} en ${os}`,
+  device: "{browser} en {os}",
   unknownDevice: "Dispositivo desconocido",
   aBrowser: "Un navegador",
+} satisfies Catalogue["sessions"];
+
+export const profileForm = {
+  name: "Nombre",
   bio: "Biografía",
   bioHint: "Aparece en tu página de autor.",
   avatar: "Avatar",
@@ -284,9 +310,10 @@ export const account = {
   remoteAvatar:
     "Tu avatar era una dirección de otro sitio, que las páginas ya no cargan. Sube uno aquí; al guardar el perfil se quita la dirección antigua.",
   avatarHint: "Una foto cuadrada es lo que mejor queda. Los cambios se ven al guardar el perfil.",
+  saving: "Guardando…",
   saveProfile: "Guardar el perfil",
   profileSaved: "Perfil guardado.",
-} satisfies Catalogue["account"];
+} satisfies Catalogue["profileForm"];
 
 export const refusals = {
   INVALID_EMAIL_OR_PASSWORD: "El correo o la contraseña no son correctos.",

@@ -1,4 +1,4 @@
-// Numbers, plurals and dates for the catalogues, through Intl. Formatters are costly to
+// Numbers, plurals, dates and templates for the catalogues, through Intl. Formatters are costly to
 // build, so each (locale, style) is made once per process (or page) and reused. Nothing
 // runs when a module is loaded: an island that imports one catalogue section keeps none
 // of the others.
@@ -48,4 +48,12 @@ const dateFormat = memo((key) => {
 /** `date` as `locale` writes it, on the calendar and clock of `timeZone`. */
 export function formatDateIn(date: Date, locale: string, timeZone: string, style: DateStyle = "day"): string {
   return dateFormat(`${locale}|${timeZone}|${style}`).format(date);
+}
+
+/**
+ * Fills an island's template: "Reply to {name}" with { name: "Ada" }. A value goes in as
+ * given, never read as a template; a hole with no value stays as written, so it shows.
+ */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (hole, name: string) => values[name] ?? hole);
 }

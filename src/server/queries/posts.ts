@@ -69,6 +69,7 @@ const listColumns = {
   slug: Post.slug,
   title: Post.title,
   excerpt: Post.excerpt,
+  lang: Post.lang,
   publishedAt: Post.publishedAt,
   coverHash: Post.coverHash,
   coverAlt: Post.coverAlt,
