@@ -279,7 +279,16 @@ async function freeSlug(db: Database, base: string): Promise<string> {
  */
 export async function createDraft(
   write: Db["write"],
-  draft: { title: string; slug?: string; body: string; excerpt?: string; tags: TagRef[]; rendered: Rendered; authorId: string },
+  draft: {
+    title: string;
+    slug?: string;
+    body: string;
+    excerpt?: string;
+    lang?: string | null;
+    tags: TagRef[];
+    rendered: Rendered;
+    authorId: string;
+  },
 ): Promise<string> {
   const id = randomUUID();
   const revisionId = randomUUID();
@@ -296,6 +305,7 @@ export async function createDraft(
         excerptCustom: Boolean(draft.excerpt),
         status: "draft",
         authorId: draft.authorId,
+        lang: draft.lang ?? null,
       }),
       db.insert(Revision).values({
         id: revisionId,
@@ -321,6 +331,8 @@ export interface Edit {
   tags: TagRef[];
   /** The cover to set (null removes it); absent leaves it as it is. */
   cover?: { hash: string; alt: string } | null;
+  /** The post's language (null: the site's); absent leaves it as it is. */
+  lang?: string | null;
 }
 
 /**
@@ -351,6 +363,7 @@ export async function saveEdit(
           excerpt: edit.excerpt || rendered.excerpt,
           excerptCustom: edit.excerpt !== "",
           ...(edit.cover !== undefined ? { coverHash: edit.cover?.hash ?? null, coverAlt: edit.cover?.alt ?? "" } : {}),
+          ...(edit.lang !== undefined ? { lang: edit.lang } : {}),
           updatedAt: new Date(),
           version: next,
         })
