@@ -143,8 +143,8 @@ describe("counts", () => {
     expect(messages("en").list.posts(0)).toBe("0 posts");
     expect(plural("en-GB", 1, messages("en").comments.count)).toBe("1 comment");
     expect(plural("en-GB", 2, messages("en").comments.count)).toBe("2 comments");
-    expect(messages("en").search.matches(1, "tea")).toBe("1 post matches “tea”");
-    expect(messages("en").search.matches(4, "tea")).toBe("4 posts match “tea”");
+    expect(messages("en").search.matches(1, "tea")).toBe("1 result matches “tea”");
+    expect(messages("en").search.matches(4, "tea")).toBe("4 results match “tea”");
 
     expect(messages("de").post.minRead(1)).toBe("1 Min. Lesezeit");
     expect(messages("de").list.posts(1)).toBe("1 Beitrag");
