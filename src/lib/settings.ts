@@ -5,7 +5,7 @@ import { MEDIA_HASH } from "../media/urls.ts";
 import { CleanText } from "./schemas.ts";
 
 /** Languages the reader-facing catalogue is complete in (src/lib/i18n/). */
-export const LANGUAGES = ["en", "de"] as const;
+export const LANGUAGES = ["en", "de", "es"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const COMMENT_MODES = ["on", "off", "hold-first"] as const;
