@@ -6,13 +6,15 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { APIContext } from "astro";
 import superjson from "superjson";
 import { desc, eq } from "drizzle-orm";
-import { Comment, Post, Revision, user } from "../../db/schema.ts";
+import { Comment, Job, Post, Revision, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { appRouter } from "../../src/server/root.ts";
 import { isSameOrigin } from "../../src/http/request.ts";
 import { createBackend, type Backend } from "./harness.ts";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { enqueue } from "../../src/jobs/queue.ts";
+import { saveRedirect } from "../../src/server/queries/imports.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
@@ -119,6 +121,18 @@ describe("tRPC mutations refuse cross-site requests", () => {
       const { userId } = await b.signUp("Target", "reader");
       await b.db.db.update(user).set({ banned: true }).where(eq(user.id, userId));
       return { userId };
+    },
+    "import.confirm": async () => {
+      const id = randomUUID();
+      await b.db.write((d) => enqueue(d, { id, kind: "import", payload: { file: "/nowhere", actorId: admin.userId, step: "preview" } }));
+      await b.db.write((d) => d.update(Job).set({ status: "done" }).where(eq(Job.id, id)));
+      return { id, fetchImages: false };
+    },
+    "redirect.save": async () => ({ from: `/?p=${++n}`, to: "/posts/forged" }),
+    "redirect.delete": async () => {
+      const from = `/old-${++n}/`;
+      await saveRedirect(b.db.write, { from, to: "/posts/kept" });
+      return { from };
     },
   };
 
