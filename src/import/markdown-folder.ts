@@ -77,6 +77,23 @@ function listOf(v: unknown): string[] {
   return [];
 }
 
+/**
+ * Who wrote the file: `author: Name` (with `author_email` beside it), the first of `authors`,
+ * or `author: { name, email }`, which is known by its address (two people may share a name).
+ */
+function authorOf(fields: Fields): ImportPerson | undefined {
+  const field = first(fields, "author", "authors");
+  if (field && typeof field === "object" && !Array.isArray(field)) {
+    const name = str((field as Fields).name);
+    const email = str((field as Fields).email)?.toLowerCase();
+    if (!name && !email) return undefined;
+    return { ref: email ?? name!, name: name ?? email!, email };
+  }
+  const name = str(field) ?? listOf(fields.authors)[0];
+  if (!name) return undefined;
+  return { ref: name, name, email: str(fields.author_email ?? fields.email)?.toLowerCase() };
+}
+
 /** Where a file's content root ends: what is left is the page's address on the old site. */
 function oldPathOf(file: string, fields: Fields, slug: string): string[] {
   const paths = new Set<string>();
@@ -146,17 +163,22 @@ export async function parseMarkdownFolder(folder: FolderSource): Promise<ImportB
     }
     const slug = str(fields.slug) ?? folderSlug ?? jekyll?.[2] ?? stem;
     const title = str(first(fields, "title", "name")) ?? body.match(/^#\s+(.+)$/m)?.[1]?.trim() ?? slug;
-    const draft = fields.draft === true || fields.published === false || /(^|\/)_drafts\//.test(file);
+    const statusField = str(fields.status);
+    const draft = fields.draft === true || fields.published === false || statusField === "draft" || /(^|\/)_drafts\//.test(file);
     const publishedAt =
       dateOf(first(fields, "date", "pubDate", "publishDate", "published", "published_at")) ?? (jekyll ? dateOf(jekyll[1]) : undefined);
-    const status: ImportItem["status"] = draft ? "draft" : publishedAt && publishedAt.getTime() > Date.now() ? "scheduled" : "published";
+    // A status the file states (Quire's own export does) wins over one read from the date.
+    const status: ImportItem["status"] = draft
+      ? "draft"
+      : statusField === "scheduled" || statusField === "published"
+        ? statusField
+        : publishedAt && publishedAt.getTime() > Date.now()
+          ? "scheduled"
+          : "published";
     const kindField = str(first(fields, "kind", "type", "layout"));
     const kind = kindField === "page" ? "page" : "post";
-    const authorName = str(first(fields, "author", "authors")) ?? listOf(fields.authors)[0];
-    if (authorName && !people.has(authorName)) {
-      const email = str(fields.author_email ?? fields.email)?.toLowerCase();
-      people.set(authorName, { ref: authorName, name: authorName, email });
-    }
+    const author = authorOf(fields);
+    if (author && !people.has(author.ref)) people.set(author.ref, author);
     const coverField = first(fields, "cover", "image", "heroImage", "hero_image", "featured_image", "feature_image", "thumbnail");
     const coverUrl =
       str(coverField) ??
@@ -186,7 +208,8 @@ export async function parseMarkdownFolder(folder: FolderSource): Promise<ImportB
       status: status === "scheduled" && !publishedAt ? "draft" : status,
       publishedAt,
       updatedAt: dateOf(first(fields, "updated", "updatedDate", "lastmod", "modified", "updated_at")),
-      authorRef: authorName,
+      createdAt: dateOf(first(fields, "created", "created_at")),
+      authorRef: author?.ref,
       tags: kind === "page" ? [] : [...new Set([...listOf(fields.tags), ...listOf(fields.categories)])],
       excerpt: str(first(fields, "description", "excerpt", "summary")) ?? "",
       body: rewritten,

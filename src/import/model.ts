@@ -3,8 +3,9 @@
 // Markdown by now; nothing here is trusted (the writer sanitizes through the same renderer
 // as typed content).
 import { JobRefused } from "../jobs/queue.ts";
+import type { Role } from "../lib/constants.ts";
 
-export type ImportSource = "wordpress" | "ghost" | "markdown";
+export type ImportSource = "wordpress" | "ghost" | "markdown" | "quire";
 
 export interface ImportPerson {
   /** The source's own key (WordPress login, Ghost user id, a front-matter author name). */
@@ -13,6 +14,11 @@ export interface ImportPerson {
   /** Lower-cased; people are matched to accounts by it. Absent when the source has none. */
   email?: string;
   bio?: string;
+  /**
+   * The role the source gave them (Quire's own export): then they come in even without a post
+   * or a comment, with that role, unless an account with their address is here already.
+   */
+  role?: Role;
 }
 
 export interface ImportComment {
@@ -23,8 +29,12 @@ export interface ImportComment {
   authorEmail?: string;
   body: string;
   createdAt: Date;
-  /** Approved comments come in visible; pending ones hidden; spam and trash are left out. */
-  status: "visible" | "hidden";
+  editedAt?: Date;
+  /**
+   * Approved comments come in visible; pending ones hidden; spam and trash are left out. A
+   * deleted one (Quire's placeholder for a comment with replies) comes in deleted, without text.
+   */
+  status: "visible" | "hidden" | "deleted";
 }
 
 export interface ImportItem {
@@ -37,6 +47,8 @@ export interface ImportItem {
   status: "draft" | "scheduled" | "published";
   publishedAt?: Date;
   updatedAt?: Date;
+  /** When it was first written, when the source says (else its publication or update). */
+  createdAt?: Date;
   authorRef?: string;
   tags: string[];
   excerpt: string;
@@ -57,11 +69,21 @@ export interface ImportWarning {
   message: string;
 }
 
+/**
+ * A site's settings as its export had them (src/lib/settings.ts names the keys). Images are
+ * addresses in the source (`archive:` paths) and menu links to posts and pages name the item's
+ * ref (`{ type: "page", item: "file:pages/about" }`): the writer makes them hashes and ids.
+ */
+export type ImportSettings = Record<string, unknown>;
+
 export interface ImportBundle {
   source: ImportSource;
   site: { title?: string; url?: string; description?: string };
   people: ImportPerson[];
   items: ImportItem[];
+  /** Old addresses the source itself kept (beyond each item's own `oldPaths`). */
+  redirects?: { from: string; to: string }[];
+  settings?: ImportSettings;
   /** What was left out and why (spam comments, unsupported post types…). */
   skipped: ImportWarning[];
   warnings: ImportWarning[];

@@ -1,13 +1,15 @@
 // An uploaded import file, whatever it is: a WordPress WXR, a Ghost JSON export, or an archive
-// (zip or tar.gz) holding one of those with its images, or a folder of Markdown. Told apart by
-// content, not by name; read into an ImportBundle; summed up for the admin's preview.
+// (zip or tar.gz) holding one of those with its images, Quire's own export, or a folder of
+// Markdown. Told apart by content, not by name; read into an ImportBundle; summed up for the
+// admin's preview.
 import { createReadStream } from "node:fs";
 import { open, readFile, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { ARCHIVE_LIMITS, archiveKind, unpackArchive, type ArchiveLimits } from "./archive.ts";
 import { parseGhost } from "./ghost.ts";
-import { parseMarkdownFolder } from "./markdown-folder.ts";
+import { parseMarkdownFolder, type FolderSource } from "./markdown-folder.ts";
 import { ImportRefused, type ImportBundle } from "./model.ts";
+import { parseQuireExport, quireExportIn } from "./quire-export.ts";
 import { parseWxr } from "./wxr.ts";
 import { XML_LIMITS } from "./xml-stream.ts";
 
@@ -67,6 +69,8 @@ export async function readImport(
   }
   const root = join(workDir, "unpacked");
   const files = await unpackArchive(file, root, { ...ARCHIVE_LIMITS, maxTotalBytes: limits.maxBytes * 4, ...limits.archive });
+  const quire = await readQuire({ root, files });
+  if (quire) return quire;
   // An export inside the archive (a Ghost zip's JSON, a WXR beside wp-content/uploads).
   for (const candidate of files.filter((f) => /\.(xml|json)$/i.test(f) && !/(^|\/)(package|tsconfig|manifest)\.json$/i.test(f))) {
     const bundle = await readLoose(join(root, candidate), limits.maxBytes).catch((e: unknown) => {
@@ -123,9 +127,18 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
 }
 
-/** A file or, on the command line, a folder of Markdown: read like an upload. */
+/** A file or, on the command line, a folder (Quire's export unpacked, or Markdown): read like an upload. */
 export async function readImportPath(path: string, workDir: string, limits: { maxBytes: number }): Promise<ReadImport> {
-  if ((await stat(path)).isDirectory())
-    return { bundle: await parseMarkdownFolder({ root: path, files: await filesUnder(path) }), archiveRoot: path };
+  if ((await stat(path)).isDirectory()) {
+    const folder = { root: path, files: await filesUnder(path) };
+    return (await readQuire(folder)) ?? { bundle: await parseMarkdownFolder(folder), archiveRoot: path };
+  }
   return readImport(path, workDir, limits);
+}
+
+async function readQuire(folder: FolderSource): Promise<ReadImport | null> {
+  const base = await quireExportIn(folder);
+  if (base === null) return null;
+  const { bundle, root } = await parseQuireExport(folder, base);
+  return { bundle, archiveRoot: root };
 }

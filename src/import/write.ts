@@ -2,6 +2,8 @@
 // reset), every image brought into the media library, each post or page in one batch with its
 // revision, tags, comments, import keys and redirects, so a crash leaves whole posts or none.
 // Items imported before (by their source key) are skipped: the same file twice adds nothing.
+// Quire's own export brings more: everyone with their role, the site's settings and menus, and
+// its redirects, each taken only where the site has nothing of its own yet.
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,8 +17,18 @@ import { RESERVED_SLUGS } from "../lib/reserved-slugs.ts";
 import { isSlug, slugify, truncateChars } from "../lib/slug.ts";
 import { storeMedia, type MediaStore } from "../media/storage.ts";
 import { fallbackSrc } from "../media/urls.ts";
+import { IMAGE_SETTINGS, MENU_SETTINGS, SiteSettings, type SettingKey } from "../lib/settings.ts";
 import { mediaByHashes, recordUpload } from "../server/queries/media.ts";
-import { createImportedUser, importedAs, postPaths, takenSlugs, usersByEmail, writeImportedPost } from "../server/queries/imports.ts";
+import {
+  addRedirects,
+  createImportedUser,
+  importedAs,
+  postPaths,
+  takenSlugs,
+  usersByEmail,
+  writeImportedPost,
+} from "../server/queries/imports.ts";
+import { saveSettings, storedSettings } from "../server/queries/settings.ts";
 import { normalizeTags } from "../server/queries/tags.ts";
 import { fetchRemote, type RemoteLimits } from "./fetch-remote.ts";
 import { ARCHIVE_URL, ITEM_URL } from "./markdown-folder.ts";
@@ -55,6 +67,8 @@ export interface ImportReport {
   people: { matched: number; created: number };
   images: { imported: number; missing: { url: string; where: string; why: string }[] };
   redirects: number;
+  /** Settings taken from the export (Quire's own); the site's own are kept. */
+  settings: number;
   /** Items an earlier import of the same source already brought in. */
   alreadyImported: number;
   skipped: ImportWarning[];
@@ -81,6 +95,7 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
     people: { matched: 0, created: 0 },
     images: { imported: 0, missing: [] },
     redirects: 0,
+    settings: 0,
     alreadyImported: 0,
     skipped: [...bundle.skipped],
     warnings: [...bundle.warnings],
@@ -102,11 +117,13 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
   const commenterIds = await commenters(target, bundle, todo, authorIds, report);
 
   // Images: each address once, into the media library.
-  const urls = [...new Set(todo.flatMap((i) => [...imagesIn(i.body), ...(i.cover ? [i.cover.url] : [])]))];
+  const urls = [
+    ...new Set([...todo.flatMap((i) => [...imagesIn(i.body), ...(i.cover ? [i.cover.url] : [])]), ...settingImages(bundle.settings)]),
+  ];
   const images = new Map<string, { src: string; hash: string }>();
   for (const [n, url] of urls.entries()) {
     await progress({ phase: "images", done: n, total: urls.length });
-    const where = todo.find((i) => i.cover?.url === url || i.body.includes(url))?.title ?? "";
+    const where = todo.find((i) => i.cover?.url === url || i.body.includes(url))?.title ?? "the site's settings";
     try {
       images.set(url, await importImage(target, bundle, url, options));
       report.images.imported++;
@@ -117,6 +134,10 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
 
   // Slugs and addresses for everything first, so links between items can be written.
   const paths = await assignPaths(target, bundle, todo, before, report);
+  /** Row ids by item ref, for menus that link to posts and pages. */
+  const ids = new Map(
+    bundle.items.flatMap((i) => (before.has(importKey(bundle, i.ref)) ? [[i.ref, before.get(importKey(bundle, i.ref))!]] : [])),
+  );
 
   const total = todo.length;
   for (const [n, item] of todo.entries()) {
@@ -183,7 +204,7 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
         status: item.status,
         publishedAt,
         authorId,
-        createdAt: item.publishedAt ?? item.updatedAt ?? now,
+        createdAt: item.createdAt ?? item.publishedAt ?? item.updatedAt ?? now,
         updatedAt: item.updatedAt ?? item.publishedAt ?? now,
         coverHash: cover?.hash ?? null,
         coverAlt: cover ? clean(item.cover!.alt).slice(0, 300) : "",
@@ -194,6 +215,7 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
       comments,
       redirects: item.oldPaths.filter((p) => p !== path).map((from) => ({ from, to: path })),
     });
+    ids.set(item.ref, id);
     if (item.kind === "page") report.pages++;
     else report.posts++;
     report.comments += comments.length;
@@ -201,6 +223,8 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
     for (const t of tags) paths.tags.add(t.slug);
   }
   report.tags = paths.tags.size;
+  if (bundle.redirects?.length) report.redirects += await addRedirects(db.write, bundle.redirects.filter(isRedirect));
+  if (bundle.settings) await settings(target, bundle.settings, { images, ids }, report);
   await progress({ phase: "done", done: total, total });
   await target.purge([cacheTags.site]);
   return report;
@@ -214,13 +238,75 @@ function safeLang(tag: string): string | null {
   }
 }
 
+const OLD_PATH = /^\/(?!\/)\S{1,499}$/;
+function isRedirect(r: { from: unknown; to: unknown }): r is { from: string; to: string } {
+  if (typeof r.from !== "string" || typeof r.to !== "string" || !OLD_PATH.test(r.from) || r.to.length > 2000) return false;
+  return /^\/(?!\/)\S*$/.test(r.to) || (URL.canParse(r.to) && /^https?:$/.test(new URL(r.to).protocol));
+}
+
+function settingImages(values: ImportBundle["settings"]): string[] {
+  return IMAGE_SETTINGS.flatMap((key) => {
+    const v = values?.[key];
+    return typeof v === "string" && v ? [v] : [];
+  });
+}
+
+/**
+ * The export's settings, each key the site has not set itself: images become the hashes they
+ * were imported as, menu links to items the ids those items have here. A value this version
+ * does not accept is left out with a note.
+ */
+async function settings(
+  target: ImportTarget,
+  values: NonNullable<ImportBundle["settings"]>,
+  found: { images: Map<string, { hash: string }>; ids: Map<string, string> },
+  report: ImportReport,
+) {
+  const own = await storedSettings(target.db.db);
+  const kept: string[] = [];
+  const changes: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(values)) {
+    if (!(key in SiteSettings.shape)) continue;
+    if (key in own) {
+      kept.push(key);
+      continue;
+    }
+    let value = raw;
+    if ((IMAGE_SETTINGS as readonly string[]).includes(key)) value = typeof raw === "string" ? (found.images.get(raw)?.hash ?? null) : raw;
+    if ((MENU_SETTINGS as readonly string[]).includes(key) && Array.isArray(raw)) {
+      value = raw.flatMap((link: unknown) => {
+        if (!link || typeof link !== "object" || !("item" in link)) return [link];
+        const { item, ...rest } = link as { item: unknown };
+        const id = typeof item === "string" ? found.ids.get(item) : undefined;
+        if (!id)
+          report.warnings.push({
+            where: `the site's ${key}`,
+            message: `A menu link points at ${String(item)}, which is not in the import`,
+          });
+        return id ? [{ ...rest, id }] : [];
+      });
+    }
+    const parsed = SiteSettings.shape[key as SettingKey].safeParse(value);
+    if (parsed.success) changes[key] = parsed.data;
+    else
+      report.warnings.push({
+        where: "the site's settings",
+        message: `${key} was left out: ${parsed.error.issues[0]?.message ?? "not valid"}`,
+      });
+  }
+  if (kept.length) report.warnings.push({ where: "the site's settings", message: `This site's own were kept: ${kept.join(", ")}` });
+  await saveSettings(target.db.write, changes as Partial<SiteSettings>);
+  report.settings = Object.keys(changes).length;
+}
+
 function imagesIn(markdown: string): string[] {
   return Array.from(markdown.matchAll(IMAGE_IN_MARKDOWN), (m) => m[2]!);
 }
 
 /** Authors by their ref in the bundle: matched by email, else made as authors. */
 async function people(target: ImportTarget, bundle: ImportBundle, items: ImportItem[], report: ImportReport, options: ImportOptions) {
-  const wanted = new Set(items.map((i) => i.authorRef).filter(Boolean));
+  // Everyone a source gives a role to comes along (Quire's own export); elsewhere only authors.
+  const wanted = new Set([...items.map((i) => i.authorRef), ...bundle.people.filter((p) => p.role).map((p) => p.ref)].filter(Boolean));
   const known = await usersByEmail(
     target.db.db,
     bundle.people.flatMap((p) => (p.email ? [p.email] : [])),
@@ -244,7 +330,7 @@ async function people(target: ImportTarget, bundle: ImportBundle, items: ImportI
       await createImportedUser(target.db, {
         name: clean(person.name).slice(0, 100) || person.email,
         email: person.email,
-        role: "author" satisfies Role,
+        role: person.role ?? ("author" satisfies Role),
         bio: person.bio && clean(person.bio).slice(0, 500),
       }),
     );
@@ -316,7 +402,7 @@ async function commentRows(
   const ordered = [...item.comments].sort((a, b) => Number(Boolean(a.parentRef)) - Number(Boolean(b.parentRef)));
   return Promise.all(
     ordered.map(async (c) => {
-      const body = clean(c.body).slice(0, 10_000);
+      const body = c.status === "deleted" ? "" : clean(c.body).slice(0, 10_000);
       return {
         id: ids.get(c.ref)!,
         key: importKey(bundle, c.ref),
@@ -327,6 +413,7 @@ async function commentRows(
         html: await renderCommentMarkdown(body),
         status: c.status,
         createdAt: c.createdAt,
+        editedAt: c.editedAt ?? null,
       };
     }),
   );

@@ -79,6 +79,11 @@ export const SiteSettings = z.object({
 export type SiteSettings = z.infer<typeof SiteSettings>;
 export type SettingKey = keyof SiteSettings;
 
+/** Settings that name an image of the media library by its hash (an export carries the file). */
+export const IMAGE_SETTINGS = ["logo", "icon", "socialImage"] as const satisfies readonly SettingKey[];
+/** Settings that are menus, whose links to posts and pages name them by id. */
+export const MENU_SETTINGS = ["headerMenu", "footerMenu"] as const satisfies readonly SettingKey[];
+
 export const DEFAULT_ACCENT = "#9a3412";
 
 /** What a new site starts with; title, description and feed content come from the environment. */

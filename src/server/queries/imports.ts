@@ -112,6 +112,22 @@ export async function writeImportedPost(write: Db["write"], post: ImportedPost):
   );
 }
 
+/** Adds redirects from old addresses that have none yet; answers how many were added. */
+export async function addRedirects(write: Db["write"], redirects: { from: string; to: string }[]): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < redirects.length; i += 500) {
+    const rows = await write((db) =>
+      db
+        .insert(Redirect)
+        .values(redirects.slice(i, i + 500).map((r) => ({ fromPath: r.from, toPath: r.to })))
+        .onConflictDoNothing()
+        .returning({ from: Redirect.fromPath }),
+    );
+    added += rows.length;
+  }
+  return added;
+}
+
 /** Every redirect, for the HTTP layer's table. */
 export async function allRedirects(db: Database): Promise<Map<string, string>> {
   const rows = await db.select({ from: Redirect.fromPath, to: Redirect.toPath }).from(Redirect);
