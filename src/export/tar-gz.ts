@@ -27,6 +27,11 @@ export interface TarEntries {
  */
 export async function writeTarGz(out: Writable, produce: (tar: TarEntries) => Promise<void>): Promise<void> {
   const pack = tar.pack();
+  // A failure reaches the producer through each entry's callback and the pipeline's promise;
+  // the "error" events of the pack and its entries (streamx streams, which the pipeline does
+  // not listen to) would otherwise be uncaught exceptions.
+  const quiet = <S extends { on(event: "error", listener: () => void): unknown }>(stream: S) => (stream.on("error", () => {}), stream);
+  quiet(pack);
   const gzip = createGzip();
   // tar-stream's pack is a streamx stream, which Node's pipeline reads like its own.
   const sending = pipeline(pack as unknown as Readable, gzip, out);
@@ -34,19 +39,27 @@ export async function writeTarGz(out: Writable, produce: (tar: TarEntries) => Pr
   const entries: TarEntries = {
     file: (name, data, mtime = new Date()) =>
       new Promise<void>((done, fail) => {
-        pack.entry(
-          { name, mtime },
-          typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-          (e) => (e ? fail(e) : done()),
+        quiet(
+          pack.entry(
+            { name, mtime },
+            typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+            (e) => (e ? fail(e) : done()),
+          ),
         );
       }),
     stream: (name, size, source, mtime = new Date()) =>
       new Promise<void>((done, fail) => {
+        if (pack.destroyed) {
+          source.destroy();
+          return fail(new Error("The archive was closed"));
+        }
         // Called once the entry is whole, or with the error that ended it (its own or the archive's).
-        const sink = pack.entry({ name, size, mtime }, (e) => {
-          if (e) source.destroy();
-          return e ? fail(e) : done();
-        });
+        const sink = quiet(
+          pack.entry({ name, size, mtime }, (e) => {
+            if (e) source.destroy();
+            return e ? fail(e) : done();
+          }),
+        );
         void (async () => {
           for await (const chunk of source) {
             if (sink.write(chunk as Buffer)) continue;
