@@ -6,7 +6,8 @@
 //  3. The method rule: OPTIONS answered, TRACE and the like refused.
 //  4. With a media store: /media/ files from it, and image uploads (POST /api/media), which
 //     come before the generic body limit because they have their own (MEDIA_MAX_BYTES); so
-//     do import files (POST /api/import, IMPORT_MAX_BYTES).
+//     do import files (POST /api/import, IMPORT_MAX_BYTES). The export (GET /api/export),
+//     which streams the images too.
 //  5. Body limits, from the headers or as the body arrives.
 //  6. /api/trpc straight to tRPC; a built static file (when a client folder is given) as it
 //     is; everything else to Astro.
@@ -27,6 +28,7 @@ import { trpcListener } from "./trpc-listener.ts";
 import { isUploadPath, uploadListener, type UploadOptions } from "./upload.ts";
 import { withRedirects } from "./redirects.ts";
 import { importUploadListener, isImportPath } from "./import-upload.ts";
+import { exportDownloadListener, isExportPath } from "./export-download.ts";
 import { redirectTable } from "../server/redirects.ts";
 
 export interface QuireServer {
@@ -51,6 +53,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   const images = media && serveMedia(media);
   const uploads = media && uploadListener(runtime, media, options.uploads);
   const imports = importUploadListener(runtime);
+  const exports = media && exportDownloadListener(runtime, media);
   const api = trpcListener(runtime, media);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
   const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
@@ -63,6 +66,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     if (images && isMediaPath(req.url ?? "/")) return void images(req, res);
     if (uploads && isUploadPath(req.url ?? "/")) return void uploads(req, res);
     if (isImportPath(req.url ?? "/")) return void imports(req, res);
+    if (exports && isExportPath(req.url ?? "/")) return void exports(req, res);
     limited(req, res);
   };
   const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withBaseline)));

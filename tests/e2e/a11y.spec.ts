@@ -79,7 +79,15 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByRole("button", { name: /^v1/ }).click();
     found[`${editorUrl} (revisions)`] = await violations(page);
 
-    for (const path of ["/admin/people", "/dashboard/pages", "/dashboard/pages/new", pageEditorUrl, "/admin/import", "/admin/redirects"]) {
+    for (const path of [
+      "/admin/people",
+      "/dashboard/pages",
+      "/dashboard/pages/new",
+      pageEditorUrl,
+      "/admin/import",
+      "/admin/redirects",
+      "/admin/export",
+    ]) {
       await adminPage.goto(path);
       found[path] = await violations(adminPage);
     }

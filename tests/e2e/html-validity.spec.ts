@@ -64,6 +64,7 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     pageEditor,
     import: "/admin/import",
     redirects: "/admin/redirects",
+    export: "/admin/export",
   }))
     await save(name, await (await admin.request.get(path)).text());
 

@@ -142,6 +142,8 @@ export const accountPages = {
   outbox: "Postausgang",
   import: "Import",
   redirects: "Weiterleitungen",
+  export: "Export",
+  exportEverything: "Alles exportieren",
   deleted: "Der Beitrag wurde gelöscht.",
   verified: "Ihre E-Mail-Adresse ist bestätigt.",
   readerNote:

@@ -153,6 +153,8 @@ export const accountPages = {
   outbox: "Outbox",
   import: "Import",
   redirects: "Redirects",
+  export: "Export",
+  exportEverything: "Export everything",
   deleted: "The post was deleted.",
   verified: "Your email address is confirmed.",
   readerNote: "You can comment on any post. An admin can make you an author so you can write here too.",

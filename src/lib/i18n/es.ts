@@ -140,6 +140,8 @@ export const accountPages = {
   outbox: "Bandeja de salida",
   import: "Importar",
   redirects: "Redirecciones",
+  export: "Exportar",
+  exportEverything: "Exportarlo todo",
   deleted: "Se borró la entrada.",
   verified: "Tu dirección de correo está confirmada.",
   readerNote: "Puedes comentar cualquier entrada. Un administrador puede hacerte autor para que también escribas aquí.",
