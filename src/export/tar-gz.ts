@@ -64,8 +64,13 @@ export async function writeTarGz(out: Writable, produce: (tar: TarEntries) => Pr
           for await (const chunk of source) {
             if (sink.write(chunk as Buffer)) continue;
             await new Promise<void>((next) => {
-              sink.once("drain", next);
-              sink.once("close", next);
+              const go = () => {
+                sink.off("drain", go);
+                sink.off("close", go);
+                next();
+              };
+              sink.on("drain", go);
+              sink.on("close", go);
             });
             if (sink.destroyed) return;
           }
