@@ -59,6 +59,13 @@ export function snapshotDatabase(path: string, into: string): void {
   } finally {
     db.close();
   }
+  // The copy comes out in rollback-journal mode; WAL is what Quire and `turso db import` expect.
+  const copy = new Database(into);
+  try {
+    copy.exec("PRAGMA journal_mode = WAL");
+  } finally {
+    copy.close();
+  }
   const problems = integrityProblems(into);
   if (problems) throw new Error(`The snapshot failed its integrity check: ${problems}`);
 }

@@ -56,7 +56,7 @@ export async function restoreBackup(from: string, target: RestoreTarget): Promis
     if (manifest.database) {
       if (!target.databasePath) {
         throw new RestoreRefused(
-          "The site's database is not a local file: restore into one with --database-url file:…, or create a Turso database from the file (turso db create <name> --from-file quire.db).",
+          "The site's database is not a local file: restore into one with --database-url file:…, or put the backup's quire.db on Turso with turso db import.",
         );
       }
       const restored = join(work, manifest.database);

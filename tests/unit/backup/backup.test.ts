@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { count, max } from "drizzle-orm";
+import Database from "libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../../db/client.ts";
 import { MailOutbox } from "../../../db/schema.ts";
@@ -110,6 +111,10 @@ describe("npm run restore", () => {
     const report = await restoreBackup(archive, { databasePath: join(fresh, "quire.db"), media: localStore(join(fresh, "media")) });
     expect(report.database).toBe(join(fresh, "quire.db"));
     expect(report.media.restored).toBeGreaterThan(0);
+    // In WAL mode already, as the server and `turso db import` want it.
+    const file = new Database(join(fresh, "quire.db"), { readonly: true });
+    expect(file.prepare("PRAGMA journal_mode").raw(true).get()).toEqual(["wal"]);
+    file.close();
     restored = await createDb({ url: `file:${join(fresh, "quire.db")}`, localPath: join(fresh, "quire.db") });
   });
   afterAll(() => restored.close());
