@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { signUp } from "./http-client.ts";
+import { signInCookie, signUp } from "./http-client.ts";
 import { rssMiB, startQuire } from "./proc.ts";
 import { report } from "./report.ts";
 
@@ -113,7 +113,7 @@ const server = await startQuire(`file:${join(dir, "bench.db")}`, {
 });
 try {
   const admin = await signUp(server.base, "Ada Admin", `admin.${Date.now().toString(36)}@quire.test`);
-  const cookie = await cookieOf(server.base, admin.email);
+  const cookie = await signInCookie(server.base, admin.email);
   const post = await admin.mutate<{ id: string; slug: string }>("post.create", { title: "Read during the import", body: "A *post*." });
   if (!post.ok) throw new Error(post.message);
   await admin.mutate("post.publish", { id: post.data.id });
@@ -245,28 +245,4 @@ try {
 } finally {
   await server.stop();
   images.server.close();
-}
-
-async function cookieOf(base: string, email: string): Promise<string> {
-  const { PASSWORD } = await import("./http-client.ts");
-  const body = JSON.stringify({ email, password: PASSWORD });
-  const url = new URL("/api/auth/sign-in/email", base);
-  return new Promise((ok, fail) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: { "content-type": "application/json", origin: base, "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => ok((res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]!).join("; ")));
-      },
-    );
-    req.on("error", fail);
-    req.end(body);
-  });
 }
