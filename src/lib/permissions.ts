@@ -9,6 +9,8 @@ export const statements = {
   ...defaultStatements,
   post: ["create", "update-own", "update-any", "publish-own", "publish-any", "delete-own", "delete-any"],
   comment: ["create", "edit-own", "delete-own", "moderate-own-posts", "moderate-any"],
+  /** The site's settings and menus. */
+  site: ["update"],
 } as const;
 
 export const ac = createAccessControl(statements);
@@ -19,13 +21,14 @@ const commentOwn = ["create", "edit-own", "delete-own"] as const;
 
 // Keyed by ROLES exactly: a role added there and not here (or here only) does not compile.
 export const roles = {
-  reader: ac.newRole({ post: [], comment: [...commentOwn] }),
-  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"] }),
-  editor: ac.newRole({ post: [...writeAny], comment: [...commentOwn, "moderate-own-posts", "moderate-any"] }),
+  reader: ac.newRole({ post: [], comment: [...commentOwn], site: [] }),
+  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"], site: [] }),
+  editor: ac.newRole({ post: [...writeAny], comment: [...commentOwn, "moderate-own-posts", "moderate-any"], site: [] }),
   admin: ac.newRole({
     ...adminAc.statements,
     post: [...writeAny],
     comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
+    site: ["update"],
   }),
 } satisfies Record<Role, unknown>;
 /** A new account can comment; an admin makes it an author. */
@@ -48,6 +51,16 @@ export function can(role: string | null | undefined, permission: Permission): bo
 /** Manages people (lists them, sets their roles, bans them): the admin procedures and the admin pages ask this. */
 export function managesPeople(role: string | null | undefined): boolean {
   return can(role, { user: ["list", "set-role", "ban"] });
+}
+
+/** Changes the site's settings and menus: the settings procedures and /admin/settings, /admin/menus ask this. */
+export function managesSite(role: string | null | undefined): boolean {
+  return can(role, { site: ["update"] });
+}
+
+/** Moderates comments: on their own posts at least (an author), or on every post (an editor). */
+export function moderatesComments(role: string | null | undefined): boolean {
+  return can(role, { comment: ["moderate-own-posts"] }) || can(role, { comment: ["moderate-any"] });
 }
 
 /** Banned now: with no end date, or one still to come (better-auth lifts a ban once it has passed). */

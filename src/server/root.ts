@@ -3,6 +3,7 @@ import { commentRouter } from "./routers/comment.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
 import { postRouter } from "./routers/post.ts";
+import { settingsRouter } from "./routers/settings.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   mail: mailRouter,
   media: mediaRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -76,6 +76,9 @@ const MATRIX: Record<string, Row> = {
   "media.list": { ...writers, call: (c) => c.media.list() },
   "media.usage": { ...ownerOrEditor, call: (c, f) => c.media.usage({ hash: f.mediaHash }) },
   "media.delete": { ...ownerOrEditor, call: (c, f) => c.media.delete({ hash: f.mediaHash }) },
+  "settings.get": { ...admins, call: (c) => c.settings.get() },
+  "settings.menuTargets": { ...admins, call: (c) => c.settings.menuTargets() },
+  "settings.update": { ...admins, call: (c) => c.settings.update({ postsPerPage: 10 }) },
 };
 
 async function outcomeOf(promise: Promise<unknown>): Promise<Outcome | string> {

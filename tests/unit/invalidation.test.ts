@@ -57,6 +57,8 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
   "comment.delete": { run: (w) => w.reader.comment.delete({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
   "comment.hide": { run: (w) => w.owner.comment.hide({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
   "comment.unhide": { run: (w) => w.owner.comment.unhide({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
+  // Every page shows the settings: all of them go.
+  "settings.update": { run: (w) => w.admin.settings.update({ title: "Renamed site" }), purges: () => ["site"] },
   "user.updateProfile": {
     // Their name is on their posts, in lists and beside their comments: all carry author:<id>.
     run: (w) => w.reader.user.updateProfile({ name: "Rita R.", bio: "", image: "" }),
