@@ -1,6 +1,7 @@
 // Colour contrast as WCAG 2 measures it, for the site's accent colour: the settings form shows
 // the ratios as the admin picks, and the settings schema refuses an accent readers could not
 // read. Pure, so the form and the server run the same arithmetic.
+import { DEFAULT_ACCENT } from "./site-options.ts";
 
 /** The page background of each scheme (--bg in src/styles/global.css), and its cards and header (--surface). */
 export const LIGHT_BACKGROUND = "#fdfcfa";
@@ -149,6 +150,18 @@ export function darkVariant(accent: string): { accent: string; text: string } {
     else low = mid;
   }
   return done(fromHsl(h, s, high));
+}
+
+/** The stylesheet's own dark-scheme accent and its text, which go with the default accent. */
+export const DEFAULT_DARK = { accent: "#fb923c", text: "#1a0d05" } as const;
+
+/** The accent and its button text in each scheme, as pages show them. */
+export function schemeAccents(accent: string): { light: { accent: string; text: string }; dark: { accent: string; text: string } } {
+  const colour = accent.toLowerCase();
+  return {
+    light: { accent: colour, text: bestText(colour).colour },
+    dark: colour === DEFAULT_ACCENT ? { ...DEFAULT_DARK } : darkVariant(colour),
+  };
 }
 
 /** The CSS variables the accent sets, both schemes: for an inline <style> in every page's head. */

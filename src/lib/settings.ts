@@ -4,16 +4,9 @@ import { z } from "zod";
 import { MEDIA_HASH } from "../media/urls.ts";
 import { checkAccent } from "./contrast.ts";
 import { CleanText } from "./schemas.ts";
+import { COMMENT_MODES, DEFAULT_ACCENT, LANGUAGES, MENU_MAX, POSTS_PER_PAGE_MAX } from "./site-options.ts";
 
-/** Languages the reader-facing catalogue is complete in (src/lib/i18n/). */
-export const LANGUAGES = ["en", "de"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const COMMENT_MODES = ["on", "off", "hold-first"] as const;
-export type CommentMode = (typeof COMMENT_MODES)[number];
-
-export const MENU_MAX = 12;
-export const POSTS_PER_PAGE_MAX = 50;
+export * from "./site-options.ts";
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -90,8 +83,6 @@ export type SettingKey = keyof SiteSettings;
 /** What an admin sends: any of the settings, each whole; the rest stay as they are. */
 export const SettingsUpdateInput = SiteSettings.partial().strict();
 export type SettingsUpdate = z.input<typeof SettingsUpdateInput>;
-
-export const DEFAULT_ACCENT = "#9a3412";
 
 /** What a new site starts with; title, description and feed content come from the environment. */
 export function defaultSettings(env: { siteTitle: string; siteDescription: string; feedContent: "full" | "excerpt" }): SiteSettings {

@@ -51,7 +51,13 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     await save(name, await (await page.request.get(path)).text());
   }
   const admin = await browser.newContext({ storageState: ADMIN_STATE });
-  await save("people", await (await admin.request.get("/admin/people")).text());
+  for (const [name, path] of Object.entries({
+    people: "/admin/people",
+    settings: "/admin/settings",
+    menus: "/admin/menus",
+    moderation: "/dashboard/comments",
+  }))
+    await save(name, await (await admin.request.get(path)).text());
 
   let report: string;
   try {

@@ -1,5 +1,7 @@
 // The accent's contrast checks: WCAG 2's arithmetic against ratios published for known
 // pairs, what the settings refuse and why, and the dark scheme's variant.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   AA,
@@ -8,6 +10,7 @@ import {
   checkAccent,
   contrast,
   DARK_BACKGROUND,
+  DEFAULT_DARK,
   DARK_SURFACE,
   darkVariant,
   formatRatio,
@@ -15,9 +18,12 @@ import {
   linkContrast,
   luminance,
   mix,
+  LIGHT_SURFACE,
   NEAR_BLACK,
+  schemeAccents,
   WHITE,
 } from "../../src/lib/contrast.ts";
+import { DEFAULT_ACCENT } from "../../src/lib/site-options.ts";
 import { SiteSettings } from "../../src/lib/settings.ts";
 
 describe("contrast ratios", () => {
@@ -121,5 +127,26 @@ describe("the accent's CSS", () => {
     expect(accentCss("#1d4ed8")).toBe(
       `html:root{--accent:#1d4ed8;--accent-text:#ffffff}@media (prefers-color-scheme: dark){html:root{--accent:${dark.accent};--accent-text:${dark.text}}}`,
     );
+  });
+});
+
+describe("the stylesheet's colours", () => {
+  const css = readFileSync(resolve(import.meta.dirname, "../../src/styles/global.css"), "utf8");
+  const [light, dark] = css.split("@media (prefers-color-scheme: dark)") as [string, string];
+  const value = (block: string, name: string) => new RegExp(`${name}:\\s*(#[0-9a-f]{6})`).exec(block)?.[1];
+
+  it("are the ones the checks measure against", () => {
+    expect(value(light, "--bg")).toBe(LIGHT_BACKGROUND);
+    expect(value(light, "--surface")).toBe(LIGHT_SURFACE);
+    expect(value(light, "--accent")).toBe(DEFAULT_ACCENT);
+    expect(value(dark, "--bg")).toBe(DARK_BACKGROUND);
+    expect(value(dark, "--surface")).toBe(DARK_SURFACE);
+    expect(value(dark, "--accent")).toBe(DEFAULT_DARK.accent);
+    expect(value(dark, "--accent-text")).toBe(DEFAULT_DARK.text);
+  });
+
+  it("go with the default accent, which pages leave to the stylesheet; any other gets its derived shade", () => {
+    expect(schemeAccents(DEFAULT_ACCENT)).toEqual({ light: { accent: DEFAULT_ACCENT, text: WHITE }, dark: DEFAULT_DARK });
+    expect(schemeAccents("#1D4ED8").dark).toEqual(darkVariant("#1d4ed8"));
   });
 });

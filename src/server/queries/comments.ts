@@ -223,16 +223,6 @@ export async function heldComments(db: Database, scope: "all" | { postAuthorId: 
   }));
 }
 
-/** How many comments wait for a moderator (as heldComments counts them). */
-export async function heldCount(db: Database, scope: "all" | { postAuthorId: string }): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(Comment)
-    .innerJoin(Post, eq(Post.id, Comment.postId))
-    .where(and(isHeld, scope === "all" ? undefined : eq(Post.authorId, scope.postAuthorId)));
-  return row?.n ?? 0;
-}
-
 /** Shows a held comment to readers; false when it was not held (approved or deleted meanwhile). */
 export async function approveComment(write: Db["write"], id: string): Promise<boolean> {
   const result = await write((db) =>
