@@ -140,6 +140,23 @@ describe("settings.update", () => {
   });
 });
 
+describe("the settings' images in the media library", () => {
+  it("say where the site uses them, and cannot be deleted until the settings let go of them", async () => {
+    const image = await processImage(await photo(300, 300), LIMITS);
+    await recordUpload(b.db.write, image, { userId: author.userId, fileName: "icon.png", bytes: 1 });
+    await admin.settings.update({ icon: image.hash, socialImage: image.hash });
+    const listed = (await author.caller.media.list()).find((i) => i.hash === image.hash)!;
+    expect(listed.usage.site).toEqual(["icon", "social image"]);
+    expect(await refusal(author.caller.media.delete({ hash: image.hash }))).toMatchObject({ code: "CONFLICT" });
+    await expect(author.caller.media.delete({ hash: image.hash })).rejects.toThrow(
+      "This image is in use by the site's icon, the site's social image: remove it there first.",
+    );
+    await admin.settings.update({ icon: null, socialImage: null });
+    expect((await author.caller.media.usage({ hash: image.hash })).site).toEqual([]);
+    expect(await author.caller.media.delete({ hash: image.hash })).toEqual({ hash: image.hash, removed: "image" });
+  });
+});
+
 describe("menus as readers see them", () => {
   it("link each item to its page, post, tag or address, leaving out what is not public", async () => {
     const about = await page("About us", true);
