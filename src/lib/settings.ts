@@ -73,7 +73,13 @@ export const SiteSettings = z.object({
   feedContent: z.enum(["full", "excerpt"], { error: "Choose full text or excerpts for the feed" }),
   comments: z.enum(COMMENT_MODES, { error: `Choose one of ${COMMENT_MODES.join(", ")}` }),
   language: z.enum(LANGUAGES, { error: `Choose one of ${LANGUAGES.join(", ")}` }),
-  timezone: z.string().max(100).refine(isTimeZone, "Pick a time zone such as Europe/Berlin"),
+  timezone: z
+    .string()
+    .trim()
+    .max(100)
+    .refine(isTimeZone, "Pick a time zone such as Europe/Berlin")
+    // As Intl spells it ("europe/berlin" is Europe/Berlin), so pages compare and show one name.
+    .transform((zone) => new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone),
   headerMenu: Menu,
   footerMenu: Menu,
 });

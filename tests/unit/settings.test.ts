@@ -72,8 +72,20 @@ async function page(title: string, publish: boolean) {
 describe("settings.update", () => {
   it("saves what it is given, keeps the rest, and purges every page", async () => {
     b.purged.length = 0;
-    const answer = await admin.settings.update({ title: "  The Garden Gazette ", postsPerPage: 5 });
-    expect(answer.settings).toMatchObject({ title: "The Garden Gazette", postsPerPage: 5, comments: "on", accent: "#9a3412" });
+    const answer = await admin.settings.update({
+      title: "  The Garden Gazette ",
+      postsPerPage: 5,
+      timezone: "europe/berlin",
+      language: "de",
+    });
+    expect(answer.settings).toMatchObject({
+      title: "The Garden Gazette",
+      postsPerPage: 5,
+      timezone: "Europe/Berlin",
+      language: "de",
+      comments: "on",
+      accent: "#9a3412",
+    });
     expect(b.purged).toEqual([["site"]]);
     expect(await siteSettings(b.db.db)).toMatchObject({ title: "The Garden Gazette", postsPerPage: 5 });
     expect((await admin.settings.get()).settings.title).toBe("The Garden Gazette");
