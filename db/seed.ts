@@ -1,4 +1,4 @@
-// Demo content for a first run: one author and a few published posts.
+// Demo content for a first run: one author, a few published posts and an About page.
 import { count, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import type { Auth } from "../src/auth.ts";
@@ -59,6 +59,15 @@ Publishing, unpublishing and deleting take effect on the very next request.`,
   },
 ];
 
+/** A page of the site's own, at /about: in no list, in the sitemap and search. */
+const ABOUT = {
+  slug: "about",
+  title: "About",
+  body: `This is a demo of **Quire**, a publishing site: posts, tags, comments, and pages like this one.
+
+A page lives at its own address, with no date and no tags, and stays out of the lists of posts and the feeds. Editors and admins write pages in the same editor as posts, under **Pages** in the dashboard.`,
+};
+
 /** Seeds only an empty database; returns whether it did. */
 export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
   const [{ n }] = await db.db.select({ n: count() }).from(user);
@@ -76,6 +85,7 @@ export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
       return {
         id: randomUUID(),
         ...fields,
+        kind: "post" as const,
         html: rendered.html,
         excerpt: rendered.excerpt,
         status: "published" as const,
@@ -86,14 +96,27 @@ export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
       };
     }),
   );
+  const aboutHtml = await renderMarkdown(ABOUT.body);
+  const about = {
+    id: randomUUID(),
+    ...ABOUT,
+    kind: "page" as const,
+    html: aboutHtml.html,
+    excerpt: aboutHtml.excerpt,
+    status: "published" as const,
+    publishedAt: new Date(start),
+    createdAt: new Date(start),
+    updatedAt: new Date(start),
+    authorId: author.id,
+  };
   // Seeded posts start their history like any saved post: with a first revision.
-  const revisions = rows.map((p) => ({
+  const revisions = [...rows, about].map((p) => ({
     id: randomUUID(),
     postId: p.id,
     version: 1,
     title: p.title,
     body: p.body,
-    tags: POSTS.find((q) => q.slug === p.slug)!.tags,
+    tags: POSTS.find((q) => q.slug === p.slug)?.tags ?? [],
     authorId: author.id,
     createdAt: p.createdAt,
   }));
@@ -104,7 +127,7 @@ export async function seedDemo(db: Db, auth: Auth): Promise<boolean> {
   );
   await db.write((d) =>
     d.batch([
-      d.insert(Post).values(rows),
+      d.insert(Post).values([...rows, about]),
       d.insert(Revision).values(revisions),
       d.insert(Tag).values(tags),
       d.insert(PostTag).values(links),

@@ -9,6 +9,8 @@ export const cacheTags = {
   tag: (slug: string) => `tag:${encodeURIComponent(slug)}`,
   /** The tag index page. */
   tags: "tags",
+  /** Every page that lists the site's pages (About, Contact…): the sitemap and search. */
+  pages: "pages",
   /** The site's settings (title, menus, language…): every page shows them, so this purges all. */
   site: "site",
 } as const;
@@ -22,6 +24,16 @@ export function postTags(post: { id: string; authorId: string }, tagSlugs: Itera
     cacheTags.author(post.authorId),
     ...(slugs.length ? [cacheTags.tags, ...slugs.map(cacheTags.tag)] : []),
   ];
+}
+
+/**
+ * What a change to a page (About, Contact…) that readers can see makes stale: its own page
+ * and the lists of pages. When a link to it changes (it appears or goes, or its title or
+ * address changes), every page too: menus on every page link to pages, and a page changes
+ * too rarely to track which menus name it.
+ */
+export function pageTags(page: { id: string }, linkChanged: boolean): string[] {
+  return [cacheTags.post(page.id), cacheTags.pages, ...(linkChanged ? [cacheTags.site] : [])];
 }
 
 /** Seconds a page may be kept: the usual time, cut short when a scheduled post goes live sooner. */

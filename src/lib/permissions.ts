@@ -9,6 +9,8 @@ export const statements = {
   ...defaultStatements,
   post: ["create", "update-own", "update-any", "publish-own", "publish-any", "delete-own", "delete-any"],
   comment: ["create", "edit-own", "delete-own", "moderate-own-posts", "moderate-any"],
+  /** Pages (About, Contact…) are the site's, not one author's: no own/any split. */
+  page: ["create", "update", "publish", "delete"],
   /** The site's settings and menus. */
   site: ["update"],
 } as const;
@@ -18,16 +20,23 @@ export const ac = createAccessControl(statements);
 const writeOwn = ["create", "update-own", "publish-own", "delete-own"] as const;
 const writeAny = [...writeOwn, "update-any", "publish-any", "delete-any"] as const;
 const commentOwn = ["create", "edit-own", "delete-own"] as const;
+const managePages = ["create", "update", "publish", "delete"] as const;
 
 // Keyed by ROLES exactly: a role added there and not here (or here only) does not compile.
 export const roles = {
-  reader: ac.newRole({ post: [], comment: [...commentOwn], site: [] }),
-  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"], site: [] }),
-  editor: ac.newRole({ post: [...writeAny], comment: [...commentOwn, "moderate-own-posts", "moderate-any"], site: [] }),
+  reader: ac.newRole({ post: [], comment: [...commentOwn], page: [], site: [] }),
+  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"], page: [], site: [] }),
+  editor: ac.newRole({
+    post: [...writeAny],
+    comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
+    page: [...managePages],
+    site: [],
+  }),
   admin: ac.newRole({
     ...adminAc.statements,
     post: [...writeAny],
     comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
+    page: [...managePages],
     site: ["update"],
   }),
 } satisfies Record<Role, unknown>;
@@ -46,6 +55,11 @@ export function can(role: string | null | undefined, permission: Permission): bo
     .split(",")
     .map((r) => r.trim())
     .some((r) => r in roles && roles[r as Role].authorize(permission).success);
+}
+
+/** Creates, edits, publishes and deletes the site's pages: editors and admins. */
+export function managesPages(role: string | null | undefined, action: (typeof statements)["page"][number] = "update"): boolean {
+  return can(role, { page: [action] });
 }
 
 /** Manages people (lists them, sets their roles, bans them): the admin procedures and the admin pages ask this. */

@@ -1,7 +1,7 @@
 // Inputs shared by routers and forms. Derived from the tables where they match, then refined.
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
-import { Post } from "../../db/schema.ts";
+import { Post, POST_KINDS } from "../../db/schema.ts";
 import { MEDIA_HASH } from "../media/urls.ts";
 import { ROLES } from "./constants.ts";
 import { isSlug, SLUG_MAX, slugify } from "./slug.ts";
@@ -55,7 +55,11 @@ export const TagNames = z
 
 export const PostCreateInput = PostFields.pick({ title: true, slug: true, body: true, excerpt: true })
   .partial({ slug: true, body: true, excerpt: true })
-  .extend({ tags: TagNames.optional() })
+  .extend({
+    tags: TagNames.optional(),
+    /** A post (dated, listed) or a page (About, Contact: at /<slug>, in no list). Fixed once made. */
+    kind: z.enum(POST_KINDS, { message: `Either ${POST_KINDS.join(" or ")}` }).default("post"),
+  })
   .strict();
 
 export const ALT_MAX = 300;

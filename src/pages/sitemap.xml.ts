@@ -3,7 +3,7 @@ import { escapeHtml } from "../lib/html.ts";
 import { sitemap } from "../server/reader.ts";
 import { site } from "../server/site.ts";
 
-// Every public post, tag and author page, with when it last changed (sitemaps.org 0.9).
+// Every public post, page (About…), tag and author page, with when it last changed (sitemaps.org 0.9).
 export const GET: APIRoute = async (context) => {
   const { entries, cache } = await sitemap();
   context.cache.set(cache);
@@ -15,6 +15,7 @@ export const GET: APIRoute = async (context) => {
     url("/", latest),
     url("/tags", latest),
     ...entries.posts.map((p) => url(`/posts/${p.slug}`, p.updatedAt)),
+    ...entries.pages.map((p) => url(`/${p.slug}`, p.updatedAt)),
     ...entries.tags.map((t) => url(`/tags/${t.slug}`, t.lastmod ? new Date(t.lastmod) : null)),
     ...entries.authors.map((a) => url(`/authors/${a.id}`, a.lastmod ? new Date(a.lastmod) : null)),
   ];

@@ -82,13 +82,22 @@ export async function postPage(slug: string, given?: Api) {
   return { post, comments, cache: { tags, maxAge: maxAgeUntil(post.refreshAt) } satisfies Cacheable };
 }
 
+/** A page of the site's own (About, Contact…) at /<slug>: no date, author, tags or comments. */
+export async function pagePage(slug: string, given?: Api) {
+  const api = given ?? (await anonymous());
+  const page = await api.page.bySlug({ slug }).catch(missing);
+  if (!page) return null;
+  return { page, cache: { tags: [cacheTags.post(page.id)], maxAge: maxAgeUntil(null) } satisfies Cacheable };
+}
+
 export async function searchPage(q: string, cursor: string | undefined, given?: Api) {
   const api = given ?? (await anonymous());
   const results = q.trim()
     ? await api.post.search({ q: q.slice(0, 200), cursor: /^\d{1,6}$/.test(cursor ?? "") ? cursor : undefined })
     : null;
-  // Any change to public posts may change results; author names show beside them.
-  const tags = [cacheTags.list, ...authorTags(results?.items ?? [])];
+  // Any change to public posts or pages may change results; author names show beside posts.
+  const posts = (results?.items ?? []).filter((r) => r.kind === "post");
+  const tags = [cacheTags.list, cacheTags.pages, ...authorTags(posts)];
   return { results, cache: { tags, maxAge: maxAgeUntil(null) } satisfies Cacheable };
 }
 
@@ -104,5 +113,6 @@ export async function feed(tag?: string, given?: Api) {
 export async function sitemap(given?: Api) {
   const api = given ?? (await anonymous());
   const [entries, { refreshAt }] = await Promise.all([api.post.sitemap(), api.post.list({ limit: 1 })]);
-  return { entries, cache: { tags: [cacheTags.list, cacheTags.tags], maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
+  const tags = [cacheTags.list, cacheTags.tags, cacheTags.pages];
+  return { entries, cache: { tags, maxAge: maxAgeUntil(refreshAt) } satisfies Cacheable };
 }

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { commentRouter } from "./routers/comment.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
+import { pageRouter } from "./routers/page.ts";
 import { postRouter } from "./routers/post.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { tagRouter } from "./routers/tag.ts";
@@ -11,6 +12,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 /** One key per domain. */
 export const appRouter = createTRPCRouter({
   post: postRouter,
+  page: pageRouter,
   tag: tagRouter,
   comment: commentRouter,
   user: userRouter,

@@ -6,7 +6,7 @@ import { z, ZodError } from "zod";
 import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
 import type { MediaStore } from "../media/storage.ts";
-import { can, managesPeople, managesSite } from "../lib/permissions.ts";
+import { can, managesPages, managesPeople, managesSite } from "../lib/permissions.ts";
 import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
@@ -150,11 +150,20 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });
 
+/** Why an author or a reader cannot touch a page. */
+export const PAGES_FORBIDDEN = "Only editors and admins manage the site's pages";
+
 /** Signed in with a role that may write posts. */
 export const authorProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!can(ctx.user.role, { post: ["create"] })) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Your account cannot write posts" });
   }
+  return next();
+});
+
+/** Signed in with a role that manages the site's pages (About, Contact…): editors and admins. */
+export const editorProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!managesPages(ctx.user.role)) throw new TRPCError({ code: "FORBIDDEN", message: PAGES_FORBIDDEN });
   return next();
 });
 

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN_STATE, openComments, publishDraft, signUpAuthor, writeDraft } from "./helpers.ts";
+import { ADMIN_STATE, openComments, publishDraft, signUpAuthor, writeDraft, writePage } from "./helpers.ts";
 
 async function violations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -35,12 +35,22 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByRole("button", { name: "Post comment" }).click();
     await expect(page.getByText("Comment posted.")).toBeVisible();
     const session = await (await page.request.get("/api/auth/get-session")).json();
+    // A page (About…), written by the site's admin: pages are for editors and admins.
+    const admin = await browser.newContext({ colorScheme: scheme, storageState: ADMIN_STATE });
+    const adminPage = await admin.newPage();
+    const pageSlug = await writePage(adminPage, {
+      title: `Accessible page ${stamp}`,
+      body: "Who we are, with a [link](https://example.com).\n\n> A quote.",
+    });
+    const pageEditorUrl = adminPage.url();
+    await publishDraft(adminPage);
 
     const anonymous = await browser.newContext({ colorScheme: scheme });
     const reader = await anonymous.newPage();
     const readerPages = [
       "/",
       `/posts/${slug}`,
+      `/${pageSlug}`,
       `/tags/a11y-${stamp}`,
       "/tags",
       `/authors/${session.user.id}`,
@@ -69,9 +79,15 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByRole("button", { name: /^v1/ }).click();
     found[`${editorUrl} (revisions)`] = await violations(page);
 
-    const admin = await browser.newContext({ colorScheme: scheme, storageState: ADMIN_STATE });
-    const adminPage = await admin.newPage();
-    for (const path of ["/admin/people", "/admin/settings", "/admin/menus", "/dashboard/comments"]) {
+    for (const path of [
+      "/admin/people",
+      "/dashboard/pages",
+      "/dashboard/pages/new",
+      pageEditorUrl,
+      "/admin/settings",
+      "/admin/menus",
+      "/dashboard/comments",
+    ]) {
       await adminPage.goto(path);
       found[path] = await violations(adminPage);
     }

@@ -112,6 +112,17 @@ export async function writeDraft(page: Page, post: { title: string; body: string
   return page.getByLabel("Address").inputValue();
 }
 
+/** Writes a page (About, Contact…) through the editor as an editor or admin, and returns its address (slug). */
+export async function writePage(page: Page, draft: { title: string; body: string }) {
+  await page.goto("/dashboard/pages/new");
+  await page.getByLabel("Title").fill(draft.title);
+  await page.getByLabel("Body (Markdown)").fill(draft.body);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText(/Saved at/)).toBeVisible();
+  await expect(page).toHaveURL(/\/dashboard\/posts\/[\w-]+$/);
+  return page.getByLabel("Address").inputValue();
+}
+
 export async function publishDraft(page: Page) {
   await page.getByRole("button", { name: "Publish now" }).click();
   await expect(page.getByText("Published. Readers see it now.")).toBeVisible();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import vnu from "vnu-jar";
-import { ADMIN_STATE, openComments, publishDraft, signUpAuthor, writeDraft } from "./helpers.ts";
+import { ADMIN_STATE, openComments, publishDraft, signUpAuthor, writeDraft, writePage } from "./helpers.ts";
 
 test("every page type is valid HTML", async ({ page, browser }) => {
   test.setTimeout(120_000);
@@ -24,6 +24,12 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   await page.getByRole("button", { name: "Post comment" }).click();
   await expect(page.getByText("Comment posted.")).toBeVisible();
   const session = await (await page.request.get("/api/auth/get-session")).json();
+  // A page (About…): pages are for editors and admins.
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const adminPage = await admin.newPage();
+  const pageSlug = await writePage(adminPage, { title: `Valid page ${stamp}`, body: "Who we are, [a link](https://example.com)." });
+  const pageEditor = new URL(adminPage.url()).pathname;
+  await publishDraft(adminPage);
 
   const dir = mkdtempSync(join(tmpdir(), "quire-vnu-"));
   const save = async (name: string, html: string) => writeFileSync(join(dir, `${name}.html`), html);
@@ -32,6 +38,7 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   for (const [name, path] of Object.entries({
     home: "/",
     post: `/posts/${slug}`,
+    page: `/${pageSlug}`,
     tag: `/tags/valid-${stamp}`,
     tags: "/tags",
     author: `/authors/${session.user.id}`,
@@ -50,9 +57,11 @@ test("every page type is valid HTML", async ({ page, browser }) => {
   })) {
     await save(name, await (await page.request.get(path)).text());
   }
-  const admin = await browser.newContext({ storageState: ADMIN_STATE });
   for (const [name, path] of Object.entries({
     people: "/admin/people",
+    pages: "/dashboard/pages",
+    newPage: "/dashboard/pages/new",
+    pageEditor,
     settings: "/admin/settings",
     menus: "/admin/menus",
     moderation: "/dashboard/comments",

@@ -171,7 +171,7 @@ test("search works with JavaScript off, ranked with highlighted matches", async 
   await reader.getByRole("link", { name: "Search" }).click();
   await reader.getByLabel("Search posts").fill(p.word.slice(0, -2)); // a prefix is enough
   await reader.getByLabel("Search posts").press("Enter");
-  await expect(reader.getByRole("status")).toHaveText(/^2 posts match/);
+  await expect(reader.getByRole("status")).toHaveText(/^2 results match/);
   await expect(reader.locator("mark").first()).toBeVisible();
   await expect(reader.getByRole("link", { name: `Newer ${p.word}` })).toBeVisible();
   await noJs.close();

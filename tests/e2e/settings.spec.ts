@@ -127,6 +127,31 @@ test.describe("on a site of its own", () => {
     await Promise.all([before, light, dark].map((p) => p.context().close()));
   });
 
+  test("an admin picks a page for the footer menu from the list, and readers find it there", async ({ browser }) => {
+    const created = await (await trpcMutation(admin.request, quire.url, "post.create", { title: "Visit the garden", kind: "page" })).json();
+    const page = created.result.data.json as { id: string; slug: string };
+    expect((await trpcMutation(admin.request, quire.url, "post.publish", { id: page.id })).status()).toBe(200);
+
+    await admin.goto("/admin/menus");
+    const footer = admin.getByRole("region", { name: "Footer menu" });
+    await footer.getByLabel("Links to").selectOption({ label: "A page" });
+    await footer.getByLabel("Page", { exact: true }).selectOption({ label: "Visit the garden" });
+    await footer.getByRole("button", { name: "Add", exact: true }).click();
+    // Focus goes to the new item's label, which it shows empty: the page's title is the default.
+    await expect(footer.getByTestId("footer-item").last().getByRole("textbox", { name: "Label" })).toBeFocused();
+    await expect(footer.getByTestId("footer-item").last()).toContainText("Visit the garden");
+    await admin.getByRole("button", { name: "Save menus" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: "Menus saved." })).toBeVisible();
+
+    const visitor = await reader(browser);
+    await visitor.goto("/");
+    const link = visitor.getByRole("navigation", { name: "Footer" }).getByRole("link", { name: "Visit the garden" });
+    await expect(link).toHaveAttribute("href", `/${page.slug}`);
+    await link.click();
+    await expect(visitor.getByRole("heading", { level: 1, name: "Visit the garden" })).toBeVisible();
+    await visitor.context().close();
+  });
+
   test("a menu link to a post leaves every cached page once the post is unpublished", async ({ browser }) => {
     const origin = quire.url;
     const draft = await (await trpcMutation(admin.request, origin, "post.create", { title: "Opening hours" })).json();

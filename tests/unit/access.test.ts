@@ -30,6 +30,11 @@ interface Fixture {
   targetUserId: string;
   /** An image the owner uploaded, used nowhere. */
   mediaHash: string;
+  /** Pages (About…), made by the editor: a draft one and a published one. */
+  draftPageId: string;
+  publishedPageId: string;
+  publishedPageSlug: string;
+  pageRevisionId: string;
 }
 
 type Row = { call: (c: Caller, f: Fixture) => Promise<unknown> } & Record<Actor, Outcome>;
@@ -41,6 +46,9 @@ const ownerOrEditor = { ...writers, otherAuthor: "FORBIDDEN" } as const;
 const admins = { ...signedIn, reader: "FORBIDDEN", owner: "FORBIDDEN", otherAuthor: "FORBIDDEN", editor: "FORBIDDEN" } as const;
 const commentAuthorOnly = { ...signedIn, owner: "FORBIDDEN", otherAuthor: "FORBIDDEN", editor: "FORBIDDEN", admin: "FORBIDDEN" } as const;
 const draftReaders = { ...everyone("NOT_FOUND"), owner: "OK", editor: "OK", admin: "OK" } as const;
+/** Pages are the site's: editors and admins manage every one, whoever made it; authors none. */
+const pageManagers = { ...signedIn, reader: "FORBIDDEN", owner: "FORBIDDEN", otherAuthor: "FORBIDDEN" } as const;
+const draftPageReaders = { ...everyone("NOT_FOUND"), editor: "OK", admin: "OK" } as const;
 
 const MATRIX: Record<string, Row> = {
   "post.list": { ...everyone("OK"), call: (c) => c.post.list() },
@@ -58,6 +66,8 @@ const MATRIX: Record<string, Row> = {
   "post.revisions": { ...ownerOrEditor, call: (c, f) => c.post.revisions({ id: f.draftId }) },
   "post.revision": { ...ownerOrEditor, call: (c, f) => c.post.revision({ id: f.revisionId }) },
   "post.restore": { ...ownerOrEditor, call: (c, f) => c.post.restore({ revisionId: f.revisionId, version: 1 }) },
+  "page.bySlug": { ...everyone("OK"), call: (c, f) => c.page.bySlug({ slug: f.publishedPageSlug }) },
+  "page.all": { ...pageManagers, call: (c) => c.page.all() },
   "tag.all": { ...everyone("OK"), call: (c) => c.tag.all() },
   "tag.names": { ...everyone("OK"), call: (c) => c.tag.names() },
   "tag.bySlug": { ...everyone("OK"), call: (c) => c.tag.bySlug({ slug: "matrix" }) },
@@ -88,6 +98,32 @@ const MATRIX: Record<string, Row> = {
   "settings.update": { ...admins, call: (c) => c.settings.update({ postsPerPage: 10 }) },
 };
 
+/**
+ * The post procedures again, on a page: what a page is decides who may (its author does
+ * not matter). A post procedure that takes a post must have a row here too.
+ */
+const PAGE_MATRIX: Record<string, Row> = {
+  "post.create": { ...pageManagers, call: (c) => c.post.create({ title: "New page", kind: "page" }) },
+  "post.byId": { ...draftPageReaders, call: (c, f) => c.post.byId({ id: f.draftPageId }) },
+  // A page is not a post: it is not at /posts/<slug>.
+  "post.bySlug": { ...everyone("NOT_FOUND"), call: (c, f) => c.post.bySlug({ slug: f.publishedPageSlug }) },
+  "post.update": { ...pageManagers, call: (c, f) => c.post.update({ id: f.draftPageId, version: 1, title: "Changed" }) },
+  "post.publish": { ...pageManagers, call: (c, f) => c.post.publish({ id: f.draftPageId }) },
+  "post.unpublish": { ...pageManagers, call: (c, f) => c.post.unpublish({ id: f.publishedPageId }) },
+  "post.delete": { ...pageManagers, call: (c, f) => c.post.delete({ id: f.publishedPageId }) },
+  "post.revisions": { ...pageManagers, call: (c, f) => c.post.revisions({ id: f.draftPageId }) },
+  "post.revision": { ...pageManagers, call: (c, f) => c.post.revision({ id: f.pageRevisionId }) },
+  "post.restore": { ...pageManagers, call: (c, f) => c.post.restore({ revisionId: f.pageRevisionId, version: 1 }) },
+  // Pages take no comments: as if there were no post.
+  "comment.create": {
+    ...signedIn,
+    ...{ reader: "NOT_FOUND", owner: "NOT_FOUND", otherAuthor: "NOT_FOUND", editor: "NOT_FOUND", admin: "NOT_FOUND" },
+    call: (c, f) => c.comment.create({ postId: f.publishedPageId, body: "Nice page." }),
+  },
+};
+/** Post procedures that take no post: nothing about them differs for a page. */
+const NO_POST_INVOLVED = ["post.list", "post.search", "post.sitemap", "post.mine", "post.preview"];
+
 async function outcomeOf(promise: Promise<unknown>): Promise<Outcome | string> {
   try {
     await promise;
@@ -101,6 +137,7 @@ async function outcomeOf(promise: Promise<unknown>): Promise<Outcome | string> {
 let b: Backend;
 const callers = {} as Record<Actor, Caller>;
 let ownerCaller: Caller;
+let editorCaller: Caller;
 let readerCaller: Caller;
 let ownerId = "";
 let image: ProcessedImage;
@@ -115,6 +152,7 @@ beforeAll(async () => {
   callers.owner = owner.caller;
   callers.otherAuthor = (await b.signUp("Oscar Other", "author")).caller;
   callers.editor = (await b.signUp("Edna Editor", "editor")).caller;
+  editorCaller = callers.editor;
   const reader = await b.signUp("Rita Reader", null); // sign-up gives the reader role
   readerCaller = reader.caller;
   callers.reader = reader.caller;
@@ -139,6 +177,10 @@ async function freshFixture(): Promise<Fixture> {
   // Its rows only (a fresh hash each time): access is decided before any file is touched.
   const mediaHash = randomBytes(32).toString("hex");
   await recordUpload(b.db.write, { ...image, hash: mediaHash }, { userId: ownerId, fileName: "matrix.jpg", bytes: 1 });
+  const draftPage = await editorCaller.post.create({ title: "Draft page", kind: "page" });
+  const publishedPage = await editorCaller.post.create({ title: "Published page", kind: "page" });
+  await editorCaller.post.publish({ id: publishedPage.id });
+  const [pageRevision] = await editorCaller.post.revisions({ id: draftPage.id });
   return {
     draftId: draft.id,
     publishedId: published.id,
@@ -149,7 +191,17 @@ async function freshFixture(): Promise<Fixture> {
     ownerId,
     targetUserId,
     mediaHash,
+    draftPageId: draftPage.id,
+    publishedPageId: publishedPage.id,
+    publishedPageSlug: publishedPage.slug,
+    pageRevisionId: pageRevision!.id,
   };
+}
+
+async function outcomes(row: Row) {
+  const got: Partial<Record<Actor, string>> = {};
+  for (const actor of ACTORS) got[actor] = await outcomeOf(row.call(callers[actor], await freshFixture()));
+  return { got, expected: Object.fromEntries(ACTORS.map((a) => [a, row[a]])) };
 }
 
 describe("access matrix", () => {
@@ -159,9 +211,22 @@ describe("access matrix", () => {
 
   for (const [path, row] of Object.entries(MATRIX)) {
     it(`${path}: ${ACTORS.map((a) => `${a} ${row[a]}`).join(", ")}`, async () => {
-      const got: Partial<Record<Actor, string>> = {};
-      for (const actor of ACTORS) got[actor] = await outcomeOf(row.call(callers[actor], await freshFixture()));
-      const expected = Object.fromEntries(ACTORS.map((a) => [a, row[a]]));
+      const { got, expected } = await outcomes(row);
+      expect(got).toEqual(expected);
+    });
+  }
+});
+
+describe("access matrix, on a page", () => {
+  it("has a row for every post procedure that takes a post", () => {
+    const postProcedures = Object.keys(appRouter._def.procedures).filter((p) => p.startsWith("post."));
+    const onPages = Object.keys(PAGE_MATRIX).filter((p) => p.startsWith("post."));
+    expect(onPages.sort()).toEqual(postProcedures.filter((p) => !NO_POST_INVOLVED.includes(p)).sort());
+  });
+
+  for (const [path, row] of Object.entries(PAGE_MATRIX)) {
+    it(`${path} on a page: ${ACTORS.map((a) => `${a} ${row[a]}`).join(", ")}`, async () => {
+      const { got, expected } = await outcomes(row);
       expect(got).toEqual(expected);
     });
   }

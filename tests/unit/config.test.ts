@@ -270,7 +270,7 @@ describe("sign-in providers and mail", () => {
 });
 
 describe("demo seed", () => {
-  it("fills an empty database once: an admin author, tagged published posts with their first revisions", async () => {
+  it("fills an empty database once: an admin author, tagged published posts and an About page with their first revisions", async () => {
     const { createBackend } = await import("./harness.ts");
     const { seedDemo, DEMO_AUTHOR } = await import("../../db/seed.ts");
     const b = await createBackend();
@@ -281,6 +281,8 @@ describe("demo seed", () => {
       const { items } = await anon.post.list();
       expect(items).toHaveLength(3);
       expect(items.every((p) => p.tags.length > 0 && p.author.name === DEMO_AUTHOR.name)).toBe(true);
+      // And an About page, at /about, in no list.
+      expect(await anon.page.bySlug({ slug: "about" })).toMatchObject({ kind: "page", title: "About", status: "published" });
       const signIn = await b.auth.api.signInEmail({
         body: { email: DEMO_AUTHOR.email, password: DEMO_AUTHOR.password },
         asResponse: true,
@@ -293,6 +295,8 @@ describe("demo seed", () => {
       expect((await demo.user.me()).role).toBe("admin");
       const mine = await demo.post.mine();
       expect(await demo.post.revisions({ id: mine[0]!.id })).toHaveLength(1);
+      const [about] = await demo.page.all();
+      expect(await demo.post.revisions({ id: about!.id })).toHaveLength(1);
     } finally {
       b.close();
     }

@@ -90,6 +90,45 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
 const heldComment = (w: World) =>
   addComment(b.db.write, { postId: w.target, authorId: w.readerId, parentId: null, body: "Wait", html: "<p>Wait</p>" }, "held");
 
+/**
+ * A page (About…) is on its own page, in the sitemap and search ("pages"), and linked from
+ * menus on every page: a change readers see in a link to it (it appears or goes, or its title
+ * or address changes) purges "site", which drops every cached page.
+ */
+interface PageWorld {
+  editor: Caller;
+  live: string;
+  liveVersion: number;
+  draft: string;
+  firstRevision: string;
+}
+const LINKED = (id: string) => [`post:${id}`, "pages", "site"];
+const PAGE_ROWS: Record<string, { run: (w: PageWorld) => Promise<unknown>; purges: (w: PageWorld) => string[] }> = {
+  "post.create": { run: (w) => w.editor.post.create({ title: "New page", kind: "page" }), purges: () => [] },
+  "post.update of a draft": { run: (w) => w.editor.post.update({ id: w.draft, version: 1, title: "Retitled" }), purges: () => [] },
+  "post.update of the body": {
+    run: (w) => w.editor.post.update({ id: w.live, version: w.liveVersion, body: "New words." }),
+    purges: (w) => [`post:${w.live}`, "pages"],
+  },
+  "post.update of the title": {
+    run: (w) => w.editor.post.update({ id: w.live, version: w.liveVersion, title: "Retitled" }),
+    purges: (w) => LINKED(w.live),
+  },
+  "post.update of the slug": {
+    run: (w) => w.editor.post.update({ id: w.live, version: w.liveVersion, slug: `moved-${w.live}` }),
+    purges: (w) => LINKED(w.live),
+  },
+  "post.publish": { run: (w) => w.editor.post.publish({ id: w.draft }), purges: (w) => LINKED(w.draft) },
+  "post.unpublish": { run: (w) => w.editor.post.unpublish({ id: w.live }), purges: (w) => LINKED(w.live) },
+  "post.unpublish of a draft": { run: (w) => w.editor.post.unpublish({ id: w.draft }), purges: () => [] },
+  "post.delete": { run: (w) => w.editor.post.delete({ id: w.live }), purges: (w) => LINKED(w.live) },
+  "post.delete of a draft": { run: (w) => w.editor.post.delete({ id: w.draft }), purges: () => [] },
+  "post.restore of an older title": {
+    run: (w) => w.editor.post.restore({ revisionId: w.firstRevision, version: w.liveVersion }),
+    purges: (w) => LINKED(w.live),
+  },
+};
+
 let b: Backend;
 let admin: Caller;
 let worlds = 0;
@@ -133,6 +172,29 @@ async function world(): Promise<World> {
     firstRevision: revisions.at(-1)!.id,
   };
 }
+
+let pageWorlds = 0;
+async function pageWorld(): Promise<PageWorld> {
+  const editor = (await b.signUp("Edna Editor", "editor")).caller;
+  const n = ++pageWorlds;
+  const live = await editor.post.create({ title: `About ${n}`, kind: "page" });
+  await editor.post.update({ id: live.id, version: 1, title: `About us ${n}` });
+  await editor.post.publish({ id: live.id });
+  const draft = await editor.post.create({ title: `Contact ${n}`, kind: "page" });
+  const revisions = await editor.post.revisions({ id: live.id });
+  b.purged.length = 0;
+  return { editor, live: live.id, liveVersion: 3, draft: draft.id, firstRevision: revisions.at(-1)!.id };
+}
+
+describe("cache invalidation of a page", () => {
+  for (const [change, row] of Object.entries(PAGE_ROWS)) {
+    it(`${change} purges exactly what it changes`, async () => {
+      const w = await pageWorld();
+      await row.run(w);
+      expect(b.purged.flat().sort()).toEqual([...new Set(row.purges(w))].sort());
+    });
+  }
+});
 
 describe("cache invalidation", () => {
   it("has a row for every mutation", () => {

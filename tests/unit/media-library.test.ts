@@ -64,11 +64,48 @@ describe("where an image is used", () => {
     expect(usage.avatars).toEqual([{ id: ann.userId, name: "Ann" }]);
     expect(usage.posts).toEqual(
       expect.arrayContaining([
-        { id: inText.id, title: "Harbour walk", href: `/dashboard/posts/${inText.id}`, status: "draft", asCover: false, inBody: true },
-        { id: secret.id, title: expect.not.stringContaining("secret"), href: null, status: "draft", asCover: true, inBody: false },
+        {
+          id: inText.id,
+          kind: "post",
+          title: "Harbour walk",
+          href: `/dashboard/posts/${inText.id}`,
+          status: "draft",
+          asCover: false,
+          inBody: true,
+        },
+        {
+          id: secret.id,
+          kind: "post",
+          title: expect.not.stringContaining("secret"),
+          href: null,
+          status: "draft",
+          asCover: true,
+          inBody: false,
+        },
       ]),
     );
     expect(await ben.caller.media.usage({ hash }).catch((e: { code: string }) => e.code)).toBe("FORBIDDEN");
+  });
+
+  it("names a page as a page: an author reaches a published one at its address, a draft one not at all", async () => {
+    const ann = await b.signUp("Ann", "author");
+    const edna = await b.signUp("Edna", "editor");
+    const { hash, src } = await uploaded(ann.userId);
+    const about = await edna.caller.post.create({ kind: "page", title: "About", body: `![The harbour](${src})` });
+    const contact = await edna.caller.post.create({ kind: "page", title: "Contact", body: `![](${src})` });
+    await edna.caller.post.publish({ id: about.id });
+
+    const seen = (await ann.caller.media.usage({ hash })).posts.map((p) => [p.kind, p.title, p.href]);
+    expect(seen.sort()).toEqual([
+      ["page", "A page that is not published", null],
+      ["page", "About", "/about"],
+    ]);
+    // Editors edit pages, whoever made them.
+    expect((await edna.caller.media.usage({ hash })).posts.map((p) => p.href).sort()).toEqual(
+      [`/dashboard/posts/${about.id}`, `/dashboard/posts/${contact.id}`].sort(),
+    );
+    const refused = await ann.caller.media.delete({ hash }).catch((e: { message: string }) => e.message);
+    expect(refused).toContain("the page “About” (its text)");
   });
 });
 

@@ -1,6 +1,6 @@
 // Reader pages cost a fixed number of queries however much there is to show.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authorPage, feed, homePage, postPage, searchPage, sitemap, tagIndexPage, tagPage } from "../../src/server/reader.ts";
+import { authorPage, feed, homePage, pagePage, postPage, searchPage, sitemap, tagIndexPage, tagPage } from "../../src/server/reader.ts";
 import { siteSettings } from "../../src/server/settings.ts";
 import { createBackend, type Backend } from "./harness.ts";
 
@@ -10,8 +10,14 @@ beforeEach(async () => {
 });
 afterEach(() => b.close());
 
-/** A site with `n` of everything: posts (each tagged), authors and comments with replies. */
+/** A site with `n` of everything: posts (each tagged), pages, authors and comments with replies. */
 async function grow(n: number) {
+  const { caller: editing } = await b.signUp("Editor", "editor");
+  let page = { id: "", slug: "" };
+  for (let i = 0; i < Math.min(n, 5); i++) {
+    page = await editing.post.create({ kind: "page", title: `About gardens ${i}`, body: `Gardens, page ${i}` });
+    await editing.post.publish({ id: page.id });
+  }
   const authors = await Promise.all(Array.from({ length: Math.min(n, 4) }, (_, i) => b.signUp(`Author ${i}`)));
   const readers = await Promise.all(Array.from({ length: Math.min(n, 3) }, (_, i) => b.signUp(`Reader ${i}`, "reader")));
   let target = { id: "", slug: "" };
@@ -26,7 +32,7 @@ async function grow(n: number) {
     const top = await caller.comment.create({ postId: target.id, body: `Comment ${i}` });
     await caller.comment.create({ postId: target.id, parentId: top.id, body: `Reply ${i}` });
   }
-  return { target, authorId: authors[0]!.userId };
+  return { target, authorId: authors[0]!.userId, pageSlug: page.slug };
 }
 
 async function count(page: () => Promise<unknown>): Promise<number> {
@@ -42,9 +48,10 @@ describe("queries per reader page", () => {
   it("do not grow with the number of posts, tags, authors or comments", async () => {
     const small = await grow(2);
     const api = await b.anonymous();
-    const pages = (w: { target: { slug: string }; authorId: string }) => ({
+    const pages = (w: { target: { slug: string }; authorId: string; pageSlug: string }) => ({
       home: () => homePage(undefined, api),
       post: () => postPage(w.target.slug, api),
+      page: () => pagePage(w.pageSlug, api),
       tag: () => tagPage("gardens", undefined, api),
       tags: () => tagIndexPage(api),
       author: () => authorPage(w.authorId, undefined, api),
@@ -79,7 +86,7 @@ describe("query plans of reader pages", () => {
   // pages send must reach its rows through an index. (The tag index and the sitemap list
   // everything there is, so they are left out.)
   it("never scan a whole table or sort every post", async () => {
-    const { target, authorId } = await grow(3);
+    const { target, authorId, pageSlug } = await grow(3);
     const api = await b.anonymous();
     const later = (await homePage(undefined, api))!.page.items.at(-1)!;
     const pages = {
@@ -89,6 +96,7 @@ describe("query plans of reader pages", () => {
         return api.post.list({ limit: 1, cursor: first.nextCursor! });
       },
       post: () => postPage(target.slug, api),
+      page: () => pagePage(pageSlug, api),
       "older post": () => postPage(later.slug, api),
       tag: () => tagPage("gardens", undefined, api),
       "tag, next page": async () => {

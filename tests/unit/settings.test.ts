@@ -1,11 +1,10 @@
 // The site's settings as an admin changes them (settings.get and settings.update), what
 // readers then get (menus, posts per page), and the change reaching another process.
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z, ZodError } from "zod";
 import { createDb, type Db } from "../../db/client.ts";
-import { Post, Setting } from "../../db/schema.ts";
+import { Setting } from "../../db/schema.ts";
 import { createStore } from "../../src/cache/store.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { siteInvalidation } from "../../src/runtime.ts";
@@ -61,11 +60,10 @@ async function published(title: string, tags: string[] = []) {
   return author.caller.post.publish({ id: post.id });
 }
 
-/** A page (About, Contact): a post row of the page kind, as the pages' editor makes them. */
+/** A page (About, Contact), which admins and editors write. */
 async function page(title: string, publish: boolean) {
-  const draft = await author.caller.post.create({ title });
-  await b.db.db.update(Post).set({ kind: "page" }).where(eq(Post.id, draft.id));
-  if (publish) await author.caller.post.publish({ id: draft.id });
+  const draft = await admin.post.create({ title, kind: "page" });
+  if (publish) await admin.post.publish({ id: draft.id });
   return draft;
 }
 
@@ -209,7 +207,7 @@ describe("menus as readers see them", () => {
     );
 
     // Published, the page joins the menu.
-    await author.caller.post.publish({ id: soon.id });
+    await admin.post.publish({ id: soon.id });
     expect((await resolveMenus(b.db.db, await siteSettings(b.db.db))).header.map((l) => l.label)).toContain("Soon");
   });
 

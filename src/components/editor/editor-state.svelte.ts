@@ -10,8 +10,23 @@ import { ImageUploads } from "./uploads.svelte.ts";
 /** The post as the page hands it to the editor (from post.byId), and as every save returns it. */
 export type EditablePost = Pick<
   RouterOutputs["post"]["byId"],
-  "id" | "title" | "slug" | "body" | "excerpt" | "excerptCustom" | "status" | "version" | "publishedAt" | "tags" | "coverHash" | "coverAlt"
+  | "id"
+  | "kind"
+  | "title"
+  | "slug"
+  | "body"
+  | "excerpt"
+  | "excerptCustom"
+  | "status"
+  | "version"
+  | "publishedAt"
+  | "tags"
+  | "coverHash"
+  | "coverAlt"
 >;
+
+/** A post (dated, tagged, listed) or a page (About, Contact: at /<slug>, no tags, no schedule). */
+export type Kind = EditablePost["kind"];
 
 export type Cover = { hash: string; alt: string } | null;
 
@@ -47,6 +62,13 @@ const fieldsOf = (p?: EditablePost): Fields => ({
 });
 
 export class EditorState {
+  /** Fixed once made: what the form offers, and where the post lives, follow from it. */
+  readonly kind: Kind;
+  readonly isPage: boolean;
+  /** Where readers find it, before the slug. */
+  readonly addressPrefix: string;
+  /** The word for it in buttons and messages. */
+  readonly noun: "post" | "page";
   id = $state<string>();
   version = $state(0);
   status = $state<EditablePost["status"]>("draft");
@@ -96,9 +118,20 @@ export class EditorState {
   });
   readonly dirty = $derived(JSON.stringify(this.current) !== this.saved);
   readonly live = $derived(this.status === "published");
-  readonly storageKey = $derived(`quire:editor:${this.id ?? "new"}`);
+  /** Where this browser keeps the unsaved text: a new post's and a new page's apart. */
+  get storageKey() {
+    return `quire:editor:${this.id ?? (this.isPage ? "new-page" : "new")}`;
+  }
+  /** Where readers find it. */
+  get liveUrl() {
+    return `${this.addressPrefix}${this.slug}`;
+  }
 
-  constructor(post?: EditablePost) {
+  constructor(post?: EditablePost, kind: Kind = "post") {
+    this.kind = post?.kind ?? kind;
+    this.isPage = this.kind === "page";
+    this.addressPrefix = this.isPage ? "/" : "/posts/";
+    this.noun = this.isPage ? "page" : "post";
     const initial = fieldsOf(post);
     this.id = post?.id;
     this.version = post?.version ?? 0;
@@ -147,10 +180,12 @@ export class EditorState {
     });
 
     $effect(() => {
-      api.tag.names.query().then(
-        (tags) => (this.suggestions = tags.map((t) => t.name)),
-        () => {},
-      );
+      // A page has no tags to suggest.
+      if (!this.isPage)
+        api.tag.names.query().then(
+          (tags) => (this.suggestions = tags.map((t) => t.name)),
+          () => {},
+        );
       const guard = (e: BeforeUnloadEvent) => {
         if (this.dirty) e.preventDefault();
       };
@@ -160,6 +195,7 @@ export class EditorState {
   }
 
   tagList(): string[] {
+    if (this.isPage) return [];
     return this.tagsText
       .split(",")
       .map((t) => t.trim())
@@ -209,15 +245,16 @@ export class EditorState {
       this.fieldErrors = {};
     }
     const sent = JSON.stringify(this.current);
+    const newKey = this.storageKey;
     try {
       const fields = { title: this.title, body: this.body, excerpt: this.excerpt, tags: this.tagList() };
       const result = this.id
         ? await api.post.update.mutate({ id: this.id, version: this.version, ...fields, slug: this.effectiveSlug, cover: this.cover })
-        : await api.post.create.mutate({ ...fields, slug: this.effectiveSlug || undefined });
+        : await api.post.create.mutate({ ...fields, slug: this.effectiveSlug || undefined, kind: this.kind });
       const wasNew = !this.id;
       this.applySaved(result, sent);
       if (wasNew) {
-        localStorage.removeItem("quire:editor:new");
+        localStorage.removeItem(newKey);
         history.replaceState(null, "", `/dashboard/posts/${result.id}`);
       }
       if (!this.dirty) localStorage.removeItem(this.storageKey);
@@ -277,7 +314,7 @@ export class EditorState {
     try {
       if (this.dirty && !(await this.persist())) return;
       this.applySaved(await api.post.unpublish.mutate({ id: this.id! }));
-      this.message = "Unpublished: only you can see it.";
+      this.message = this.isPage ? "Unpublished: only editors can see it." : "Unpublished: only you can see it.";
     } catch (e) {
       this.fail(e);
     } finally {
@@ -291,7 +328,7 @@ export class EditorState {
     try {
       await api.post.delete.mutate({ id: this.id });
       localStorage.removeItem(this.storageKey);
-      window.location.assign("/dashboard?deleted=1");
+      window.location.assign(this.isPage ? "/dashboard/pages?deleted=1" : "/dashboard?deleted=1");
     } catch (e) {
       this.fail(e);
       this.busy = "";

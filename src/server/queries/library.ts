@@ -11,6 +11,8 @@ export const LIBRARY_LIMIT = 200;
 
 export interface PostUse {
   id: string;
+  /** A page (at /<slug>) or a post (at /posts/<slug>). */
+  kind: "post" | "page";
   title: string;
   slug: string;
   status: "draft" | "scheduled" | "published";
@@ -37,6 +39,7 @@ export async function usageOf(db: Database, hashes: readonly string[]): Promise<
       .select({
         hash: Media.hash,
         id: Post.id,
+        kind: Post.kind,
         title: Post.title,
         slug: Post.slug,
         status: Post.status,
@@ -58,6 +61,7 @@ export async function usageOf(db: Database, hashes: readonly string[]): Promise<
   for (const p of posts) {
     usage.get(p.hash)?.posts.push({
       id: p.id,
+      kind: p.kind,
       title: p.title,
       slug: p.slug,
       status: effectiveStatus(p),

@@ -1,9 +1,9 @@
 // What menus point at, in SQL: the public pages, posts and tags a menu names (for every page's
 // header and footer), and everything an admin may add to a menu (for the menu editor).
-import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, or } from "drizzle-orm";
 import { Post, PostTag, Tag, POST_KINDS, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
-import { effectiveStatus, visibleNow } from "./posts.ts";
+import { effectiveStatus, pageVisibleNow, visibleNow } from "./posts.ts";
 import { tagsInUse } from "./tags.ts";
 
 export type PostKind = (typeof POST_KINDS)[number];
@@ -21,7 +21,7 @@ export async function publicMenuTargets(db: Database, ids: readonly string[], ta
       ? db
           .select({ id: Post.id, slug: Post.slug, title: Post.title, kind: Post.kind })
           .from(Post)
-          .where(and(inArray(Post.id, [...new Set(ids)]), visibleNow()))
+          .where(and(inArray(Post.id, [...new Set(ids)]), or(visibleNow(), pageVisibleNow())))
       : [],
     tagSlugs.length
       ? db

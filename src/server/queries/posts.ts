@@ -8,6 +8,7 @@ import { Post, PostTag, Revision, Tag, user, type PostRow } from "../../../db/sc
 import type { Database, Db } from "../../../db/client.ts";
 import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import type { Rendered } from "../../lib/markdown.ts";
+import { isReservedSlug } from "../../lib/reserved-slugs.ts";
 import { slugify, truncateChars } from "../../lib/slug.ts";
 import { withCovers } from "./media.ts";
 import { setTagStatements, tagsOf, tagsOfPost, type TagRef } from "./tags.ts";
@@ -15,16 +16,23 @@ import { setTagStatements, tagsOf, tagsOfPost, type TagRef } from "./tags.ts";
 export const authorColumns = { id: user.id, name: user.name, image: user.image };
 
 /**
- * Public now: published, or scheduled for a moment that has passed. A published post's
+ * A public post now (never a page: pages are in no list, feed or thread): published, or
+ * scheduled for a moment that has passed. A published post's
  * published_at is never in the future, so one range test covers both, which lets lists
  * walk the published_at index in order instead of sorting every public post. The unary
  * `+` keeps SQLite from choosing the status index for the IN instead: with two statuses
  * that index yields two ranges, which it must merge by sorting them whole.
  */
 export function visibleNow(now: Date | Placeholder = new Date()): SQL {
-  return and(publicStatus(), lte(Post.publishedAt, now))!;
+  return and(isPost(), publicStatus(), lte(Post.publishedAt, now))!;
 }
 const publicStatus = () => inArray(sql`+${Post.status}`, ["published", "scheduled"]);
+const isPost = () => eq(Post.kind, "post");
+
+/** A page readers can see now: published (a page is never scheduled, but one test covers both). */
+export function pageVisibleNow(now: Date = new Date()): SQL {
+  return and(eq(Post.kind, "page"), publicStatus(), lte(Post.publishedAt, now))!;
+}
 
 /** Where a list is ordered from: the post's own columns, or a tag's copy of them. */
 interface Position {
@@ -45,7 +53,7 @@ const byTag: Position = { at: PostTag.publicAt, id: PostTag.postId };
 function publicBefore(from: Position, after: { at: Date; id: string } | undefined, now: Date): SQL {
   const bound =
     after && after.at.getTime() <= now.getTime() ? sql`(${from.at}, ${from.id}) < (${after.at.getTime()}, ${after.id})` : lte(from.at, now);
-  return and(publicStatus(), bound)!;
+  return and(isPost(), publicStatus(), bound)!;
 }
 
 /** What a reader would call the post's state at this moment. */
@@ -115,11 +123,12 @@ export async function publicPage(
   };
 }
 
-/** Every public page with its last change, for the sitemap. */
+/** Every public page with its last change, for the sitemap: posts, the site's pages, tags and authors. */
 export async function sitemapEntries(db: Database) {
   const visible = visibleNow();
-  const [posts, tags, authors] = await Promise.all([
+  const [posts, pages, tags, authors] = await Promise.all([
     db.select({ slug: Post.slug, updatedAt: Post.updatedAt }).from(Post).where(visible).orderBy(desc(Post.publishedAt)),
+    db.select({ slug: Post.slug, updatedAt: Post.updatedAt }).from(Post).where(pageVisibleNow()).orderBy(asc(Post.slug)),
     db
       .select({ slug: Tag.slug, lastmod: max(Post.updatedAt) })
       .from(Tag)
@@ -132,7 +141,7 @@ export async function sitemapEntries(db: Database) {
       .where(visible)
       .groupBy(Post.authorId),
   ]);
-  return { posts, tags, authors };
+  return { posts, pages, tags, authors };
 }
 
 /** When the next scheduled post goes live: pages that would show it expire then. */
@@ -227,7 +236,7 @@ export async function postWithTags(db: Database, id: string) {
   return { ...withCover!, tags };
 }
 
-/** An author's own posts, whatever their state, last changed first. */
+/** An author's own posts (not the pages they made), whatever their state, last changed first. */
 export async function postsBy(db: Database, authorId: string) {
   const rows = await db
     .select({
@@ -239,7 +248,7 @@ export async function postsBy(db: Database, authorId: string) {
       updatedAt: Post.updatedAt,
     })
     .from(Post)
-    .where(eq(Post.authorId, authorId))
+    .where(and(eq(Post.authorId, authorId), isPost()))
     .orderBy(desc(Post.updatedAt));
   return rows.map((p) => ({ ...p, status: effectiveStatus(p) }));
 }
@@ -254,8 +263,9 @@ export function isUniqueViolation(e: unknown): boolean {
 /**
  * The title's slug, or the first free `-n` after it. Titles with no letters or digits (only
  * emoji, say) all start from "untitled"; the taken ones are read in one query, not one per try.
+ * `refused` slugs count as taken (the site's own addresses, for a page).
  */
-async function freeSlug(db: Database, base: string): Promise<string> {
+async function freeSlug(db: Database, base: string, refused: (slug: string) => boolean = () => false): Promise<string> {
   const root = base || "untitled";
   // Room for "-n" within SLUG_MAX characters.
   const stem = truncateChars(root, 75);
@@ -268,26 +278,37 @@ async function freeSlug(db: Database, base: string): Promise<string> {
   const taken = new Set(rows.map((r) => r.slug));
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? root : `${stem}-${n}`;
-    if (!taken.has(candidate)) return candidate;
+    if (!taken.has(candidate) && !refused(candidate)) return candidate;
   }
 }
 
 /**
- * Writes a new draft and its first revision in one batch, under the title's first free
- * slug unless it names one; returns its id. A taken slug throws a unique violation.
+ * Writes a new draft (a post, or a page) and its first revision in one batch, under the
+ * title's first free slug unless it names one; returns its id. A taken slug throws a unique
+ * violation. A page's derived slug steps over the site's own addresses.
  */
 export async function createDraft(
   write: Db["write"],
-  draft: { title: string; slug?: string; body: string; excerpt?: string; tags: TagRef[]; rendered: Rendered; authorId: string },
+  draft: {
+    title: string;
+    slug?: string;
+    kind: PostRow["kind"];
+    body: string;
+    excerpt?: string;
+    tags: TagRef[];
+    rendered: Rendered;
+    authorId: string;
+  },
 ): Promise<string> {
   const id = randomUUID();
   const revisionId = randomUUID();
   await write(async (db) => {
-    const slug = draft.slug ?? (await freeSlug(db, slugify(draft.title)));
+    const slug = draft.slug ?? (await freeSlug(db, slugify(draft.title), draft.kind === "page" ? isReservedSlug : undefined));
     await db.batch([
       db.insert(Post).values({
         id,
         slug,
+        kind: draft.kind,
         title: draft.title,
         body: draft.body,
         html: draft.rendered.html,

@@ -1,7 +1,7 @@
-// Full-text search over public posts (FTS5): the query a reader types made safe, ranked on the
+// Full-text search over public posts and pages (FTS5): the query a reader types made safe, ranked on the
 // index, with the matches marked for the page to show. Rows in, rows out; no tRPC.
 import { sql } from "drizzle-orm";
-import { Post, user } from "../../../db/schema.ts";
+import { Post, user, type PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
 
 /**
@@ -46,6 +46,8 @@ const TRIGRAM = 3;
 /** A hit as both searches select it. */
 interface Hit {
   id: string;
+  /** A page (About, Contact…) is found like a post, and lives at /<slug>. */
+  kind: PostRow["kind"];
   slug: string;
   title: string;
   published_at: number;
@@ -65,6 +67,7 @@ function resultPage<R extends Hit>(
     const marks = mark(r);
     return {
       id: r.id,
+      kind: r.kind,
       slug: r.slug,
       title: r.title,
       titleMarked: marks.title,
@@ -76,7 +79,7 @@ function resultPage<R extends Hit>(
   return { items, nextCursor: rows.length > search.limit ? String(offset + search.limit) : null, total: rows[0]?.total ?? 0 };
 }
 
-/** Ranked full-text search over public posts, with the matches marked, a page at a time from `cursor`. */
+/** Ranked full-text search over public posts and pages, with the matches marked, a page at a time from `cursor`. */
 export async function searchPublic(db: Database, search: { q: string; cursor?: string; limit: number }) {
   const words = (search.q.match(/[\p{L}\p{N}\p{M}_]+/gu) ?? []).slice(0, 12);
   if (words.some((w) => UNSPACED.test(w))) return searchSubstrings(db, words, search);
@@ -89,7 +92,7 @@ export async function searchPublic(db: Database, search: { q: string; cursor?: s
   // word in every post costs a sort, not a snippet of every post.
   const rows = await db.all<Hit & { rid: number }>(sql`
     select hits.*, u.name as author_name, count(*) over () as total from (
-      select p.rowid as rid, p.id, p.slug, p.title, p.published_at, p.author_id,
+      select p.rowid as rid, p.id, p.kind, p.slug, p.title, p.published_at, p.author_id,
              bm25(post_fts, 10.0, 1.0) as rank
       from post_fts cross join ${Post} p on p.rowid = post_fts.rowid
       where post_fts match ${match}
@@ -135,7 +138,7 @@ async function searchSubstrings(db: Database, words: string[], search: { cursor?
   const now = Date.now();
   const rows = await db.all<Hit & { body: string }>(sql`
     select hits.*, u.name as author_name, count(*) over () as total from (
-      select p.id, p.slug, p.title, p.body, p.published_at, p.author_id,
+      select p.id, p.kind, p.slug, p.title, p.body, p.published_at, p.author_id,
              ${match ? sql`bm25(post_fts_trigram, 10.0, 1.0)` : sql`0`} as rank
       from post_fts_trigram cross join ${Post} p on p.rowid = post_fts_trigram.rowid
       where ${match ? sql`post_fts_trigram match ${match}` : sql`1`}

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { can } from "../../lib/permissions.ts";
+import { can, managesPages } from "../../lib/permissions.ts";
 import { imageKeys } from "../../media/storage.ts";
 import { fallbackSrc, MEDIA_HASH, renditionPath } from "../../media/urls.ts";
 import { found } from "../errors.ts";
@@ -41,12 +41,14 @@ function shown(usage: Usage, viewer: Viewer, site: string[]) {
     site,
     avatars: usage.avatars,
     posts: usage.posts.map((p) => {
-      const editable = p.authorId === viewer.id || managesAll(viewer);
+      const page = p.kind === "page";
+      const editable = page ? managesPages(viewer.role) : p.authorId === viewer.id || managesAll(viewer);
       const visible = editable || p.status === "published";
       return {
         id: p.id,
-        title: visible ? p.title : "A post by another author that is not published",
-        href: editable ? `/dashboard/posts/${p.id}` : visible ? `/posts/${p.slug}` : null,
+        kind: p.kind,
+        title: visible ? p.title : page ? "A page that is not published" : "A post by another author that is not published",
+        href: editable ? `/dashboard/posts/${p.id}` : visible ? (page ? `/${p.slug}` : `/posts/${p.slug}`) : null,
         status: p.status,
         asCover: p.asCover,
         inBody: p.inBody,
@@ -60,7 +62,7 @@ function describe(usage: ReturnType<typeof shown>): string {
   const uses = [
     ...usage.site.map((as) => `the site's ${as}`),
     ...usage.posts.map(
-      (p) => `the post “${p.title}” (${[p.asCover && "its cover", p.inBody && "its text"].filter(Boolean).join(" and ")})`,
+      (p) => `the ${p.kind} “${p.title}” (${[p.asCover && "its cover", p.inBody && "its text"].filter(Boolean).join(" and ")})`,
     ),
     ...usage.avatars.map((a) => `the avatar of ${a.name}`),
   ];

@@ -3,7 +3,9 @@ import type { PostRow } from "../../../db/schema.ts";
 import type { Database } from "../../../db/client.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
 import { mediaHashesIn } from "../../lib/markdown-media.ts";
-import { can } from "../../lib/permissions.ts";
+import { pageTags } from "../../lib/cache-tags.ts";
+import { can, managesPages } from "../../lib/permissions.ts";
+import { isReservedSlug, reservedSlugMessage } from "../../lib/reserved-slugs.ts";
 import {
   PostBySlugInput,
   PostCreateInput,
@@ -16,7 +18,7 @@ import {
   SearchInput,
 } from "../../lib/schemas.ts";
 import { found, PostConflict } from "../errors.ts";
-import { authorProcedure, createTRPCRouter, publicProcedure, type Context } from "../trpc.ts";
+import { authorProcedure, createTRPCRouter, PAGES_FORBIDDEN, publicProcedure, type Context } from "../trpc.ts";
 import { mediaByHashes } from "../queries/media.ts";
 import * as posts from "../queries/posts.ts";
 import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
@@ -52,9 +54,18 @@ async function checkCover(db: Database, cover: Edit["cover"]) {
 
 type Action = "update" | "publish" | "delete";
 
-/** Loads a post the signed-in user may change: their own, or any for an editor. */
+/** Pages are the site's, not their author's: whoever manages pages may change any of them. */
+function assertManagesPages(user: Signed["user"], action: Action | "create") {
+  if (!managesPages(user.role, action)) throw new TRPCError({ code: "FORBIDDEN", message: PAGES_FORBIDDEN });
+}
+
+/** Loads a post the signed-in user may change: their own, or any for an editor; a page, for those who manage pages. */
 async function findOwnedPost(ctx: Signed, id: string, action: Action) {
   const post = await findPost(ctx.db, id);
+  if (post.kind === "page") {
+    assertManagesPages(ctx.user, action);
+    return post;
+  }
   const own = post.authorId === ctx.user.id;
   if (!can(ctx.user.role, { post: [`${action}-${own ? "own" : "any"}`] })) {
     throw new TRPCError({ code: "FORBIDDEN", message: "This post is not yours" });
@@ -62,14 +73,37 @@ async function findOwnedPost(ctx: Signed, id: string, action: Action) {
   return post;
 }
 
-/** Drafts and scheduled posts are read by their owner and editors only. */
+/** Drafts and scheduled posts are read by their owner and editors only; draft pages by those who manage pages. */
 function mayReadUnpublished(viewer: { id: string; role?: string | null } | undefined, post: PostRow) {
+  if (viewer && post.kind === "page") return managesPages(viewer.role);
   return Boolean(viewer && (viewer.id === post.authorId || can(viewer.role, { post: ["update-any"] })));
 }
 
+// Posts and pages share the slug column (and so its uniqueness).
 const slugTaken = (e: unknown): never => {
-  throw isUniqueViolation(e) ? new TRPCError({ code: "CONFLICT", message: "slug: Another post already uses this slug" }) : e;
+  throw isUniqueViolation(e) ? new TRPCError({ code: "CONFLICT", message: "slug: Another post or page already uses this slug" }) : e;
 };
+
+const badInput = (message: string) => new TRPCError({ code: "BAD_REQUEST", message });
+
+/**
+ * What a page cannot have that a post can: tags (it is in no tag's list) and one of the
+ * site's own addresses (it is served at /<slug>, where the site's routes win).
+ */
+function checkPageFields(page: { slug?: string; tags?: readonly unknown[] }, before?: PostRow) {
+  if (page.tags?.length) throw badInput("tags: A page has no tags; leave them out");
+  // A page saved before an address became the site's keeps it until its slug is changed.
+  if (page.slug !== undefined && page.slug !== before?.slug && isReservedSlug(page.slug))
+    throw badInput(`slug: ${reservedSlugMessage(page.slug)}`);
+}
+
+/**
+ * What a change to a public post or page makes stale, as it stands before the change. For a
+ * page, `linkChanged` says whether links to it change too (see pageTags).
+ */
+async function staleTags(ctx: Signed, post: PostRow, tagSlugs: string[], linkChanged = true) {
+  return post.kind === "page" ? pageTags(post, linkChanged) : publicTags(ctx.db, post, tagSlugs);
+}
 
 /** Keeps the text that lost a conflict as a revision, then answers CONFLICT with the server's copy. */
 async function conflict(ctx: Signed, postId: string, baseVersion: number, edit: Edit): Promise<never> {
@@ -92,15 +126,28 @@ async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit:
   const saved = await posts.saveEdit(ctx.write, { postId: post.id, baseVersion, edit, rendered, kind, by: ctx.user.id }).catch(slugTaken);
   if (!saved) return conflict(ctx, post.id, baseVersion, edit);
   if (effectiveStatus(post) !== "draft") {
+    const linkChanged = edit.title !== post.title || edit.slug !== post.slug;
     await ctx.purge(
-      await publicTags(
-        ctx.db,
+      await staleTags(
+        ctx,
         post,
         [...before, ...edit.tags].map((t) => t.slug),
+        linkChanged,
       ),
     );
   }
   return postWithTags(ctx.db, post.id);
+}
+
+/**
+ * A page goes live at once: menus on every page link to it, and a schedule coming due purges
+ * nothing, so a menu would show it late or the page would not show at all.
+ */
+async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined) {
+  if (at && at.getTime() > Date.now()) throw badInput("at: A page is published at once; it cannot be scheduled");
+  await posts.publish(ctx.write, page, undefined);
+  await ctx.purge(pageTags(page, effectiveStatus(page) !== "published"));
+  return postWithTags(ctx.db, page.id);
 }
 
 export const postRouter = createTRPCRouter({
@@ -112,7 +159,7 @@ export const postRouter = createTRPCRouter({
     return posts.publicPage(ctx.db, { ...input, limit, after });
   }),
 
-  /** Ranked full-text search over public posts, with highlighted, escaped snippets. */
+  /** Ranked full-text search over public posts and pages, with highlighted, escaped snippets. */
   search: publicProcedure.input(SearchInput).query(({ ctx, input }) => searchPublic(ctx.db, input)),
 
   /** Every public page with its last change, for the sitemap. */
@@ -139,6 +186,10 @@ export const postRouter = createTRPCRouter({
   }),
 
   create: authorProcedure.input(PostCreateInput).mutation(async ({ ctx, input }) => {
+    if (input.kind === "page") {
+      assertManagesPages(ctx.user, "create");
+      checkPageFields(input);
+    }
     const body = input.body ?? "";
     const tags = normalizeTags(input.tags ?? []);
     const rendered = await render(ctx, body);
@@ -149,6 +200,7 @@ export const postRouter = createTRPCRouter({
 
   update: authorProcedure.input(PostUpdateInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "update");
+    if (post.kind === "page") checkPageFields(input, post);
     const before = await tagsOfPost(ctx.db, post.id);
     const edit: Edit = {
       title: input.title ?? post.title,
@@ -162,9 +214,10 @@ export const postRouter = createTRPCRouter({
     return commitEdit(ctx, post, input.version, edit, "save", before);
   }),
 
-  /** Publishes now, or schedules for `at` when that is in the future. */
+  /** Publishes now, or schedules for `at` when that is in the future (a post only). */
   publish: authorProcedure.input(PostPublishInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
+    if (post.kind === "page") return publishPage(ctx, post, input.at);
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     // Where it sat among public posts before the change, if it was public.
     const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
@@ -177,16 +230,19 @@ export const postRouter = createTRPCRouter({
 
   unpublish: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
-    const stale = await publicTags(ctx.db, post, await tagSlugsOf(ctx.db, post.id));
+    // A post's pages are purged even from a draft (cheap, and harmless); a page's purge
+    // drops every cached page, so only when readers could see it.
+    const stale =
+      post.kind === "page" && effectiveStatus(post) === "draft" ? [] : await staleTags(ctx, post, await tagSlugsOf(ctx.db, post.id));
     await posts.unpublish(ctx.write, post);
-    await ctx.purge(stale);
+    if (stale.length) await ctx.purge(stale);
     return postWithTags(ctx.db, post.id);
   }),
 
   delete: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "delete");
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
-    const stale = effectiveStatus(post) !== "draft" ? await publicTags(ctx.db, post, tagSlugs) : [];
+    const stale = effectiveStatus(post) !== "draft" ? await staleTags(ctx, post, tagSlugs) : [];
     await posts.deletePost(ctx.write, post.id);
     if (stale.length) await ctx.purge(stale);
     return { id: post.id };
