@@ -10,7 +10,9 @@ import type { Database } from "../db/client.ts";
 import * as schema from "../db/schema.ts";
 import { ac, DEFAULT_ROLE, roles } from "./lib/permissions.ts";
 import { AvatarUrl, NAME_MAX, PersonName, UNCLEAN_CHARS, UserFields } from "./lib/schemas.ts";
+import { messages } from "./lib/i18n/index.ts";
 import { createMailer, type Mailer } from "./server/mail.ts";
+import { siteSettings } from "./server/settings.ts";
 import { isStoredImage } from "./server/queries/media.ts";
 
 /** The header our own server sets to the socket's (or trusted proxy's) client address. */
@@ -54,6 +56,14 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
   const alreadyMailed = oncePer(60 * 60 * 1000);
   // Sign-in, sign-up and reset are what a password guesser or a mail bomber repeats.
   const perClient = { window: 60, max: config.authRateLimit };
+  // Mail goes out in the site's language; in English when the settings cannot be read.
+  const mailWords = async () =>
+    messages(
+      await siteSettings(db).then(
+        (s) => s.language,
+        () => "en" as const,
+      ),
+    ).mail;
 
   return betterAuth({
     appName: "Quire",
@@ -73,10 +83,11 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
       autoSignIn: false,
       onExistingUserSignUp: async ({ user }) => {
         if (!alreadyMailed.take(user.email)) return;
+        const t = await mailWords();
         await mailer.send({
           to: user.email,
-          subject: "You already have a Quire account",
-          text: `Hello ${user.name},\n\nSomeone (we hope you) tried to create a Quire account with this address, which already has one. Sign in here:\n\n${config.siteUrl}/sign-in\n\nForgot the password? Choose a new one here:\n\n${config.siteUrl}/forgot-password\n\nIf it was not you, ignore this mail: nothing has changed.\n`,
+          subject: t.existingSubject,
+          text: t.existingText(user.name, `${config.siteUrl}/sign-in`, `${config.siteUrl}/forgot-password`),
         });
       },
       // What that answer shows for a taken address: a new reader's account, like any sign-up's.
@@ -91,22 +102,16 @@ export function initAuth(config: Config, db: Database, mailer: Mailer = createMa
       }),
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: async ({ user, url }) => {
-        await mailer.send({
-          to: user.email,
-          subject: "Reset your Quire password",
-          text: `Hello ${user.name},\n\nSomeone (we hope you) asked to reset the password of your Quire account. Choose a new one here within the hour:\n\n${url}\n\nIf it was not you, ignore this mail: your password stays as it is.\n`,
-        });
+        const t = await mailWords();
+        await mailer.send({ to: user.email, subject: t.resetSubject, text: t.resetText(user.name, url) });
       },
     },
     emailVerification: {
       sendOnSignUp: true,
       autoSignInAfterVerification: true,
       sendVerificationEmail: async ({ user, url }) => {
-        await mailer.send({
-          to: user.email,
-          subject: "Confirm your email for Quire",
-          text: `Hello ${user.name},\n\nConfirm that this address is yours by opening this link within the hour:\n\n${url}\n\nIf you did not create a Quire account, ignore this mail.\n`,
-        });
+        const t = await mailWords();
+        await mailer.send({ to: user.email, subject: t.verifySubject, text: t.verifyText(user.name, url) });
       },
     },
     socialProviders: {

@@ -21,7 +21,7 @@ export class Action<Key extends string = "submit"> {
 
   /**
    * `read` turns what an action throws into words: readError (client/api-error.ts) for tRPC
-   * calls, readAuthError (client/auth-client.ts) for better-auth's. Passed, not defaulted, so
+   * calls, authErrorReader (client/auth-client.ts) for better-auth's. Passed, not defaulted, so
    * a form loads only the one it uses.
    */
   constructor(read: (error: unknown) => Readable) {

@@ -2,6 +2,7 @@
 // island, which has its own small client, can show the same messages without loading tRPC.
 import type { inferRouterError } from "@trpc/server";
 import type { AppRouter } from "../server/root.ts";
+import { errors as english } from "../lib/i18n/en.ts";
 
 type Formatted = inferRouterError<AppRouter>["data"];
 
@@ -34,9 +35,10 @@ export class ApiError extends Error {
 /**
  * Turns any failure into a message and per-field messages an island can show. Both
  * TRPCClientError and ApiError carry the server's error `data`; an error without it never
- * got an answer from the server (offline, refused, not our API).
+ * got an answer from the server (offline, refused, not our API). `words` are the catalogue's
+ * for those two cases (the site's language; English unless told).
  */
-export function readError(error: unknown): ReadableError {
+export function readError(error: unknown, words: { sessionEnded: string; unreachable: string } = english): ReadableError {
   const data = error instanceof Error ? (error as { data?: ServerErrorData }).data : undefined;
   if (error instanceof Error && data && typeof data === "object") {
     const fields: Record<string, string> = {};
@@ -49,7 +51,7 @@ export function readError(error: unknown): ReadableError {
     const code = data.code;
     const message =
       code === "UNAUTHORIZED"
-        ? "Your session has ended. Sign in again (in another tab) and retry: your text is still here."
+        ? words.sessionEnded
         : code === "FORBIDDEN"
           ? `Not yours: ${error.message}`
           : code === "NOT_FOUND"
@@ -57,8 +59,5 @@ export function readError(error: unknown): ReadableError {
             : error.message;
     return { message, code, fields, current: data.conflict?.current };
   }
-  return {
-    message: "Could not reach the server. Check your connection and try again: your text is still here.",
-    fields: {},
-  };
+  return { message: words.unreachable, fields: {} };
 }

@@ -1,5 +1,8 @@
 // Small facts shared by routers and islands (kept free of server imports).
 
+/** The longest comment, in characters (UTF-16 units, as the schema counts them). */
+export const COMMENT_MAX = 5_000;
+
 /** How long after posting a comment its author may still edit it. */
 export const COMMENT_EDIT_WINDOW_MS = 15 * 60 * 1000;
 

@@ -1,17 +1,11 @@
-// Dates as readers see them. Intl formatters are costly to build (toLocaleString builds
-// one per call), so each style is made once per process and reused by every render.
-const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-const dayAndTime = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-  timeZone: "UTC",
-});
+// Dates as readers see them: through Intl, in a locale and on a time zone's calendar. The
+// formatters are made once per style and reused by every render (src/lib/i18n/format.ts).
+import { formatDateIn } from "./i18n/format.ts";
 
-/** "24 November 2026", or with `time` "24 November 2026 at 14:05 UTC". */
-export function formatDate(date: Date, opts: { time?: boolean } = {}): string {
-  return (opts.time ? dayAndTime : day).format(date);
+/**
+ * "24 November 2026", or with `time` "24 November 2026 at 14:05 UTC"; in English and UTC
+ * unless told the locale and zone (pages pass the site's: components/FormattedDate.astro).
+ */
+export function formatDate(date: Date, opts: { time?: boolean; locale?: string; timeZone?: string } = {}): string {
+  return formatDateIn(date, opts.locale ?? "en-GB", opts.timeZone ?? "UTC", opts.time ? "dayAndTime" : "day");
 }

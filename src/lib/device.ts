@@ -1,7 +1,14 @@
+/** The words a device is described with (the catalogue's account section). */
+export interface DeviceWords {
+  device: (browser: string, os: string) => string;
+  unknownDevice: string;
+  aBrowser: string;
+}
+
 /** "Chrome on Linux" from a User-Agent: enough to tell one's own devices apart. */
-export function describeDevice(userAgent: string | null | undefined): string {
+export function describeDevice(userAgent: string | null | undefined, words: DeviceWords): string {
   const ua = userAgent ?? "";
-  if (!ua) return "Unknown device";
+  if (!ua) return words.unknownDevice;
   const browser = /Edg\//.test(ua)
     ? "Edge"
     : /Firefox\//.test(ua)
@@ -10,7 +17,7 @@ export function describeDevice(userAgent: string | null | undefined): string {
         ? "Chrome"
         : /Safari\//.test(ua)
           ? "Safari"
-          : ua.split(/[ /]/)[0] || "A browser";
+          : ua.split(/[ /]/)[0] || words.aBrowser;
   const os = /Android/.test(ua)
     ? "Android"
     : /iPhone|iPad/.test(ua)
@@ -22,5 +29,5 @@ export function describeDevice(userAgent: string | null | undefined): string {
           : /Linux/.test(ua)
             ? "Linux"
             : "";
-  return os ? `${browser} on ${os}` : browser;
+  return os ? words.device(browser, os) : browser;
 }

@@ -21,6 +21,8 @@ export interface FeedChannel {
   link: string;
   self: string;
   description: string;
+  /** The site's language (a BCP 47 tag). */
+  language: string;
   items: FeedItem[];
 }
 
@@ -63,7 +65,7 @@ ${item.categories.map((c) => `      <category>${text(c)}</category>`).join("\n")
     <link>${url(channel.link)}</link>
     <atom:link href="${url(channel.self)}" rel="self" type="application/rss+xml"/>
     <description>${text(channel.description)}</description>
-    <language>en</language>
+    <language>${url(channel.language)}</language>
     <lastBuildDate>${updated.toUTCString()}</lastBuildDate>
 ${items.join("\n")}
   </channel>

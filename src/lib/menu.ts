@@ -1,6 +1,7 @@
 // Menus as readers see them: each item's address and words. The settings hold items by
 // what they point at (src/lib/settings.ts); src/server/menus.ts looks up the pages, posts
 // and tags they name.
+import type { Messages } from "./i18n/index.ts";
 import type { MenuItem } from "./settings.ts";
 
 export type MenuItemType = MenuItem["type"];
@@ -8,22 +9,26 @@ export type MenuItemType = MenuItem["type"];
 /** The kinds of item an admin can add, in the order the menu editor offers them. */
 export const MENU_ITEM_TYPES: readonly MenuItemType[] = ["home", "tags", "search", "write", "feed", "page", "post", "tag", "url"];
 
-const BUILT_IN = {
-  home: "Read",
-  tags: "Tags",
-  search: "Search",
-  write: "Write",
-  feed: "RSS feed",
+/** Where a built-in item points. */
+export const BUILT_IN_HREF = {
+  home: "/",
+  tags: "/tags",
+  search: "/search",
+  write: "/dashboard",
+  feed: "/rss.xml",
 } as const;
-export type BuiltInType = keyof typeof BUILT_IN;
+export type BuiltInType = keyof typeof BUILT_IN_HREF;
 
 export function isBuiltIn(type: MenuItemType): type is BuiltInType {
-  return type in BUILT_IN;
+  return type in BUILT_IN_HREF;
 }
 
-/** The word a built-in item shows when its label is left empty. The one place these words live. */
-export function menuLabel(type: BuiltInType): string {
-  return BUILT_IN[type];
+/** The catalogue's words for the built-in items, in the site's language (src/lib/i18n/, section menu). */
+export type MenuWords = Pick<Messages["menu"], BuiltInType>;
+
+/** The word a built-in item shows when its label is left empty: the catalogue's, in the site's language. */
+export function menuLabel(type: BuiltInType, words: MenuWords): string {
+  return words[type];
 }
 
 /** What each kind of item is, for the menu editor. */
@@ -37,15 +42,6 @@ export const MENU_ITEM_KINDS: Record<MenuItemType, string> = {
   post: "A post",
   tag: "A tag",
   url: "A link",
-};
-
-/** Where a built-in item points. */
-export const BUILT_IN_HREF: Record<BuiltInType, string> = {
-  home: "/",
-  tags: "/tags",
-  search: "/search",
-  write: "/dashboard",
-  feed: "/rss.xml",
 };
 
 /** A menu item ready to show. */

@@ -3,7 +3,7 @@ import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { Post, POST_KINDS } from "../../db/schema.ts";
 import { MEDIA_HASH } from "../media/urls.ts";
-import { ROLES } from "./constants.ts";
+import { COMMENT_MAX, ROLES } from "./constants.ts";
 import { isSlug, SLUG_MAX, slugify } from "./slug.ts";
 
 /**
@@ -53,12 +53,42 @@ export const TagNames = z
   )
   .max(TAGS_PER_POST, `Use at most ${TAGS_PER_POST} tags`);
 
+/** The longest language tag taken: BCP 47 asks every implementation to take 35 characters. */
+export const LANG_MAX = 35;
+
+/** A BCP 47 tag as Intl writes it (de-at → de-AT), or null when Intl knows no such tag. */
+export function canonicalLang(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The language a post is written in, when it is not the site's: a BCP 47 tag, stored as
+ * Intl writes it. Empty (or null) means the site's language.
+ */
+export const PostLang = z
+  .string()
+  .trim()
+  .max(LANG_MAX, `Keep the language tag under ${LANG_MAX} characters`)
+  .nullable()
+  .transform((tag, ctx) => {
+    if (!tag) return null;
+    const canonical = canonicalLang(tag);
+    if (canonical) return canonical;
+    ctx.addIssue({ code: "custom", message: "Use a language tag such as en, de-AT or zh-Hant (BCP 47), or leave it empty" });
+    return z.NEVER;
+  });
+
 export const PostCreateInput = PostFields.pick({ title: true, slug: true, body: true, excerpt: true })
   .partial({ slug: true, body: true, excerpt: true })
   .extend({
     tags: TagNames.optional(),
     /** A post (dated, listed) or a page (About, Contact: at /<slug>, in no list). Fixed once made. */
     kind: z.enum(POST_KINDS, { message: `Either ${POST_KINDS.join(" or ")}` }).default("post"),
+    lang: PostLang.optional(),
   })
   .strict();
 
@@ -79,6 +109,8 @@ export const PostUpdateInput = PostFields.pick({ title: true, slug: true, body: 
     tags: TagNames.optional(),
     /** Absent leaves the cover as it is. */
     cover: CoverInput.nullable().optional(),
+    /** Absent leaves the language as it is; empty or null makes it the site's. */
+    lang: PostLang.optional(),
   })
   .strict();
 
@@ -134,7 +166,7 @@ export const PreviewInput = PostFields.pick({ body: true }).required().strict();
 export type PostCreate = z.infer<typeof PostCreateInput>;
 export type PostUpdate = z.infer<typeof PostUpdateInput>;
 
-export const COMMENT_MAX = 5_000;
+export { COMMENT_MAX };
 export const CommentBody = z
   .string()
   .trim()

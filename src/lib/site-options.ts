@@ -2,7 +2,7 @@
 // the settings islands import these, and zod stays out of what the browser downloads.
 
 /** Languages the reader-facing catalogue is complete in (src/lib/i18n/). */
-export const LANGUAGES = ["en", "de"] as const;
+export const LANGUAGES = ["en", "de", "es"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const COMMENT_MODES = ["on", "off", "hold-first"] as const;

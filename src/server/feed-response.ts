@@ -1,5 +1,6 @@
 import type { APIContext } from "astro";
 import { absoluteImages, rss } from "../lib/feed.ts";
+import { messages } from "../lib/i18n/index.ts";
 import { previewRendition } from "../media/urls.ts";
 import type { Cover } from "./queries/media.ts";
 import { feed } from "./reader.ts";
@@ -16,7 +17,8 @@ export async function feedResponse(context: APIContext, tag?: string): Promise<R
     title: data.tag ? `#${data.tag.name} · ${s.title}` : s.title,
     link: s.abs(path),
     self: s.abs(data.tag ? `${path}/rss.xml` : "/rss.xml"),
-    description: data.tag ? `Posts tagged ${data.tag.name} on ${s.title}.` : s.description,
+    description: data.tag ? messages(s.language).tags.feedDescription(data.tag.name, s.title) : s.description,
+    language: s.language,
     items: data.items.map((p) => ({
       id: p.id,
       title: p.title,

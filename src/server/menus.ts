@@ -2,6 +2,7 @@
 // tags they name looked up in one go, and an item whose target is not public left out.
 import type { Database } from "../../db/client.ts";
 import { cacheTags } from "../lib/cache-tags.ts";
+import { messages } from "../lib/i18n/index.ts";
 import { BUILT_IN_HREF, isBuiltIn, menuLabel, type MenuLink } from "../lib/menu.ts";
 import type { MenuItem, SiteSettings } from "../lib/settings.ts";
 import { publicMenuTargets } from "./queries/menus.ts";
@@ -16,14 +17,18 @@ export interface ResolvedMenus {
   tags: string[];
 }
 
-export async function resolveMenus(db: Database, settings: Pick<SiteSettings, "headerMenu" | "footerMenu">): Promise<ResolvedMenus> {
+export async function resolveMenus(
+  db: Database,
+  settings: Pick<SiteSettings, "headerMenu" | "footerMenu" | "language">,
+): Promise<ResolvedMenus> {
+  const words = messages(settings.language).menu;
   const items = [...settings.headerMenu, ...settings.footerMenu];
   const ids = items.flatMap((i) => (i.type === "page" || i.type === "post" ? [i.id] : []));
   const slugs = items.flatMap((i) => (i.type === "tag" ? [i.slug] : []));
   const targets = await publicMenuTargets(db, ids, slugs);
 
   const link = (item: MenuItem): MenuLink | null => {
-    if (isBuiltIn(item.type)) return { href: BUILT_IN_HREF[item.type], label: item.label || menuLabel(item.type) };
+    if (isBuiltIn(item.type)) return { href: BUILT_IN_HREF[item.type], label: item.label || menuLabel(item.type, words) };
     switch (item.type) {
       case "page":
       case "post": {

@@ -69,6 +69,7 @@ describe("the RSS feed", () => {
       link: "https://quire.test/",
       self: "https://quire.test/rss.xml",
       description: `About ${payload}`,
+      language: "en",
       items: [
         {
           id: "0b4e",
@@ -133,6 +134,7 @@ describe("images in the feed", () => {
       link: "https://quire.test/",
       self: "https://quire.test/rss.xml",
       description: "d",
+      language: "en",
       items: [
         {
           id: "1",
@@ -148,5 +150,17 @@ describe("images in the feed", () => {
     });
     expect(xml).toContain(`<enclosure url="https://quire.test/media/${hash}/800.jpg" length="8000" type="image/jpeg"/>`);
     expect(parseXml(xml).map((e) => e.name)).toContain("enclosure");
+  });
+
+  it("names the site's language, so a reader can pick a voice or a dictionary for it", () => {
+    const xml = rss({
+      title: "Seite",
+      link: "https://quire.test/",
+      self: "https://quire.test/rss.xml",
+      description: "d",
+      language: "de",
+      items: [],
+    });
+    expect(xml).toContain("<language>de</language>");
   });
 });

@@ -263,6 +263,69 @@ describe("post router: input validation", () => {
   });
 });
 
+describe("post router: a post's own language", () => {
+  /** The first problem zod found, by field, as the formatter would put it before the message. */
+  async function refusalOf(promise: Promise<unknown>): Promise<{ field: string; message: string } | null> {
+    try {
+      await promise;
+    } catch (e) {
+      if (e instanceof TRPCError && e.code === "BAD_REQUEST" && e.cause && "issues" in e.cause) {
+        const [issue] = (e.cause as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+        return { field: issue!.path.join("."), message: issue!.message };
+      }
+      throw e;
+    }
+    return null;
+  }
+
+  it("is the site's until set, is stored as Intl writes the tag, and stays through other edits", async () => {
+    const { caller } = await b.signUp("Lena Lang");
+    const anon = await b.anonymous();
+    const draft = await caller.post.create({ title: "Grüß Gott" });
+    expect(draft.lang).toBeNull();
+
+    const set = await caller.post.update({ id: draft.id, version: 1, lang: "de-at" });
+    expect(set).toMatchObject({ lang: "de-AT", version: 2 });
+    const live = await caller.post.publish({ id: draft.id });
+    expect((await anon.post.bySlug({ slug: live.slug })).lang).toBe("de-AT");
+    expect((await anon.post.list()).items.find((p) => p.id === draft.id)?.lang).toBe("de-AT");
+
+    // An edit that does not name the language keeps it, and a change to it purges the post's pages.
+    b.purged.length = 0;
+    const retitled = await caller.post.update({ id: draft.id, version: live.version, title: "Servus" });
+    expect(retitled.lang).toBe("de-AT");
+    const script = await caller.post.update({ id: draft.id, version: retitled.version, lang: " zh-hant-tw " });
+    expect(script.lang).toBe("zh-Hant-TW");
+    expect(b.purged.at(-1)).toContain(`post:${draft.id}`);
+
+    // Empty gives it back to the site's language.
+    expect((await caller.post.update({ id: draft.id, version: script.version, lang: "" })).lang).toBeNull();
+    expect((await caller.post.create({ title: "Bonjour", lang: "FR-ca" })).lang).toBe("fr-CA");
+  });
+
+  it("refuses what is not a language tag, saying what to write, and changes nothing", async () => {
+    const { caller } = await b.signUp("Lena Lang");
+    const draft = await caller.post.update({ id: (await caller.post.create({ title: "T" })).id, version: 1, lang: "de" });
+    for (const bad of ["en_US", "deutsch!", "a", "x-private-only", "1234"]) {
+      expect(await refusalOf(caller.post.update({ id: draft.id, version: draft.version, lang: bad }))).toEqual({
+        field: "lang",
+        message: "Use a language tag such as en, de-AT or zh-Hant (BCP 47), or leave it empty",
+      });
+    }
+    expect(await refusalOf(caller.post.create({ title: "T", lang: "en-" + "x".repeat(40) }))).toMatchObject({ field: "lang" });
+    expect(await caller.post.byId({ id: draft.id })).toMatchObject({ lang: "de", version: draft.version });
+  });
+
+  it("loses to a newer version like any other edit, keeping the text as a revision", async () => {
+    const { caller } = await b.signUp("Lena Lang");
+    const post = await caller.post.create({ title: "Both", body: "Mine" });
+    await caller.post.update({ id: post.id, version: 1, body: "Theirs" });
+    expect(await codeOf(caller.post.update({ id: post.id, version: 1, body: "Mine, in Dutch", lang: "nl" }))).toBe("CONFLICT");
+    expect((await caller.post.byId({ id: post.id })).lang).toBeNull();
+    expect((await caller.post.revisions({ id: post.id })).map((r) => r.kind)).toContain("conflict");
+  });
+});
+
 describe("one writer", () => {
   it("takes 60 parallel creates and publishes on a database file without a busy error", async () => {
     const file = await createBackend({ file: true });

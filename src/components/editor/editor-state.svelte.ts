@@ -23,6 +23,7 @@ export type EditablePost = Pick<
   | "tags"
   | "coverHash"
   | "coverAlt"
+  | "lang"
 >;
 
 /** A post (dated, tagged, listed) or a page (About, Contact: at /<slug>, no tags, no schedule). */
@@ -38,6 +39,8 @@ export interface Fields {
   excerpt: string;
   tags: string;
   cover: Cover;
+  /** The post's language as a BCP 47 tag; empty is the site's. */
+  lang: string;
 }
 
 export type Busy = "" | "save" | "autosave" | "publish" | "schedule" | "unpublish" | "delete" | "restore";
@@ -59,6 +62,7 @@ const fieldsOf = (p?: EditablePost): Fields => ({
   excerpt: p?.excerptCustom ? p.excerpt : "",
   tags: (p?.tags ?? []).map((t) => t.name).join(", "),
   cover: p?.coverHash ? { hash: p.coverHash, alt: p.coverAlt } : null,
+  lang: p?.lang ?? "",
 });
 
 export class EditorState {
@@ -79,6 +83,7 @@ export class EditorState {
   excerpt = $state("");
   tagsText = $state("");
   cover = $state<Cover>(null);
+  lang = $state("");
   /** The images being uploaded into the body, and their alt prompts. */
   readonly images: ImageUploads = new ImageUploads(this);
   /** Images without alt text that a publish found; publishing again anyway goes ahead. */
@@ -115,6 +120,7 @@ export class EditorState {
     excerpt: this.excerpt,
     tags: this.tagsText,
     cover: this.cover,
+    lang: this.lang,
   });
   readonly dirty = $derived(JSON.stringify(this.current) !== this.saved);
   readonly live = $derived(this.status === "published");
@@ -143,6 +149,7 @@ export class EditorState {
     this.excerpt = initial.excerpt;
     this.tagsText = initial.tags;
     this.cover = initial.cover;
+    this.lang = initial.lang;
     this.slugTouched = Boolean(post);
     this.saved = JSON.stringify(initial);
 
@@ -235,6 +242,7 @@ export class EditorState {
       this.excerpt = server.excerpt;
       this.tagsText = server.tags;
       this.cover = server.cover;
+      this.lang = server.lang;
     }
     this.saved = JSON.stringify(server);
   }
@@ -247,7 +255,7 @@ export class EditorState {
     const sent = JSON.stringify(this.current);
     const newKey = this.storageKey;
     try {
-      const fields = { title: this.title, body: this.body, excerpt: this.excerpt, tags: this.tagList() };
+      const fields = { title: this.title, body: this.body, excerpt: this.excerpt, tags: this.tagList(), lang: this.lang };
       const result = this.id
         ? await api.post.update.mutate({ id: this.id, version: this.version, ...fields, slug: this.effectiveSlug, cover: this.cover })
         : await api.post.create.mutate({ ...fields, slug: this.effectiveSlug || undefined, kind: this.kind });
@@ -411,6 +419,8 @@ export class EditorState {
     this.excerpt = this.backup.excerpt;
     this.tagsText = this.backup.tags;
     this.cover = this.backup.cover ?? null;
+    // A copy kept before posts had a language has none: the saved one stays.
+    this.lang = this.backup.lang ?? this.lang;
     if (this.backup.slug) this.editSlug(this.backup.slug);
     this.backup = null;
     this.message = "Restored your unsaved text.";

@@ -1,6 +1,6 @@
 // The header and footer menus while an admin edits them: the items of each in order, moved,
 // added and removed here, and what each change was, in words a screen reader announces.
-import { isBuiltIn, menuLabel, MENU_ITEM_KINDS } from "../../lib/menu.ts";
+import { isBuiltIn, menuLabel, MENU_ITEM_KINDS, type MenuWords } from "../../lib/menu.ts";
 import type { MenuItem } from "../../lib/settings.ts";
 import { MENU_MAX } from "../../lib/site-options.ts";
 import type { RouterOutputs } from "../../server/root.ts";
@@ -19,8 +19,11 @@ export class MenuDraft {
   /** The last change, for the live region. */
   announcement = $state("");
   readonly targets: Targets;
+  /** The built-in items' words in the site's language: what an empty label shows. */
+  readonly words: MenuWords;
 
-  constructor(menus: Record<MenuName, MenuItem[]>, targets: Targets) {
+  constructor(menus: Record<MenuName, MenuItem[]>, targets: Targets, words: MenuWords) {
+    this.words = words;
     this.header = menus.header.map((item) => ({ ...item, key: ++nextKey }));
     this.footer = menus.footer.map((item) => ({ ...item, key: ++nextKey }));
     this.targets = targets;
@@ -63,12 +66,12 @@ export class MenuDraft {
   /** The words the item shows: its label, or the default one. */
   nameOf(entry: MenuItem): string {
     if (entry.label) return entry.label;
-    if (isBuiltIn(entry.type)) return menuLabel(entry.type);
+    if (isBuiltIn(entry.type)) return menuLabel(entry.type, this.words);
     return this.describe(entry).target;
   }
 
   defaultLabel(entry: MenuItem): string {
-    if (isBuiltIn(entry.type)) return menuLabel(entry.type);
+    if (isBuiltIn(entry.type)) return menuLabel(entry.type, this.words);
     const { target } = this.describe(entry);
     return entry.type === "url" ? "" : target.replace(/^#/, "");
   }

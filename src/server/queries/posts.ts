@@ -77,6 +77,7 @@ const listColumns = {
   slug: Post.slug,
   title: Post.title,
   excerpt: Post.excerpt,
+  lang: Post.lang,
   publishedAt: Post.publishedAt,
   coverHash: Post.coverHash,
   coverAlt: Post.coverAlt,
@@ -295,6 +296,7 @@ export async function createDraft(
     kind: PostRow["kind"];
     body: string;
     excerpt?: string;
+    lang?: string | null;
     tags: TagRef[];
     rendered: Rendered;
     authorId: string;
@@ -316,6 +318,7 @@ export async function createDraft(
         excerptCustom: Boolean(draft.excerpt),
         status: "draft",
         authorId: draft.authorId,
+        lang: draft.lang ?? null,
       }),
       db.insert(Revision).values({
         id: revisionId,
@@ -341,6 +344,8 @@ export interface Edit {
   tags: TagRef[];
   /** The cover to set (null removes it); absent leaves it as it is. */
   cover?: { hash: string; alt: string } | null;
+  /** The post's language (null: the site's); absent leaves it as it is. */
+  lang?: string | null;
 }
 
 /**
@@ -371,6 +376,7 @@ export async function saveEdit(
           excerpt: edit.excerpt || rendered.excerpt,
           excerptCustom: edit.excerpt !== "",
           ...(edit.cover !== undefined ? { coverHash: edit.cover?.hash ?? null, coverAlt: edit.cover?.alt ?? "" } : {}),
+          ...(edit.lang !== undefined ? { lang: edit.lang } : {}),
           updatedAt: new Date(),
           version: next,
         })

@@ -209,6 +209,7 @@ export const postRouter = createTRPCRouter({
       excerpt: input.excerpt ?? (post.excerptCustom ? post.excerpt : ""),
       tags: input.tags ? normalizeTags(input.tags) : before,
       cover: input.cover,
+      lang: input.lang,
     };
     await checkCover(ctx.db, edit.cover);
     return commitEdit(ctx, post, input.version, edit, "save", before);

@@ -11,6 +11,23 @@ export interface ReceivedMail {
   text: string;
 }
 
+/**
+ * A header's RFC 2047 encoded words ("=?UTF-8?Q?Best=C3=A4tigen?="), as nodemailer writes a
+ * subject that is not ASCII. The message was read as latin1, one character a byte: each word
+ * becomes its bytes the same way, and the whole header is then read as UTF-8, so a character
+ * split across two words comes out whole.
+ */
+function decodeWords(value: string): string {
+  const bytes = value
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?[\w-]+\?([QB])\?([^?]*)\?=/gi, (_, kind: string, text: string) =>
+      kind.toUpperCase() === "B"
+        ? Buffer.from(text, "base64").toString("latin1")
+        : text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_hex, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    );
+  return Buffer.from(bytes, "latin1").toString("utf8");
+}
+
 /** Enough MIME for what nodemailer sends Quire's plain-text mail as. */
 function parse(raw: string): { subject: string; text: string } {
   const split = raw.indexOf("\r\n\r\n");
@@ -26,7 +43,7 @@ function parse(raw: string): { subject: string; text: string } {
   } else if (encoding === "base64") {
     body = Buffer.from(body, "base64").toString("utf8");
   }
-  return { subject: header("Subject"), text: body.replace(/\r\n/g, "\n") };
+  return { subject: decodeWords(header("Subject")), text: body.replace(/\r\n/g, "\n") };
 }
 
 export async function startMailServer(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
