@@ -8,3 +8,4 @@ export * from "./schema/mail.ts";
 export * from "./schema/jobs.ts";
 export * from "./schema/media.ts";
 export * from "./schema/settings.ts";
+export * from "./schema/imports.ts";

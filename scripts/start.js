@@ -48,10 +48,12 @@ quire.useRenderer(renderWorkers);
 
 /** @type {{ handler: import("node:http").RequestListener }} */
 const { handler } = await import(ENTRY);
+const media = await quire.createMediaStore(config.media);
 const server = quire.createServer(runtime, handler, {
   staticFiles: { dir: join(root, "dist/client"), assets: "_astro" },
-  media: await quire.createMediaStore(config.media),
+  media,
 });
+const jobs = quire.startJobs(runtime, media);
 await runtime.invalidation.start();
 server.server.once("error", (e) => {
   console.error(`Quire could not listen on ${config.host}:${config.port}: ${e.message}`);
@@ -71,6 +73,7 @@ async function stop(signal) {
   stopping = true;
   console.log(`${signal}: finishing requests in flight, then stopping.`);
   await server.stop();
+  await jobs.stop();
   await renderWorkers?.close();
   await quire.closeRuntime(runtime);
   console.log("Stopped: database closed.");

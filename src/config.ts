@@ -73,6 +73,18 @@ const EnvSchema = z.object({
   MEDIA_S3_ACCESS_KEY_ID: optionalString,
   MEDIA_S3_SECRET_ACCESS_KEY: optionalString,
   MEDIA_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  IMPORT_DIR: optionalString,
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024 * 1024)
+    .default(1024 * 1024 * 1024),
+  /** Lets imports fetch images from 127.0.0.1: for the test suite's image server, never for a site. */
+  IMPORT_FETCH_ALLOW_LOOPBACK: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 const MEDIA_S3_SETTINGS = [
@@ -142,6 +154,13 @@ export interface Config {
     s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
     /** The bucket's public address (or a CDN's), which readers fetch images from directly. */
     publicUrl?: string;
+  };
+  import: {
+    /** Where uploaded import files wait for their job (on this server's disk). */
+    dir: string;
+    maxBytes: number;
+    /** Test-only: imports may fetch images from loopback addresses. */
+    allowLoopback: boolean;
   };
 }
 
@@ -286,6 +305,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPixels: e.MEDIA_MAX_PIXELS,
       s3: media,
       publicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
+    },
+    import: {
+      dir: e.IMPORT_DIR ? resolve(cwd, e.IMPORT_DIR) : localPath ? resolve(dirname(localPath), "imports") : resolve(cwd, ".data/imports"),
+      maxBytes: e.IMPORT_MAX_BYTES,
+      allowLoopback: e.IMPORT_FETCH_ALLOW_LOOPBACK,
     },
     // One core serves requests; the others (up to 4) render.
     renderWorkers: e.RENDER_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),

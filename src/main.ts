@@ -9,4 +9,5 @@ export { useRenderer } from "./lib/markdown.ts";
 export { startRenderWorkers } from "./jobs/render-workers.ts";
 export { createServer } from "./http/server.ts";
 export { createMediaStore } from "./media/storage.ts";
+export { startJobs } from "./jobs/site-jobs.ts";
 export { closeRuntime, getRuntime } from "./runtime.ts";

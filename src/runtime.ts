@@ -5,6 +5,7 @@ import { initAuth, type Auth } from "./auth.ts";
 import { createInvalidation, type Invalidation, type InvalidationOptions } from "./cache/invalidation.ts";
 import { getStore, type Store } from "./cache/store.ts";
 import { cacheTags } from "./lib/cache-tags.ts";
+import { redirectsChanged } from "./server/redirects.ts";
 import { settingsChanged } from "./server/settings.ts";
 
 export interface Runtime {
@@ -25,6 +26,7 @@ async function init(): Promise<Runtime> {
 export function siteInvalidation(db: Db, store: Store, options: Partial<InvalidationOptions> = {}): Invalidation {
   const onPurge = (tags: readonly string[]) => {
     if (tags.includes(cacheTags.site)) settingsChanged(db.db);
+    if (tags.includes(cacheTags.site) || tags.includes(cacheTags.redirects)) redirectsChanged(db.db);
   };
   return createInvalidation({ ...options, db, store, onPurge });
 }

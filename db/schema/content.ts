@@ -43,6 +43,8 @@ export const Post = sqliteTable(
     coverAlt: text("cover_alt").notNull().default(""),
     /** The language the post is written in (a BCP 47 tag), when it is not the site's. */
     lang: text("lang"),
+    /** Pinned by its author (WordPress's sticky, Ghost's featured). */
+    featured: integer("featured", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     index("post_status_published_idx").on(t.status, t.publishedAt, t.id),

@@ -1,4 +1,4 @@
-// Sends one image file to POST /api/media with XMLHttpRequest, whose upload events give real
+// Sends one file (an image to POST /api/media, an import to POST /api/import) with XMLHttpRequest, whose upload events give real
 // progress (fetch has none for request bodies). The server decides the type from the bytes; the
 // file's name travels percent-encoded for the library.
 import type { UploadAnswer, UploadPurpose } from "../http/upload.ts";
@@ -27,9 +27,24 @@ export function uploadImage(
   purpose: UploadPurpose,
   onProgress: (progress: UploadProgress) => void,
 ): Promise<UploadAnswer> {
+  return postFile<UploadAnswer>(`/api/media?for=${purpose}`, file, onProgress, (body) => Boolean(body.src));
+}
+
+/** Sends an import file to POST /api/import; answers the preview job's id. */
+export function uploadImport(file: Blob & { name?: string }, onProgress: (progress: UploadProgress) => void): Promise<{ jobId: string }> {
+  return postFile<{ jobId: string }>("/api/import", file, onProgress, (body) => typeof body.jobId === "string");
+}
+
+/** A file as the body of a POST, with progress; resolves to the 201 answer `accepted` recognises. */
+function postFile<T>(
+  path: string,
+  file: Blob & { name?: string },
+  onProgress: (progress: UploadProgress) => void,
+  accepted: (body: Record<string, unknown>) => boolean,
+): Promise<T> {
   return new Promise((done, fail) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/media?for=${purpose}`);
+    xhr.open("POST", path);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
     if (file.name) xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
     xhr.responseType = "text";
@@ -38,13 +53,13 @@ export function uploadImage(
     };
     xhr.upload.onload = () => onProgress({ sent: 1, processing: true });
     xhr.onload = () => {
-      let body: { error?: { message?: string; reason?: string } } & Partial<UploadAnswer> = {};
+      let body: { error?: { message?: string; reason?: string } } & Record<string, unknown> = {};
       try {
         body = JSON.parse(xhr.responseText || "{}");
       } catch {
         // Not our API's answer (a proxy's error page): the status says enough.
       }
-      if (xhr.status === 201 && body.src) return done(body as UploadAnswer);
+      if (xhr.status === 201 && accepted(body)) return done(body as T);
       const message =
         body.error?.message ??
         (xhr.status === 413 ? "The file is too large." : `The upload failed (the server answered ${xhr.status}); try again.`);

@@ -1,10 +1,12 @@
 // The built server's HTTP layer, composed once: what every request meets, in order.
+//  0. Old addresses (an import's redirects) answered with a 301.
 //  1. The fast path: a fresh cached reader page is written straight from the store.
 //  2. Baseline headers (security headers, a policy that allows nothing, no-store), which
 //     Astro's own answers replace with a page's where they set them.
 //  3. The method rule: OPTIONS answered, TRACE and the like refused.
 //  4. With a media store: /media/ files from it, and image uploads (POST /api/media), which
-//     come before the generic body limit because they have their own (MEDIA_MAX_BYTES).
+//     come before the generic body limit because they have their own (MEDIA_MAX_BYTES); so
+//     do import files (POST /api/import, IMPORT_MAX_BYTES).
 //  5. Body limits, from the headers or as the body arrives.
 //  6. /api/trpc straight to tRPC; a built static file (when a client folder is given) as it
 //     is; everything else to Astro.
@@ -23,6 +25,9 @@ import { serveStaticFiles } from "./static-files.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { trpcListener } from "./trpc-listener.ts";
 import { isUploadPath, uploadListener, type UploadOptions } from "./upload.ts";
+import { withRedirects } from "./redirects.ts";
+import { importUploadListener, isImportPath } from "./import-upload.ts";
+import { redirectTable } from "../server/redirects.ts";
 
 export interface QuireServer {
   server: Server;
@@ -45,6 +50,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   const { store = getStore(), staticFiles, media } = options;
   const images = media && serveMedia(media);
   const uploads = media && uploadListener(runtime, media, options.uploads);
+  const imports = importUploadListener(runtime);
   const api = trpcListener(runtime, media);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
   const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
@@ -56,9 +62,10 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     if (answerMethod(req, res)) return;
     if (images && isMediaPath(req.url ?? "/")) return void images(req, res);
     if (uploads && isUploadPath(req.url ?? "/")) return void uploads(req, res);
+    if (isImportPath(req.url ?? "/")) return void imports(req, res);
     limited(req, res);
   };
-  const server = createHttpServer(createFastPath(store, withBaseline));
+  const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withBaseline)));
   // Node closes an idle kept-alive connection after 5 s; a client that sends its next request
   // on it at that moment gets ECONNRESET, and a POST is not retried. Keep idle connections
   // longer than the usual client and proxy idle limits (60 s), so the client closes them.

@@ -6,9 +6,7 @@
 // Markdown uses; a refusal stores nothing and says why.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Runtime } from "../runtime.ts";
-import { databaseUnavailable } from "../../db/unavailable.ts";
 import { can } from "../lib/permissions.ts";
-import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
 import { MediaRefused, type MediaRefusalReason } from "../media/refused.ts";
 import { workQueue, type WorkQueue } from "../media/queue.ts";
 import { storeMedia, type MediaStore } from "../media/storage.ts";
@@ -17,7 +15,8 @@ import { recordUpload } from "../server/queries/media.ts";
 import { readSession } from "../server/session.ts";
 import { readBodyUpTo, refuseBody } from "./body-limit.ts";
 import { isSameOrigin } from "./request.ts";
-import { logUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGES } from "./unavailable.ts";
+import { RETRY_AFTER_SECONDS } from "./unavailable.ts";
+import { fileNameOf, headersOf, refuseJson, sendJson, uploadFailed } from "./file-upload.ts";
 
 export const UPLOAD_PATH = "/api/media";
 export const UPLOAD_PURPOSES = ["post", "avatar"] as const;
@@ -114,7 +113,7 @@ export function uploadListener(runtime: Runtime, store: MediaStore, options: Upl
         placeholder: answer.placeholder,
         variants: answer.variants.map(({ width, height, format, bytes }) => ({ width, height, format, bytes })),
       };
-      send(res, 201, body);
+      sendJson(res, 201, body);
     } catch (e) {
       ticket.release();
       if (e instanceof MediaRefused) return refuse(res, e.status, e.reason, e.message);
@@ -123,38 +122,8 @@ export function uploadListener(runtime: Runtime, store: MediaStore, options: Upl
   };
 }
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  return headers;
-}
-
-/** The name the file had, as the uploader's browser sent it (percent-encoded), for the library. */
-function fileNameOf(headers: Headers): string {
-  const raw = headers.get("x-file-name") ?? "";
-  let name = raw;
-  try {
-    name = decodeURIComponent(raw);
-  } catch {
-    // Not percent-encoding after all: the header as it came.
-  }
-  const base = name.split(/[/\\]/).at(-1) ?? "";
-  return base.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").slice(0, 200);
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(json),
-    "cache-control": PRIVATE_CACHE_CONTROL,
-  });
-  res.end(json);
-}
-
 function refuse(res: ServerResponse, status: number, reason: MediaRefusalReason | RouteReason, message: string): void {
-  send(res, status, { error: { message, reason } });
+  refuseJson(res, status, reason, message);
 }
 
 function tooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
@@ -163,15 +132,5 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): 
 }
 
 function failed(req: IncomingMessage, res: ServerResponse, e: unknown): void {
-  if (res.headersSent || (e as NodeJS.ErrnoException).code === "ECONNRESET") return void res.destroy();
-  const why = databaseUnavailable(e);
-  if (why) {
-    logUnavailable(`${req.method} ${req.url}`, e);
-    res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
-    return refuse(res, 503, "unavailable", UNAVAILABLE_MESSAGES[why]);
-  }
-  console.error(`[media] ${req.method} ${req.url}:`, e);
-  send(res, 500, {
-    error: { message: "Something went wrong on the server; it has been logged. Try again in a moment.", reason: "server" },
-  });
+  uploadFailed(req, res, e, "media");
 }

@@ -53,7 +53,15 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-/** Runs one job; what it returns is stored as the result. Throwing retries it later. */
+/**
+ * A failure no retry can fix (a file that is not an export, say): thrown by a handler, it
+ * fails the job at once with this message.
+ */
+export class JobRefused extends Error {
+  override name = "JobRefused";
+}
+
+/** Runs one job; what it returns is stored as the result. Throwing retries it later (JobRefused: never). */
 export type JobHandler = (job: JobContext) => Promise<unknown>;
 
 export interface JobRunnerOptions {
@@ -184,7 +192,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await update(job.id, { status: "queued", leaseOwner: null, leaseUntil: null, runAt: new Date() });
         return;
       }
-      const last = job.attempts >= job.maxAttempts;
+      const last = job.attempts >= job.maxAttempts || e instanceof JobRefused;
       await update(
         job.id,
         last
@@ -197,7 +205,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
               runAt: new Date(Date.now() + backoff(job.attempts)),
             },
       );
-      if (last) onError(`job ${job.id} (${job.kind}) failed for good after ${job.attempts} attempts`, e);
+      if (last && !(e instanceof JobRefused)) onError(`job ${job.id} (${job.kind}) failed for good after ${job.attempts} attempts`, e);
     }
   }
 

@@ -13,6 +13,8 @@ export const cacheTags = {
   pages: "pages",
   /** The site's settings (title, menus, language…): every page shows them, so this purges all. */
   site: "site",
+  /** The redirect table (old addresses): no page shows it; the HTTP layer reads it again. */
+  redirects: "redirects",
 } as const;
 
 /** What a change to a post that readers can see makes stale: its page, the lists, its tags. */

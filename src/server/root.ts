@@ -1,10 +1,12 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { commentRouter } from "./routers/comment.ts";
+import { importRouter } from "./routers/imports.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
 import { pageRouter } from "./routers/page.ts";
 import { postRouter } from "./routers/post.ts";
 import { settingsRouter } from "./routers/settings.ts";
+import { redirectRouter } from "./routers/redirect.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   mail: mailRouter,
   media: mediaRouter,
   settings: settingsRouter,
+  import: importRouter,
+  redirect: redirectRouter,
 });
 
 export type AppRouter = typeof appRouter;

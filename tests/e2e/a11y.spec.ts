@@ -84,6 +84,8 @@ for (const scheme of ["light", "dark"] as const) {
       "/dashboard/pages",
       "/dashboard/pages/new",
       pageEditorUrl,
+      "/admin/import",
+      "/admin/redirects",
       "/admin/settings",
       "/admin/menus",
       "/dashboard/comments",

@@ -65,6 +65,8 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     settings: "/admin/settings",
     menus: "/admin/menus",
     moderation: "/dashboard/comments",
+    import: "/admin/import",
+    redirects: "/admin/redirects",
   }))
     await save(name, await (await admin.request.get(path)).text());
 

@@ -96,6 +96,16 @@ const MATRIX: Record<string, Row> = {
   "settings.get": { ...admins, call: (c) => c.settings.get() },
   "settings.menuTargets": { ...admins, call: (c) => c.settings.menuTargets() },
   "settings.update": { ...admins, call: (c) => c.settings.update({ postsPerPage: 10 }) },
+  "import.recent": { ...admins, call: (c) => c.import.recent() },
+  "import.status": { ...admins, admin: "NOT_FOUND", call: (c) => c.import.status({ id: "6f1c2a52-8a47-4c1e-9f0e-0d5c7b9b1a11" }) },
+  "import.confirm": {
+    ...admins,
+    admin: "NOT_FOUND",
+    call: (c) => c.import.confirm({ id: "6f1c2a52-8a47-4c1e-9f0e-0d5c7b9b1a11", fetchImages: false }),
+  },
+  "redirect.list": { ...admins, call: (c) => c.redirect.list({}) },
+  "redirect.save": { ...admins, call: (c) => c.redirect.save({ from: "/?p=1", to: "/posts/x" }) },
+  "redirect.delete": { ...admins, admin: "NOT_FOUND", call: (c) => c.redirect.delete({ from: "/never-redirected" }) },
 };
 
 /**

@@ -6,13 +6,15 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { APIContext } from "astro";
 import superjson from "superjson";
 import { desc, eq } from "drizzle-orm";
-import { Comment, Post, Revision, user } from "../../db/schema.ts";
+import { Comment, Job, Post, Revision, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { appRouter } from "../../src/server/root.ts";
 import { isSameOrigin } from "../../src/http/request.ts";
 import { createBackend, type Backend } from "./harness.ts";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { enqueue } from "../../src/jobs/queue.ts";
+import { saveRedirect } from "../../src/server/queries/imports.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
@@ -111,6 +113,9 @@ describe("tRPC mutations refuse cross-site requests", () => {
       await (await b.callerWithCookie(admin.cookie)).comment.hide({ id: comment.id });
       return { id: comment.id };
     },
+    "comment.approve": async () => ({ id: (await newComment("held")).id }),
+    "comment.reject": async () => ({ id: (await newComment("held")).id }),
+    "settings.update": async () => ({ title: `Forged title ${++n}` }),
     "user.updateProfile": async () => ({ name: "Forged Name", bio: "", image: "" }),
     "media.delete": async () => ({ hash: await newImage() }),
     "user.setRole": async () => ({ userId: (await b.signUp("Target", "reader")).userId, role: "admin" }),
@@ -119,6 +124,18 @@ describe("tRPC mutations refuse cross-site requests", () => {
       const { userId } = await b.signUp("Target", "reader");
       await b.db.db.update(user).set({ banned: true }).where(eq(user.id, userId));
       return { userId };
+    },
+    "import.confirm": async () => {
+      const id = randomUUID();
+      await b.db.write((d) => enqueue(d, { id, kind: "import", payload: { file: "/nowhere", actorId: admin.userId, step: "preview" } }));
+      await b.db.write((d) => d.update(Job).set({ status: "done" }).where(eq(Job.id, id)));
+      return { id, fetchImages: false };
+    },
+    "redirect.save": async () => ({ from: `/?p=${++n}`, to: "/posts/forged" }),
+    "redirect.delete": async () => {
+      const from = `/old-${++n}/`;
+      await saveRedirect(b.db.write, { from, to: "/posts/kept" });
+      return { from };
     },
   };
 
@@ -137,11 +154,13 @@ describe("tRPC mutations refuse cross-site requests", () => {
     const [row] = await b.db.db.select().from(Post).where(eq(Post.id, post.id));
     return row!;
   }
-  async function newComment() {
+  /** A comment of the admin's on a new post: visible, or held for a moderator. */
+  async function newComment(status: "visible" | "held" = "visible") {
     const post = await newPost(true);
     await (await b.callerWithCookie(admin.cookie)).comment.create({ postId: post.id, body: "A fixture comment" });
     const [row] = await b.db.db.select().from(Comment).where(eq(Comment.postId, post.id)).orderBy(desc(Comment.createdAt)).limit(1);
-    return row!;
+    if (status === "held") await b.db.db.update(Comment).set({ status }).where(eq(Comment.id, row!.id));
+    return { ...row!, status };
   }
 
   const post = (path: string, headers: Record<string, string>, body: BodyInit) =>

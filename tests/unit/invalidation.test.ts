@@ -7,6 +7,9 @@ import { processImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
 import { addComment } from "../../src/server/queries/comments.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
+import { eq } from "drizzle-orm";
+import { Job } from "../../db/schema.ts";
+import { enqueue } from "../../src/jobs/queue.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 interface World {
@@ -78,6 +81,29 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
       const image = await processImage(await photo(64, 48), LIMITS);
       await recordUpload(b.db.write, image, { userId: w.ownerId, fileName: "", bytes: 1 });
       return w.owner.media.delete({ hash: image.hash });
+    },
+    purges: () => [],
+  },
+  // A redirect is on no page: the purge tells every process to read the table again.
+  "redirect.save": {
+    run: (w) => w.admin.redirect.save({ from: "/?p=7", to: "/posts/seven" }),
+    purges: () => ["redirects"],
+  },
+  "redirect.delete": {
+    run: async (w) => {
+      await w.admin.redirect.save({ from: "/?p=8", to: "/posts/eight" });
+      b.purged.length = 0;
+      return w.admin.redirect.delete({ from: "/?p=8" });
+    },
+    purges: () => ["redirects"],
+  },
+  // Confirming enqueues the import; the job purges the site when it has written it (tests/unit/import).
+  "import.confirm": {
+    run: async (w) => {
+      const id = "5d7c8c1e-4a53-4d0e-8f1a-2b7d3c9e6f10";
+      await b.db.write((d) => enqueue(d, { id, kind: "import", payload: { file: "/nowhere", actorId: "x", step: "preview" } }));
+      await b.db.write((d) => d.update(Job).set({ status: "done" }).where(eq(Job.id, id)));
+      return w.admin.import.confirm({ id, fetchImages: false });
     },
     purges: () => [],
   },

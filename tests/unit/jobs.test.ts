@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb, migrateDb, type Db } from "../../db/client.ts";
 import { CachePurge, Job } from "../../db/schema.ts";
-import { createJobRunner, enqueue, jobById } from "../../src/jobs/queue.ts";
+import { createJobRunner, enqueue, jobById, JobRefused } from "../../src/jobs/queue.ts";
 import { MIGRATIONS } from "./harness.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -102,6 +102,22 @@ describe("the job queue", () => {
     expect(await jobById(db.db, "flaky")).toMatchObject({ status: "done", attempts: 3, result: "third time", error: null });
     expect(await jobById(db.db, "broken")).toMatchObject({ status: "failed", attempts: 3, error: "always broken" });
     expect(pauses.sort()).toEqual([1, 1, 2, 2]);
+  });
+
+  it("fails a refused job at once: no retry fixes a file that is not an export", async () => {
+    const { db } = await database();
+    await db.write((d) => enqueue(d, { id: "refused", kind: "refuse", payload: null, maxAttempts: 5 }));
+    const runner = createJobRunner({
+      db,
+      backoffMs: () => 0,
+      handlers: {
+        async refuse() {
+          throw new JobRefused("This is not a WordPress export");
+        },
+      },
+    });
+    while (await runner.runOnce());
+    expect(await jobById(db.db, "refused")).toMatchObject({ status: "failed", attempts: 1, error: "This is not a WordPress export" });
   });
 
   it("waits for a job's time, and leaves kinds it does not know to runners that do", async () => {

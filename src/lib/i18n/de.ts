@@ -145,6 +145,8 @@ export const accountPages = {
   commentsWaiting: (n: number) => count(n, "Kommentare (# wartet)", "Kommentare (# warten)"),
   settings: "Einstellungen",
   menus: "Menüs",
+  import: "Import",
+  redirects: "Weiterleitungen",
   deleted: "Der Beitrag wurde gelöscht.",
   verified: "Ihre E-Mail-Adresse ist bestätigt.",
   readerNote:

@@ -157,6 +157,8 @@ export const accountPages = {
   commentsWaiting: (n: number) => count(n, "Comments (# waiting)", "Comments (# waiting)"),
   settings: "Settings",
   menus: "Menus",
+  import: "Import",
+  redirects: "Redirects",
   deleted: "The post was deleted.",
   verified: "Your email address is confirmed.",
   readerNote: "You can comment on any post. An admin can make you an author so you can write here too.",

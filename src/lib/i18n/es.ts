@@ -143,6 +143,8 @@ export const accountPages = {
   commentsWaiting: (n: number) => count(n, "Comentarios (# en espera)", "Comentarios (# en espera)"),
   settings: "Ajustes",
   menus: "Menús",
+  import: "Importar",
+  redirects: "Redirecciones",
   deleted: "Se borró la entrada.",
   verified: "Tu dirección de correo está confirmada.",
   readerNote: "Puedes comentar cualquier entrada. Un administrador puede hacerte autor para que también escribas aquí.",

@@ -1,0 +1,73 @@
+// What every importer makes of its source: one shape for WordPress, Ghost and Markdown
+// archives, so previewing, media, redirects and writing are written once. Bodies are
+// Markdown by now; nothing here is trusted (the writer sanitizes through the same renderer
+// as typed content).
+import { JobRefused } from "../jobs/queue.ts";
+
+export type ImportSource = "wordpress" | "ghost" | "markdown";
+
+export interface ImportPerson {
+  /** The source's own key (WordPress login, Ghost user id, a front-matter author name). */
+  ref: string;
+  name: string;
+  /** Lower-cased; people are matched to accounts by it. Absent when the source has none. */
+  email?: string;
+  bio?: string;
+}
+
+export interface ImportComment {
+  ref: string;
+  /** The top-level comment this one replies to: deeper threads are flattened under it. */
+  parentRef?: string;
+  authorName: string;
+  authorEmail?: string;
+  body: string;
+  createdAt: Date;
+  /** Approved comments come in visible; pending ones hidden; spam and trash are left out. */
+  status: "visible" | "hidden";
+}
+
+export interface ImportItem {
+  /** The source's id or GUID: importing the same file twice adds nothing. */
+  ref: string;
+  kind: "post" | "page";
+  title: string;
+  /** The source's slug, or empty when it had none (made from the title on the way in). */
+  slug: string;
+  status: "draft" | "scheduled" | "published";
+  publishedAt?: Date;
+  updatedAt?: Date;
+  authorRef?: string;
+  tags: string[];
+  excerpt: string;
+  /** Markdown; images still point where the source had them (see `media`). */
+  body: string;
+  /** The cover image's address in the source, and its alt text. */
+  cover?: { url: string; alt: string };
+  featured: boolean;
+  lang?: string;
+  /** Paths this item answered at on the old site (`/?p=12`, `/2020/01/slug/`), for redirects. */
+  oldPaths: string[];
+  comments: ImportComment[];
+}
+
+export interface ImportWarning {
+  /** Which item, by its title or ref, or the whole file. */
+  where: string;
+  message: string;
+}
+
+export interface ImportBundle {
+  source: ImportSource;
+  site: { title?: string; url?: string; description?: string };
+  people: ImportPerson[];
+  items: ImportItem[];
+  /** What was left out and why (spam comments, unsupported post types…). */
+  skipped: ImportWarning[];
+  warnings: ImportWarning[];
+}
+
+/** A file the importer refuses: its message says what and where, and nothing is imported. No retry changes that. */
+export class ImportRefused extends JobRefused {
+  override name = "ImportRefused";
+}

@@ -1,0 +1,131 @@
+// An uploaded import file, whatever it is: a WordPress WXR, a Ghost JSON export, or an archive
+// (zip or tar.gz) holding one of those with its images, or a folder of Markdown. Told apart by
+// content, not by name; read into an ImportBundle; summed up for the admin's preview.
+import { createReadStream } from "node:fs";
+import { open, readFile, readdir, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { ARCHIVE_LIMITS, archiveKind, unpackArchive, type ArchiveLimits } from "./archive.ts";
+import { parseGhost } from "./ghost.ts";
+import { parseMarkdownFolder } from "./markdown-folder.ts";
+import { ImportRefused, type ImportBundle } from "./model.ts";
+import { parseWxr } from "./wxr.ts";
+import { XML_LIMITS } from "./xml-stream.ts";
+
+/** The most a Ghost JSON export may be: it is parsed whole. */
+const JSON_MAX = 256 * 1024 * 1024;
+
+export interface ReadImport {
+  bundle: ImportBundle;
+  /** The unpacked archive, where its images are. */
+  archiveRoot?: string;
+}
+
+async function head(file: string, bytes = 512): Promise<string> {
+  const handle = await open(file, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\uFEFF/, "");
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readLoose(file: string, maxBytes: number): Promise<ImportBundle | null> {
+  const start = (await head(file)).trimStart();
+  if (start.startsWith("<")) {
+    return parseWxr(createReadStream(file, { highWaterMark: 256 * 1024 }), { ...XML_LIMITS, maxBytes });
+  }
+  if (start.startsWith("{")) {
+    const size = (await stat(file)).size;
+    if (size > Math.min(JSON_MAX, maxBytes))
+      throw new ImportRefused(`The JSON file is over ${Math.min(JSON_MAX, maxBytes) / 1024 / 1024} MiB`);
+    return parseGhost(await readFile(file, "utf8"));
+  }
+  return null;
+}
+
+/** Reads `file` (unpacking an archive into `workDir`) into a bundle, or refuses it saying why. */
+export async function readImport(
+  file: string,
+  workDir: string,
+  limits: { maxBytes: number; archive?: ArchiveLimits },
+): Promise<ReadImport> {
+  const size = (await stat(file)).size;
+  if (size > limits.maxBytes)
+    throw new ImportRefused(`The file is over ${Math.round(limits.maxBytes / 1024 / 1024)} MiB, the most an import takes`);
+  if (size === 0) throw new ImportRefused("The file is empty");
+  if (!(await archiveKind(file))) {
+    const bundle = await readLoose(file, limits.maxBytes);
+    if (!bundle)
+      throw new ImportRefused(
+        "This is not a file Quire imports: a WordPress export (.xml), a Ghost export (.json), or a zip or tar.gz of either or of Markdown files",
+      );
+    return { bundle };
+  }
+  const root = join(workDir, "unpacked");
+  const files = await unpackArchive(file, root, { ...ARCHIVE_LIMITS, maxTotalBytes: limits.maxBytes * 4, ...limits.archive });
+  // An export inside the archive (a Ghost zip's JSON, a WXR beside wp-content/uploads).
+  for (const candidate of files.filter((f) => /\.(xml|json)$/i.test(f) && !/(^|\/)(package|tsconfig|manifest)\.json$/i.test(f))) {
+    const bundle = await readLoose(join(root, candidate), limits.maxBytes).catch((e: unknown) => {
+      // A JSON or XML file that is not an export is just a file of a Markdown site.
+      if (e instanceof ImportRefused && /not a (WordPress|Ghost) export/.test(e.message)) return null;
+      throw e;
+    });
+    if (bundle) return { bundle, archiveRoot: join(root, dirname(candidate)) };
+  }
+  return { bundle: await parseMarkdownFolder({ root, files }), archiveRoot: root };
+}
+
+export interface ImportPreview {
+  source: ImportBundle["source"];
+  site: ImportBundle["site"];
+  posts: number;
+  pages: number;
+  drafts: number;
+  scheduled: number;
+  tags: number;
+  comments: number;
+  people: number;
+  images: number;
+  skipped: ImportBundle["skipped"];
+  warnings: ImportBundle["warnings"];
+}
+
+/** What an import would bring, for the admin to confirm. */
+export function previewOf(bundle: ImportBundle): ImportPreview {
+  const images = new Set<string>();
+  for (const item of bundle.items) {
+    for (const m of item.body.matchAll(/!\[[^\]]*\]\(\s*([^)\s]+)/g)) images.add(m[1]!);
+    if (item.cover) images.add(item.cover.url);
+  }
+  return {
+    source: bundle.source,
+    site: bundle.site,
+    posts: bundle.items.filter((i) => i.kind === "post").length,
+    pages: bundle.items.filter((i) => i.kind === "page").length,
+    drafts: bundle.items.filter((i) => i.status === "draft").length,
+    scheduled: bundle.items.filter((i) => i.status === "scheduled").length,
+    tags: new Set(bundle.items.flatMap((i) => i.tags.map((t) => t.toLowerCase()))).size,
+    comments: bundle.items.reduce((n, i) => n + i.comments.length, 0),
+    people: new Set(bundle.items.map((i) => i.authorRef).filter(Boolean)).size,
+    images: images.size,
+    skipped: bundle.skipped,
+    warnings: bundle.warnings,
+  };
+}
+
+/** Every file under `dir`, relative and "/"-separated (a folder given on the command line). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
+}
+
+/** A file or, on the command line, a folder of Markdown: read like an upload. */
+export async function readImportPath(path: string, workDir: string, limits: { maxBytes: number }): Promise<ReadImport> {
+  if ((await stat(path)).isDirectory())
+    return { bundle: await parseMarkdownFolder({ root: path, files: await filesUnder(path) }), archiveRoot: path };
+  return readImport(path, workDir, limits);
+}

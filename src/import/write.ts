@@ -1,0 +1,436 @@
+// Writes an ImportBundle into Quire: people matched by email (or made, to sign in by password
+// reset), every image brought into the media library, each post or page in one batch with its
+// revision, tags, comments, import keys and redirects, so a crash leaves whole posts or none.
+// Items imported before (by their source key) are skipped: the same file twice adds nothing.
+import { createHash, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Db } from "../../db/client.ts";
+import { cacheTags } from "../lib/cache-tags.ts";
+import type { Role } from "../lib/constants.ts";
+import { renderCommentMarkdown, renderMarkdown } from "../lib/markdown.ts";
+import { mediaHashesIn } from "../lib/markdown-media.ts";
+import { BODY_MAX, EXCERPT_MAX, TAGS_PER_POST, TITLE_MAX, UNCLEAN_CHARS } from "../lib/schemas.ts";
+import { RESERVED_SLUGS } from "../lib/reserved-slugs.ts";
+import { isSlug, slugify, truncateChars } from "../lib/slug.ts";
+import { storeMedia, type MediaStore } from "../media/storage.ts";
+import { fallbackSrc } from "../media/urls.ts";
+import { mediaByHashes, recordUpload } from "../server/queries/media.ts";
+import {
+  createImportedUser,
+  importedAs,
+  postPaths,
+  takenSlugs,
+  usersByEmail,
+  writeImportedPost,
+  type ImportedPost,
+} from "../server/queries/imports.ts";
+import { normalizeTags } from "../server/queries/tags.ts";
+import { fetchRemote, type RemoteLimits } from "./fetch-remote.ts";
+import { ARCHIVE_URL, ITEM_URL } from "./markdown-folder.ts";
+import type { ImportBundle, ImportComment, ImportItem, ImportWarning } from "./model.ts";
+
+export interface ImportTarget {
+  db: Db;
+  media: MediaStore;
+  mediaLimits: { maxBytes: number; maxPixels: number };
+  purge(tags: string[]): Promise<void>;
+}
+
+export interface ImportOptions {
+  /** The admin running the import: items whose author cannot be matched or made are theirs. */
+  actorId: string;
+  /** The unpacked archive the bundle came from, for its images. */
+  archiveRoot?: string;
+  /** Fetch images the archive lacks from the old site (the admin's choice, per import). */
+  fetchImages: boolean;
+  remote?: Partial<RemoteLimits>;
+  progress?: (p: ImportProgress) => Promise<void> | void;
+  signal?: AbortSignal;
+}
+
+export interface ImportProgress {
+  phase: "people" | "images" | "items" | "done";
+  done: number;
+  total: number;
+}
+
+export interface ImportReport {
+  posts: number;
+  pages: number;
+  comments: number;
+  tags: number;
+  people: { matched: number; created: number };
+  images: { imported: number; missing: { url: string; where: string; why: string }[] };
+  redirects: number;
+  /** Items an earlier import of the same source already brought in. */
+  alreadyImported: number;
+  skipped: ImportWarning[];
+  warnings: ImportWarning[];
+}
+
+/** Items rendered at once before their writes: enough to keep the render threads busy. */
+const PREPARE_AT_ONCE = 8;
+const REMOTE_DEFAULTS: RemoteLimits = { maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 3 };
+const IMAGE_IN_MARKDOWN = /!\[([^\]]*)\]\(\s*([^)\s]+)((?:\s+"[^"]*")?)\s*\)/g;
+
+/** The key an item is remembered by: its source, the site it came from, its id there. */
+export function importKey(bundle: ImportBundle, ref: string): string {
+  return `${bundle.source} ${bundle.site.url ?? ""} ${ref}`;
+}
+
+const clean = (text: string) => text.replace(UNCLEAN_CHARS, "");
+
+export async function writeBundle(target: ImportTarget, bundle: ImportBundle, options: ImportOptions): Promise<ImportReport> {
+  const { db } = target;
+  const report: ImportReport = {
+    posts: 0,
+    pages: 0,
+    comments: 0,
+    tags: 0,
+    people: { matched: 0, created: 0 },
+    images: { imported: 0, missing: [] },
+    redirects: 0,
+    alreadyImported: 0,
+    skipped: [...bundle.skipped],
+    warnings: [...bundle.warnings],
+  };
+  const progress = async (p: ImportProgress) => {
+    options.signal?.throwIfAborted();
+    await options.progress?.(p);
+    options.signal?.throwIfAborted();
+  };
+
+  const keys = bundle.items.map((i) => importKey(bundle, i.ref));
+  const before = await importedAs(db.db, keys);
+  const todo = bundle.items.filter((i) => !before.has(importKey(bundle, i.ref)));
+  report.alreadyImported = bundle.items.length - todo.length;
+
+  // People: the authors, then everyone who commented.
+  await progress({ phase: "people", done: 0, total: bundle.people.length });
+  const authorIds = await people(target, bundle, todo, report, options);
+  const commenterIds = await commenters(target, bundle, todo, authorIds, report);
+
+  // Images: each address once, into the media library.
+  const urls = [...new Set(todo.flatMap((i) => [...imagesIn(i.body), ...(i.cover ? [i.cover.url] : [])]))];
+  const images = new Map<string, { src: string; hash: string }>();
+  for (const [n, url] of urls.entries()) {
+    await progress({ phase: "images", done: n, total: urls.length });
+    const where = todo.find((i) => i.cover?.url === url || i.body.includes(url))?.title ?? "";
+    try {
+      images.set(url, await importImage(target, bundle, url, options));
+      report.images.imported++;
+    } catch (e) {
+      report.images.missing.push({ url, where, why: (e as Error).message });
+    }
+  }
+
+  // Slugs and addresses for everything first, so links between items can be written.
+  const paths = await assignPaths(target, bundle, todo, before, report);
+
+  const total = todo.length;
+  const prepare = async (item: ImportItem): Promise<ImportedPost | null> => {
+    const label = item.title;
+    let body = clean(item.body);
+    if (body.length > BODY_MAX) {
+      report.skipped.push({ where: label, message: `Its body is over ${BODY_MAX.toLocaleString("en")} characters` });
+      return null;
+    }
+    body = body
+      .replace(IMAGE_IN_MARKDOWN, (_m, alt: string, url: string, title: string) => {
+        const found = images.get(url);
+        if (found) return `![${alt}](${found.src}${title})`;
+        // The image could not be had: the text keeps its words, and a link where there is one.
+        return /^https?:/.test(url) ? `[${alt || url}](${url})` : alt;
+      })
+      .replace(new RegExp(`\\]\\(${ITEM_URL}([^)#\\s]+)(#[^)\\s]*)?`, "g"), (_m, ref: string, hash = "") => {
+        const path = paths.byRef.get(ref);
+        if (!path) report.warnings.push({ where: label, message: `A link points at ${ref}, which is not in the import` });
+        return `](${path ?? "#"}${path ? hash : ""}`;
+      })
+      .replace(new RegExp(`\\]\\(${ARCHIVE_URL}([^)\\s]+)`, "g"), "](#");
+    const authorId = (item.authorRef && authorIds.get(item.authorRef)) || options.actorId;
+    const media = await mediaByHashes(db.db, mediaHashesIn(body));
+    const id = randomUUID();
+    const [rendered, comments] = await Promise.all([
+      renderMarkdown(body, authorId, [...media.values()]),
+      commentRows(item, id, commenterIds, bundle),
+    ]);
+    let tags =
+      item.kind === "page"
+        ? []
+        : normalizeTags(
+            item.tags
+              .map(clean)
+              .map((t) => truncateChars(t.trim(), 40))
+              .filter(Boolean),
+          );
+    if (tags.length > TAGS_PER_POST) {
+      report.warnings.push({ where: label, message: `It had ${tags.length} tags; the first ${TAGS_PER_POST} were kept` });
+      tags = tags.slice(0, TAGS_PER_POST);
+    }
+    let title = clean(item.title).trim() || "Untitled";
+    if (title.length > TITLE_MAX) {
+      report.warnings.push({ where: label, message: `Its title was cut to ${TITLE_MAX} characters` });
+      title = truncateChars(title, TITLE_MAX);
+    }
+    const now = new Date();
+    const publishedAt = item.status === "draft" ? (item.publishedAt ?? null) : (item.publishedAt ?? now);
+    const excerpt = truncateChars(clean(item.excerpt).trim(), EXCERPT_MAX);
+    const cover = item.cover ? images.get(item.cover.url) : undefined;
+    const path = paths.byRef.get(item.ref)!;
+    return {
+      id,
+      key: importKey(bundle, item.ref),
+      row: {
+        id,
+        slug: paths.slugs.get(item.ref)!,
+        kind: item.kind,
+        title,
+        body,
+        html: rendered.html,
+        excerpt: excerpt || rendered.excerpt,
+        excerptCustom: Boolean(excerpt),
+        status: item.status,
+        publishedAt,
+        authorId,
+        createdAt: item.publishedAt ?? item.updatedAt ?? now,
+        updatedAt: item.updatedAt ?? item.publishedAt ?? now,
+        coverHash: cover?.hash ?? null,
+        coverAlt: cover ? clean(item.cover!.alt).slice(0, 300) : "",
+        lang: item.lang && safeLang(item.lang),
+        featured: item.featured,
+      },
+      tags,
+      comments,
+      redirects: item.oldPaths.filter((p) => p !== path).map((from) => ({ from, to: path })),
+    };
+  };
+  // A few items are made ready at once (their Markdown renders on the render threads while
+  // the next waits), then written one batch each, in order, giving readers a turn between.
+  let done = 0;
+  await progress({ phase: "items", done, total });
+  for (let start = 0; start < total; start += PREPARE_AT_ONCE) {
+    const ready = await Promise.all(todo.slice(start, start + PREPARE_AT_ONCE).map(prepare));
+    for (const post of ready) {
+      await progress({ phase: "items", done: done++, total });
+      if (!post) continue;
+      await writeImportedPost(db.write, post);
+      await new Promise((turn) => setImmediate(turn));
+      if (post.row.kind === "page") report.pages++;
+      else report.posts++;
+      report.comments += post.comments.length;
+      report.redirects += post.redirects.length;
+      for (const t of post.tags) paths.tags.add(t.slug);
+    }
+  }
+  report.tags = paths.tags.size;
+  await progress({ phase: "done", done: total, total });
+  await target.purge([cacheTags.site]);
+  return report;
+}
+
+function safeLang(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function imagesIn(markdown: string): string[] {
+  return Array.from(markdown.matchAll(IMAGE_IN_MARKDOWN), (m) => m[2]!);
+}
+
+/** Authors by their ref in the bundle: matched by email, else made as authors. */
+async function people(target: ImportTarget, bundle: ImportBundle, items: ImportItem[], report: ImportReport, options: ImportOptions) {
+  const wanted = new Set(items.map((i) => i.authorRef).filter(Boolean));
+  const known = await usersByEmail(
+    target.db.db,
+    bundle.people.flatMap((p) => (p.email ? [p.email] : [])),
+  );
+  const ids = new Map<string, string>();
+  for (const person of bundle.people) {
+    if (!wanted.has(person.ref)) continue;
+    if (!person.email) {
+      report.warnings.push({ where: person.name, message: "No email address: their posts are yours" });
+      ids.set(person.ref, options.actorId);
+      continue;
+    }
+    const existing = known.get(person.email);
+    if (existing) {
+      report.people.matched++;
+      ids.set(person.ref, existing);
+      continue;
+    }
+    ids.set(
+      person.ref,
+      await createImportedUser(target.db, {
+        name: clean(person.name).slice(0, 100) || person.email,
+        email: person.email,
+        role: "author" satisfies Role,
+        bio: person.bio && clean(person.bio).slice(0, 500),
+      }),
+    );
+    report.people.created++;
+  }
+  for (const ref of wanted) {
+    if (ref && !ids.has(ref)) {
+      report.warnings.push({ where: ref, message: "An author the export does not describe: their posts are yours" });
+      ids.set(ref, options.actorId);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Who wrote a comment: their address, or, without one, their name (the same name with an
+ * address elsewhere in the import is taken to be the same person).
+ */
+function commenterKeys(items: ImportItem[]): (c: { authorName: string; authorEmail?: string }) => string {
+  const emailOf = new Map<string, string>();
+  for (const item of items)
+    for (const c of item.comments) if (c.authorEmail && !emailOf.has(c.authorName)) emailOf.set(c.authorName, c.authorEmail);
+  return (c) => c.authorEmail ?? emailOf.get(c.authorName) ?? `name:${c.authorName}`;
+}
+
+async function commenters(
+  target: ImportTarget,
+  bundle: ImportBundle,
+  items: ImportItem[],
+  authorIds: Map<string, string>,
+  report: ImportReport,
+) {
+  const keyOf = commenterKeys(items);
+  const all = new Map<string, { name: string; email?: string }>();
+  for (const item of items) {
+    for (const c of item.comments) {
+      const key = keyOf(c);
+      all.set(key, { name: c.authorName, email: key.startsWith("name:") ? undefined : key });
+    }
+  }
+  const known = await usersByEmail(
+    target.db.db,
+    [...all.values()].flatMap((p) => (p.email ? [p.email] : [])),
+  );
+  // An author answering in the comments often has no address there, only their name.
+  const authorsByName = new Map(bundle.people.flatMap((p) => (authorIds.get(p.ref) ? [[p.name, authorIds.get(p.ref)!] as const] : [])));
+  const ids = new Map<string, string>();
+  for (const [key, person] of all) {
+    const existing = (person.email && known.get(person.email)) || (!person.email && authorsByName.get(person.name));
+    if (existing) {
+      ids.set(key, existing);
+      continue;
+    }
+    // Without an address nobody can sign in as them: .invalid is reserved for exactly that.
+    const email = person.email ?? `commenter-${createHash("sha256").update(person.name).digest("hex").slice(0, 16)}@imported.invalid`;
+    ids.set(key, await createImportedUser(target.db, { name: clean(person.name).slice(0, 100) || "Reader", email, role: "reader" }));
+    report.people.created++;
+  }
+  return { ids, keyOf };
+}
+
+async function commentRows(
+  item: ImportItem,
+  postId: string,
+  commenters: { ids: Map<string, string>; keyOf: (c: ImportComment) => string },
+  bundle: ImportBundle,
+) {
+  const ids = new Map(item.comments.map((c) => [c.ref, randomUUID()]));
+  const ordered = [...item.comments].sort((a, b) => Number(Boolean(a.parentRef)) - Number(Boolean(b.parentRef)));
+  return Promise.all(
+    ordered.map(async (c) => {
+      const body = clean(c.body).slice(0, 10_000);
+      return {
+        id: ids.get(c.ref)!,
+        key: importKey(bundle, c.ref),
+        postId,
+        authorId: commenters.ids.get(commenters.keyOf(c))!,
+        parentId: c.parentRef ? (ids.get(c.parentRef) ?? null) : null,
+        body,
+        html: await renderCommentMarkdown(body),
+        status: c.status,
+        createdAt: c.createdAt,
+      };
+    }),
+  );
+}
+
+/** Every item's slug (its own when free and valid, else the first free one) and address. */
+async function assignPaths(
+  target: ImportTarget,
+  bundle: ImportBundle,
+  items: ImportItem[],
+  before: Map<string, string>,
+  report: ImportReport,
+) {
+  const slugs = new Map<string, string>();
+  const byRef = new Map<string, string>();
+  const claimed = new Set<string>();
+  for (const item of items) {
+    const wanted = isSlug(item.slug) ? item.slug : slugify(item.slug || item.title) || "untitled";
+    let slug = wanted;
+    const reserved = item.kind === "page" && RESERVED_SLUGS.has(slug);
+    const taken = await takenSlugs(target.db.db, slug);
+    for (let n = 2; taken.has(slug) || claimed.has(slug) || (item.kind === "page" && RESERVED_SLUGS.has(slug)); n++) {
+      slug = `${truncateChars(wanted, 75)}-${n}`;
+    }
+    if (slug !== wanted) {
+      report.warnings.push({
+        where: item.title,
+        message: `${reserved ? "Its slug names a page of this site" : "Its slug was taken"}: it is now “${slug}”`,
+      });
+    }
+    claimed.add(slug);
+    slugs.set(item.ref, slug);
+    byRef.set(item.ref, item.kind === "page" ? `/${slug}` : `/posts/${slug}`);
+  }
+  // Links to items an earlier import brought in.
+  const earlier = await postPaths(target.db.db, [...before.values()]);
+  for (const item of bundle.items) {
+    const id = before.get(importKey(bundle, item.ref));
+    const path = id && earlier.get(id);
+    if (path) byRef.set(item.ref, path);
+  }
+  return { slugs, byRef, tags: new Set<string>() };
+}
+
+/** An image by its address in the source, from the archive or (if allowed) the old site. */
+async function importImage(target: ImportTarget, bundle: ImportBundle, url: string, options: ImportOptions) {
+  const bytes = await imageBytes(bundle, url, options);
+  const { processImage } = await import("../media/pipeline.ts");
+  const image = await processImage(bytes, target.mediaLimits);
+  await storeMedia(target.media, image);
+  const stored = await recordUpload(target.db.write, image, {
+    userId: options.actorId,
+    fileName: decodeURIComponent(url.split(/[/?#]/).filter(Boolean).at(-1) ?? "image").slice(0, 200),
+    bytes: bytes.byteLength,
+  });
+  return { src: fallbackSrc(stored), hash: stored.hash };
+}
+
+async function imageBytes(bundle: ImportBundle, url: string, options: ImportOptions): Promise<Uint8Array> {
+  const inArchive = archivePath(bundle, url);
+  if (inArchive && options.archiveRoot) {
+    try {
+      return await readFile(join(options.archiveRoot, inArchive));
+    } catch {
+      // Not in the archive after all: perhaps on the old site.
+    }
+  }
+  if (url.startsWith(ARCHIVE_URL)) throw new Error("It is not in the archive");
+  const absolute = url.replace(/^__GHOST_URL__/, bundle.site.url ?? "");
+  if (!/^https?:\/\//.test(absolute)) throw new Error("It names no address to fetch it from");
+  if (!options.fetchImages) throw new Error("It is not in the archive, and fetching from the old site was not allowed");
+  return (await fetchRemote(absolute, { ...REMOTE_DEFAULTS, ...options.remote })).bytes;
+}
+
+/** Where an address would be inside the archive: `archive:` paths, Ghost's and WordPress's uploads. */
+function archivePath(bundle: ImportBundle, url: string): string | null {
+  if (url.startsWith(ARCHIVE_URL)) return url.slice(ARCHIVE_URL.length);
+  const ghost = /^__GHOST_URL__\/(content\/images\/.+)$/.exec(url);
+  if (ghost) return decodeURIComponent(ghost[1]!);
+  const wp = /\/(wp-content\/uploads\/[^?#]+)/.exec(url);
+  if (wp && bundle.source === "wordpress") return decodeURIComponent(wp[1]!);
+  return null;
+}
