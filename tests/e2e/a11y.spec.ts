@@ -79,10 +79,25 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByRole("button", { name: /^v1/ }).click();
     found[`${editorUrl} (revisions)`] = await violations(page);
 
-    for (const path of ["/admin/people", "/dashboard/pages", "/dashboard/pages/new", pageEditorUrl, "/admin/import", "/admin/redirects"]) {
+    for (const path of [
+      "/admin/people",
+      "/dashboard/pages",
+      "/dashboard/pages/new",
+      pageEditorUrl,
+      "/admin/import",
+      "/admin/redirects",
+      "/admin/settings",
+      "/admin/menus",
+      "/dashboard/comments",
+    ]) {
       await adminPage.goto(path);
       found[path] = await violations(adminPage);
     }
+    // The settings form with an image picker's library open, as an admin choosing a logo sees it.
+    await adminPage.goto("/admin/settings");
+    await adminPage.getByRole("group", { name: "Logo" }).getByRole("button", { name: "Choose from the library" }).click();
+    await expect(adminPage.getByRole("group", { name: "Logo" }).getByRole("button", { name: "Close the library" })).toBeVisible();
+    found["/admin/settings (library open)"] = await violations(adminPage);
 
     expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length))).toEqual({});
     await Promise.all([context.close(), anonymous.close(), admin.close()]);

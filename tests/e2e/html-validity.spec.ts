@@ -62,6 +62,9 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     pages: "/dashboard/pages",
     newPage: "/dashboard/pages/new",
     pageEditor,
+    settings: "/admin/settings",
+    menus: "/admin/menus",
+    moderation: "/dashboard/comments",
     import: "/admin/import",
     redirects: "/admin/redirects",
   }))
