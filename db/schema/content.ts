@@ -1,4 +1,5 @@
 // Posts, their revisions and tags, and the comments on them. Authors are better-auth's users.
+import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { user } from "../auth-schema.ts";
 import { now } from "./columns.ts";
@@ -86,7 +87,11 @@ export const PostTag = sqliteTable(
   ],
 );
 
-export const COMMENT_STATUSES = ["visible", "hidden", "deleted"] as const;
+/**
+ * A held comment waits for a moderator (the site holds a newcomer's first comments when its
+ * settings say so); readers never see it, and approving it makes it visible.
+ */
+export const COMMENT_STATUSES = ["visible", "hidden", "deleted", "held"] as const;
 
 export const Comment = sqliteTable(
   "comment",
@@ -106,7 +111,14 @@ export const Comment = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("comment_post_idx").on(t.postId, t.parentId, t.createdAt), index("comment_author_idx").on(t.authorId)],
+  (t) => [
+    index("comment_post_idx").on(t.postId, t.parentId, t.createdAt),
+    index("comment_author_idx").on(t.authorId),
+    // The moderators' queue reads only held comments, a handful among all: this index holds just those.
+    index("comment_held_idx")
+      .on(t.createdAt)
+      .where(sql`status = 'held'`),
+  ],
 );
 
 export const REVISION_KINDS = ["save", "restore", "conflict"] as const;

@@ -3,6 +3,7 @@
 // schemas. Version 1; a later version that changes a shape gets a new number, and an importer
 // refuses a number it does not know rather than guess.
 import { z } from "zod";
+import { COMMENT_STATUSES } from "../../db/schema.ts";
 import { ROLES } from "../lib/constants.ts";
 
 export const EXPORT_FORMAT = "quire-export";
@@ -51,15 +52,15 @@ export const People = z.array(ExportedPerson);
 
 /**
  * A comment, numbered within its post in the order they were written: `parent` is the
- * number of the comment it answers. A deleted comment is kept (without its text) only as the
- * placeholder its replies hang from.
+ * number of the comment it answers; its status is the site's (visible, hidden by a moderator,
+ * held for approval, or deleted: kept without its text, as the placeholder its replies hang from).
  */
 export const ExportedComment = z.object({
   id: z.string().min(1),
   parent: z.string().nullable().default(null),
   author: z.object({ name: z.string(), email: z.string().min(3) }),
   body: z.string(),
-  status: z.enum(["visible", "hidden", "deleted"]),
+  status: z.enum(COMMENT_STATUSES),
   createdAt: Iso,
   editedAt: Iso.nullable().default(null),
 });

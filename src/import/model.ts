@@ -31,10 +31,11 @@ export interface ImportComment {
   createdAt: Date;
   editedAt?: Date;
   /**
-   * Approved comments come in visible; pending ones hidden; spam and trash are left out. A
-   * deleted one (Quire's placeholder for a comment with replies) comes in deleted, without text.
+   * Approved comments come in visible; pending ones hidden; spam and trash are left out. From
+   * Quire's own export, each as it was: held ones still wait for approval, and a deleted one
+   * (the placeholder its replies hang from) comes in deleted, without its text.
    */
-  status: "visible" | "hidden" | "deleted";
+  status: "visible" | "hidden" | "held" | "deleted";
 }
 
 export interface ImportItem {

@@ -27,6 +27,7 @@ import {
   takenSlugs,
   usersByEmail,
   writeImportedPost,
+  type ImportedPost,
 } from "../server/queries/imports.ts";
 import { saveSettings, storedSettings } from "../server/queries/settings.ts";
 import { normalizeTags } from "../server/queries/tags.ts";
@@ -75,6 +76,8 @@ export interface ImportReport {
   warnings: ImportWarning[];
 }
 
+/** Items rendered at once before their writes: enough to keep the render threads busy. */
+const PREPARE_AT_ONCE = 8;
 const REMOTE_DEFAULTS: RemoteLimits = { maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 3 };
 const IMAGE_IN_MARKDOWN = /!\[([^\]]*)\]\(\s*([^)\s]+)((?:\s+"[^"]*")?)\s*\)/g;
 
@@ -140,13 +143,12 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
   );
 
   const total = todo.length;
-  for (const [n, item] of todo.entries()) {
-    await progress({ phase: "items", done: n, total });
+  const prepare = async (item: ImportItem): Promise<ImportedPost | null> => {
     const label = item.title;
     let body = clean(item.body);
     if (body.length > BODY_MAX) {
       report.skipped.push({ where: label, message: `Its body is over ${BODY_MAX.toLocaleString("en")} characters` });
-      continue;
+      return null;
     }
     body = body
       .replace(IMAGE_IN_MARKDOWN, (_m, alt: string, url: string, title: string) => {
@@ -163,7 +165,11 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
       .replace(new RegExp(`\\]\\(${ARCHIVE_URL}([^)\\s]+)`, "g"), "](#");
     const authorId = (item.authorRef && authorIds.get(item.authorRef)) || options.actorId;
     const media = await mediaByHashes(db.db, mediaHashesIn(body));
-    const rendered = await renderMarkdown(body, authorId, [...media.values()]);
+    const id = randomUUID();
+    const [rendered, comments] = await Promise.all([
+      renderMarkdown(body, authorId, [...media.values()]),
+      commentRows(item, id, commenterIds, bundle),
+    ]);
     let tags =
       item.kind === "page"
         ? []
@@ -182,14 +188,13 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
       report.warnings.push({ where: label, message: `Its title was cut to ${TITLE_MAX} characters` });
       title = truncateChars(title, TITLE_MAX);
     }
-    const id = randomUUID();
     const now = new Date();
     const publishedAt = item.status === "draft" ? (item.publishedAt ?? null) : (item.publishedAt ?? now);
     const excerpt = truncateChars(clean(item.excerpt).trim(), EXCERPT_MAX);
-    const comments = await commentRows(item, id, commenterIds, bundle);
     const cover = item.cover ? images.get(item.cover.url) : undefined;
     const path = paths.byRef.get(item.ref)!;
-    await writeImportedPost(db.write, {
+    ids.set(item.ref, id);
+    return {
       id,
       key: importKey(bundle, item.ref),
       row: {
@@ -214,13 +219,25 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
       tags,
       comments,
       redirects: item.oldPaths.filter((p) => p !== path).map((from) => ({ from, to: path })),
-    });
-    ids.set(item.ref, id);
-    if (item.kind === "page") report.pages++;
-    else report.posts++;
-    report.comments += comments.length;
-    report.redirects += item.oldPaths.filter((p) => p !== path).length;
-    for (const t of tags) paths.tags.add(t.slug);
+    };
+  };
+  // A few items are made ready at once (their Markdown renders on the render threads while
+  // the next waits), then written one batch each, in order, giving readers a turn between.
+  let done = 0;
+  await progress({ phase: "items", done, total });
+  for (let start = 0; start < total; start += PREPARE_AT_ONCE) {
+    const ready = await Promise.all(todo.slice(start, start + PREPARE_AT_ONCE).map(prepare));
+    for (const post of ready) {
+      await progress({ phase: "items", done: done++, total });
+      if (!post) continue;
+      await writeImportedPost(db.write, post);
+      await new Promise((turn) => setImmediate(turn));
+      if (post.row.kind === "page") report.pages++;
+      else report.posts++;
+      report.comments += post.comments.length;
+      report.redirects += post.redirects.length;
+      for (const t of post.tags) paths.tags.add(t.slug);
+    }
   }
   report.tags = paths.tags.size;
   if (bundle.redirects?.length) report.redirects += await addRedirects(db.write, bundle.redirects.filter(isRedirect));

@@ -11,6 +11,8 @@ export const statements = {
   comment: ["create", "edit-own", "delete-own", "moderate-own-posts", "moderate-any"],
   /** Pages (About, Contact…) are the site's, not one author's: no own/any split. */
   page: ["create", "update", "publish", "delete"],
+  /** The site's settings and menus. */
+  site: ["update"],
 } as const;
 
 export const ac = createAccessControl(statements);
@@ -22,14 +24,20 @@ const managePages = ["create", "update", "publish", "delete"] as const;
 
 // Keyed by ROLES exactly: a role added there and not here (or here only) does not compile.
 export const roles = {
-  reader: ac.newRole({ post: [], comment: [...commentOwn], page: [] }),
-  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"], page: [] }),
-  editor: ac.newRole({ post: [...writeAny], comment: [...commentOwn, "moderate-own-posts", "moderate-any"], page: [...managePages] }),
+  reader: ac.newRole({ post: [], comment: [...commentOwn], page: [], site: [] }),
+  author: ac.newRole({ post: [...writeOwn], comment: [...commentOwn, "moderate-own-posts"], page: [], site: [] }),
+  editor: ac.newRole({
+    post: [...writeAny],
+    comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
+    page: [...managePages],
+    site: [],
+  }),
   admin: ac.newRole({
     ...adminAc.statements,
     post: [...writeAny],
     comment: [...commentOwn, "moderate-own-posts", "moderate-any"],
     page: [...managePages],
+    site: ["update"],
   }),
 } satisfies Record<Role, unknown>;
 /** A new account can comment; an admin makes it an author. */
@@ -57,6 +65,16 @@ export function managesPages(role: string | null | undefined, action: (typeof st
 /** Manages people (lists them, sets their roles, bans them): the admin procedures and the admin pages ask this. */
 export function managesPeople(role: string | null | undefined): boolean {
   return can(role, { user: ["list", "set-role", "ban"] });
+}
+
+/** Changes the site's settings and menus: the settings procedures and /admin/settings, /admin/menus ask this. */
+export function managesSite(role: string | null | undefined): boolean {
+  return can(role, { site: ["update"] });
+}
+
+/** Moderates comments: on their own posts at least (an author), or on every post (an editor). */
+export function moderatesComments(role: string | null | undefined): boolean {
+  return can(role, { comment: ["moderate-own-posts"] }) || can(role, { comment: ["moderate-any"] });
 }
 
 /** Banned now: with no end date, or one still to come (better-auth lifts a ban once it has passed). */

@@ -127,7 +127,8 @@ export const RestoreInput = z.object({ revisionId: Id, version: z.number().int()
 export const PostListInput = z
   .object({
     cursor: z.string().max(200).optional(),
-    limit: z.number().int().min(1).max(50).default(10),
+    /** The site's posts per page (its settings) unless given. */
+    limit: z.number().int().min(1).max(50).optional(),
     tag: z
       .string()
       .max(SLUG_MAX * 2)
@@ -137,7 +138,7 @@ export const PostListInput = z
     full: z.boolean().default(false),
   })
   .strict()
-  .default({ limit: 10, full: false });
+  .default({ full: false });
 
 export const SearchInput = z
   .object({

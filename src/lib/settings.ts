@@ -2,17 +2,11 @@
 // defaults live here, shared by the router, the settings form and the pages that show them.
 import { z } from "zod";
 import { MEDIA_HASH } from "../media/urls.ts";
+import { checkAccent } from "./contrast.ts";
 import { CleanText } from "./schemas.ts";
+import { COMMENT_MODES, DEFAULT_ACCENT, LANGUAGES, MENU_MAX, POSTS_PER_PAGE_MAX } from "./site-options.ts";
 
-/** Languages the reader-facing catalogue is complete in (src/lib/i18n/). */
-export const LANGUAGES = ["en", "de", "es"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const COMMENT_MODES = ["on", "off", "hold-first"] as const;
-export type CommentMode = (typeof COMMENT_MODES)[number];
-
-export const MENU_MAX = 12;
-export const POSTS_PER_PAGE_MAX = 50;
+export * from "./site-options.ts";
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -63,16 +57,29 @@ export const SiteSettings = z.object({
   logo: MediaHash.nullable(),
   icon: MediaHash.nullable(),
   socialImage: MediaHash.nullable(),
-  /** The light scheme's accent, #rrggbb; checked for contrast by src/lib/contrast.ts. */
+  /** The light scheme's accent, #rrggbb, readable as links and as a button; the dark scheme's is derived. */
   accent: z
     .string()
     .regex(/^#[0-9a-f]{6}$/i, "Use a colour like #9a3412")
-    .transform((c) => c.toLowerCase()),
-  postsPerPage: z.number().int().min(1).max(POSTS_PER_PAGE_MAX, `Show at most ${POSTS_PER_PAGE_MAX} posts a page`),
-  feedContent: z.enum(["full", "excerpt"]),
-  comments: z.enum(COMMENT_MODES),
-  language: z.enum(LANGUAGES),
-  timezone: z.string().refine(isTimeZone, "Pick a time zone such as Europe/Berlin"),
+    .transform((c) => c.toLowerCase())
+    .superRefine((colour, ctx) => {
+      for (const message of checkAccent(colour).problems) ctx.addIssue({ code: "custom", message });
+    }),
+  postsPerPage: z
+    .number({ error: "Give the number of posts a page shows" })
+    .int("Use a whole number of posts")
+    .min(1, "Show at least 1 post a page")
+    .max(POSTS_PER_PAGE_MAX, `Show at most ${POSTS_PER_PAGE_MAX} posts a page`),
+  feedContent: z.enum(["full", "excerpt"], { error: "Choose full text or excerpts for the feed" }),
+  comments: z.enum(COMMENT_MODES, { error: `Choose one of ${COMMENT_MODES.join(", ")}` }),
+  language: z.enum(LANGUAGES, { error: `Choose one of ${LANGUAGES.join(", ")}` }),
+  timezone: z
+    .string()
+    .trim()
+    .max(100)
+    .refine(isTimeZone, "Pick a time zone such as Europe/Berlin")
+    // As Intl spells it ("europe/berlin" is Europe/Berlin), so pages compare and show one name.
+    .transform((zone) => new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone),
   headerMenu: Menu,
   footerMenu: Menu,
 });
@@ -84,7 +91,9 @@ export const IMAGE_SETTINGS = ["logo", "icon", "socialImage"] as const satisfies
 /** Settings that are menus, whose links to posts and pages name them by id. */
 export const MENU_SETTINGS = ["headerMenu", "footerMenu"] as const satisfies readonly SettingKey[];
 
-export const DEFAULT_ACCENT = "#9a3412";
+/** What an admin sends: any of the settings, each whole; the rest stay as they are. */
+export const SettingsUpdateInput = SiteSettings.partial().strict();
+export type SettingsUpdate = z.input<typeof SettingsUpdateInput>;
 
 /** What a new site starts with; title, description and feed content come from the environment. */
 export function defaultSettings(env: { siteTitle: string; siteDescription: string; feedContent: "full" | "excerpt" }): SiteSettings {

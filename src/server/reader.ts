@@ -32,7 +32,8 @@ async function listOrNull(api: Api, input: Parameters<Api["post"]["list"]>[0]) {
 }
 
 export async function homePage(cursor: string | undefined, api?: Api) {
-  const page = await listOrNull(api ?? (await anonymous()), { cursor, limit: 10 });
+  // As many as the site's settings say a page shows.
+  const page = await listOrNull(api ?? (await anonymous()), { cursor });
   if (!page) return null;
   return { page, cache: { tags: [cacheTags.list, ...authorTags(page.items)], maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
 }
@@ -41,7 +42,7 @@ export async function tagPage(slug: string, cursor: string | undefined, given?: 
   const api = given ?? (await anonymous());
   const tag = await api.tag.bySlug({ slug }).catch(missing);
   if (!tag) return null;
-  const page = await listOrNull(api, { tag: tag.slug, cursor, limit: 10 });
+  const page = await listOrNull(api, { tag: tag.slug, cursor });
   if (!page) return null;
   const tags = [cacheTags.tag(tag.slug), ...authorTags(page.items)];
   return { tag, page, cache: { tags, maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
@@ -58,7 +59,7 @@ export async function authorPage(id: string, cursor: string | undefined, given?:
   const api = given ?? (await anonymous());
   const author = await api.user.byId({ id }).catch(missing);
   if (!author) return null;
-  const page = await listOrNull(api, { authorId: author.id, cursor, limit: 10 });
+  const page = await listOrNull(api, { authorId: author.id, cursor });
   if (!page) return null;
   return { author, page, cache: { tags: [cacheTags.author(author.id)], maxAge: maxAgeUntil(page.refreshAt) } satisfies Cacheable };
 }

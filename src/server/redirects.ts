@@ -55,12 +55,13 @@ export function redirectTable(db: Database): RedirectTable {
   return {
     target(url) {
       if (s.table.size === 0) return undefined;
-      const hit = s.table.get(url);
-      if (hit) return hit;
-      // WordPress's permalinks end in "/", links to them often do not (and the other way round).
       const [path, query] = url.split("?", 2) as [string, string?];
+      // WordPress's permalinks end in "/", links to them often do not (and the other way round).
       const other = path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
-      return other ? s.table.get(query === undefined ? other : `${other}?${query}`) : undefined;
+      const hit = s.table.get(url) ?? (other ? s.table.get(query === undefined ? other : `${other}?${query}`) : undefined);
+      // An old address that is the new one but for its slash (/about/ for /about) must not send
+      // the new one round in a circle.
+      return hit && hit !== url && hit !== path ? hit : undefined;
     },
     get ready() {
       return s.ready;

@@ -5,6 +5,7 @@ import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
 import { pageRouter } from "./routers/page.ts";
 import { postRouter } from "./routers/post.ts";
+import { settingsRouter } from "./routers/settings.ts";
 import { redirectRouter } from "./routers/redirect.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   mail: mailRouter,
   media: mediaRouter,
+  settings: settingsRouter,
   import: importRouter,
   redirect: redirectRouter,
 });

@@ -6,7 +6,7 @@ import { z, ZodError } from "zod";
 import type { Auth, Session } from "../auth.ts";
 import type { Db } from "../../db/client.ts";
 import type { MediaStore } from "../media/storage.ts";
-import { can, managesPages, managesPeople } from "../lib/permissions.ts";
+import { can, managesPages, managesPeople, managesSite } from "../lib/permissions.ts";
 import { MAX_BATCH } from "../lib/constants.ts";
 import { PostConflict } from "./errors.ts";
 import { databaseUnavailable } from "../../db/unavailable.ts";
@@ -179,6 +179,14 @@ export const commenterProcedure = protectedProcedure.use(({ ctx, next }) => {
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!managesPeople(ctx.user.role)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can manage people" });
+  }
+  return next();
+});
+
+/** Signed in as someone who changes the site's settings and menus. */
+export const siteAdminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!managesSite(ctx.user.role)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can change the site's settings" });
   }
   return next();
 });

@@ -91,3 +91,10 @@ export async function signUp(base: string, name: string, email: string): Promise
     },
   };
 }
+
+/** The session cookie of an account, signed in over HTTP, for routes a Client does not call (uploads). */
+export async function signInCookie(base: string, email: string): Promise<string> {
+  const reply = await send(base, "/api/auth/sign-in/email", JSON.stringify({ email, password: PASSWORD }), {});
+  if (reply.status !== 200) throw new Error(`sign-in of ${email} answered ${reply.status}: ${reply.body}`);
+  return reply.cookies.map((c) => c.split(";")[0]!).join("; ");
+}

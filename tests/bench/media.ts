@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { UploadAnswer } from "../../src/http/upload.ts";
-import { signUp } from "./http-client.ts";
+import { signInCookie, signUp } from "./http-client.ts";
 import { startQuire } from "./proc.ts";
 import { report } from "./report.ts";
 
@@ -189,29 +189,4 @@ try {
   );
 } finally {
   await server.stop();
-}
-
-/** The session cookie of an account, signed in over HTTP (the Client keeps its own private). */
-async function signInCookie(base: string, email: string): Promise<string> {
-  const { PASSWORD } = await import("./http-client.ts");
-  const url = new URL("/api/auth/sign-in/email", base);
-  const body = JSON.stringify({ email, password: PASSWORD });
-  return new Promise((ok, fail) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: { "content-type": "application/json", origin: base, "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => ok((res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]!).join("; ")));
-      },
-    );
-    req.on("error", fail);
-    req.end(body);
-  });
 }

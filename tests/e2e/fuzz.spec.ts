@@ -9,13 +9,16 @@
 //
 // The admin is one this file makes (promoted by the suite's admin), and the only real
 // things it may touch are its own: its profile and a draft it writes for each test. Every
-// other id it sends belongs to nothing, so specs running alongside see no change.
+// other id it sends belongs to nothing, so specs running alongside see no change. The site's
+// settings show on every page, so the procedure that changes them is fuzzed on a Quire of
+// its own (on a deployed site, the settings are put back afterwards).
 import { expect, request as requests, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import fc from "fast-check";
 import superjson from "superjson";
 import { z } from "zod";
 import { appRouter } from "../../src/server/root.ts";
-import { ADMIN_STATE, leakIn, PASSWORD, patiently, uniqueEmail } from "./helpers.ts";
+import { ADMIN_STATE, apiSignUp, DEPLOYED, leakIn, PASSWORD, patiently, uniqueEmail } from "./helpers.ts";
+import { startQuire } from "./servers/quire.ts";
 
 type Kind = "query" | "mutation" | "subscription";
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: Kind; inputs: z.ZodType[] } }>);
@@ -28,6 +31,8 @@ const RUNS_TURNED_AWAY = { arbitrary: 3, nearValid: 3 };
 const MAX_QUERY_URL = 12_000;
 /** A published fuzz post would show on the home page other specs read: this one never gets the own draft. */
 const NEVER_ON_OWN = new Set(["post.publish"]);
+/** What these take changes every page of the site (its title, menus, comments…): fuzzed on a site of their own. */
+const SITE_WIDE = new Set(["settings.update"]);
 
 // ── What gets sent ────────────────────────────────────────────────────────────
 
@@ -316,6 +321,43 @@ async function ownDraft(): Promise<Own> {
   return { id: [draft.id, revision!.id], postId: [draft.id], revisionId: [revision!.id], userId: [admin.userId] };
 }
 
+/** Where a site-wide procedure is fuzzed, with its own visitor and admin, and how to leave it. */
+interface Site {
+  origin: string;
+  anonymous: Caller;
+  admin: Caller;
+  close(): Promise<void>;
+}
+
+async function siteOfItsOwn(): Promise<Site> {
+  if (DEPLOYED) {
+    // No server of its own there: the deployed site's settings are put back as they were.
+    const read = await admin.api.get(`/api/trpc/settings.get?input=${encodeURIComponent(encode(undefined))}`);
+    expect(read.status(), await read.text()).toBe(200);
+    const { settings } = superjson.deserialize<{ settings: unknown }>((await read.json()).result.data);
+    const restore = async () => {
+      const put = await admin.api.post("/api/trpc/settings.update", { headers: { origin }, data: encode(settings) });
+      expect(put.status(), await put.text()).toBe(200);
+    };
+    return { origin, anonymous, admin, close: restore };
+  }
+  const quire = await startQuire();
+  const visitor = await requests.newContext({ baseURL: quire.url });
+  const api = await requests.newContext({ baseURL: quire.url, extraHTTPHeaders: { origin: quire.url } });
+  // The first account on its fresh database is its admin.
+  const user = await apiSignUp(api, quire.url, "Fuzz Owner");
+  expect(user.role).toBe("admin");
+  return {
+    origin: quire.url,
+    anonymous: { name: "anonymous", api: visitor },
+    admin: { name: "admin", api },
+    close: async () => {
+      await Promise.all([visitor.dispose(), api.dispose()]);
+      expect(await quire.stop()).toBe(0);
+    },
+  };
+}
+
 // ── The properties ───────────────────────────────────────────────────────────
 
 // A trace of a few thousand requests costs more than the requests; a failure names its input.
@@ -327,7 +369,8 @@ for (const [path, procedure] of procedures) {
     expect(type, "the fuzzer speaks queries (GET) and mutations (POST)").not.toBe("subscription");
     expect(inputs.length, "the fuzzer knows one input parser per procedure").toBeLessThanOrEqual(1);
     const schema: Schema = inputs[0] ? (z.toJSONSchema(inputs[0], { io: "input", unrepresentable: "any" }) as Schema) : {};
-    const own = NEVER_ON_OWN.has(path) ? {} : await ownDraft();
+    const site = SITE_WIDE.has(path) ? await siteOfItsOwn() : { origin, anonymous, admin, close: async () => {} };
+    const own = NEVER_ON_OWN.has(path) || SITE_WIDE.has(path) ? {} : await ownDraft();
     const fits = (wire: string) => type !== "query" || encodeURIComponent(wire).length < MAX_QUERY_URL;
     /** Whether the procedure's own schema takes this input, as the server will read it. */
     const accepts = (wire: string) => {
@@ -339,27 +382,31 @@ for (const [path, procedure] of procedures) {
     };
     // Two inputs the schema surely takes come first, so the procedure's own code runs.
     const valids = fc.sample(valid(schema, own).map(encode).filter(fits).filter(accepts), 2).map((wire) => [wire] as [string]);
-    const turnedAway = (await call(anonymous, origin, path, type, valids[0]![0])).status() === 401;
+    try {
+      const turnedAway = (await call(site.anonymous, site.origin, path, type, valids[0]![0])).status() === 401;
 
-    for (const caller of [anonymous, admin]) {
-      const where = `${path} as ${caller.name}`;
-      const runs = caller === anonymous && turnedAway ? RUNS_TURNED_AWAY : RUNS;
-      await fc.assert(
-        fc.asyncProperty(arbitraryWire.filter(fits), async (wire) => {
-          await judge(await call(caller, origin, path, type, wire), wire, where);
-        }),
-        { numRuns: runs.arbitrary, examples: runs === RUNS ? FOUND : [] },
-      );
-      await fc.assert(
-        fc.asyncProperty(nearValid(schema, own).map(encode).filter(fits), async (wire) => {
-          const { zodError } = await judge(await call(caller, origin, path, type, wire), wire, where);
-          if (accepts(wire)) {
-            // What the schema takes here, it takes over HTTP too.
-            expect(zodError, `${where} refused an input its schema takes: ${wire.slice(0, 300)}`).toBeNull();
-          }
-        }),
-        { numRuns: runs.nearValid, examples: valids },
-      );
+      for (const caller of [site.anonymous, site.admin]) {
+        const where = `${path} as ${caller.name}`;
+        const runs = caller === site.anonymous && turnedAway ? RUNS_TURNED_AWAY : RUNS;
+        await fc.assert(
+          fc.asyncProperty(arbitraryWire.filter(fits), async (wire) => {
+            await judge(await call(caller, site.origin, path, type, wire), wire, where);
+          }),
+          { numRuns: runs.arbitrary, examples: runs === RUNS ? FOUND : [] },
+        );
+        await fc.assert(
+          fc.asyncProperty(nearValid(schema, own).map(encode).filter(fits), async (wire) => {
+            const { zodError } = await judge(await call(caller, site.origin, path, type, wire), wire, where);
+            if (accepts(wire)) {
+              // What the schema takes here, it takes over HTTP too.
+              expect(zodError, `${where} refused an input its schema takes: ${wire.slice(0, 300)}`).toBeNull();
+            }
+          }),
+          { numRuns: runs.nearValid, examples: valids },
+        );
+      }
+    } finally {
+      await site.close();
     }
   });
 }

@@ -3,7 +3,8 @@
 import { TRPCError } from "@trpc/server";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { user } from "../../db/schema.ts";
+import { eq } from "drizzle-orm";
+import { Comment, user } from "../../db/schema.ts";
 import { appRouter, type createCaller } from "../../src/server/root.ts";
 import { createBackend, type Backend } from "./harness.ts";
 import { processImage, type ProcessedImage } from "../../src/media/pipeline.ts";
@@ -22,6 +23,8 @@ interface Fixture {
   revisionId: string;
   /** A comment by the reader on the owner's published post. */
   commentId: string;
+  /** Another, held for a moderator. */
+  heldCommentId: string;
   ownerId: string;
   /** Someone to change roles of or ban. */
   targetUserId: string;
@@ -75,6 +78,10 @@ const MATRIX: Record<string, Row> = {
   "comment.delete": { ...commentAuthorOnly, call: (c, f) => c.comment.delete({ id: f.commentId }) },
   "comment.hide": { ...ownerOrEditor, call: (c, f) => c.comment.hide({ id: f.commentId }) },
   "comment.unhide": { ...ownerOrEditor, call: (c, f) => c.comment.unhide({ id: f.commentId }) },
+  // Every author moderates their own posts' comments: another author's list is just empty.
+  "comment.held": { ...writers, call: (c) => c.comment.held() },
+  "comment.approve": { ...ownerOrEditor, call: (c, f) => c.comment.approve({ id: f.heldCommentId }) },
+  "comment.reject": { ...ownerOrEditor, call: (c, f) => c.comment.reject({ id: f.heldCommentId }) },
   "user.me": { ...signedIn, call: (c) => c.user.me() },
   "user.byId": { ...everyone("OK"), call: (c, f) => c.user.byId({ id: f.ownerId }) },
   "user.updateProfile": { ...signedIn, call: (c) => c.user.updateProfile({ name: "Renamed", bio: "", image: "" }) },
@@ -86,6 +93,9 @@ const MATRIX: Record<string, Row> = {
   "media.list": { ...writers, call: (c) => c.media.list() },
   "media.usage": { ...ownerOrEditor, call: (c, f) => c.media.usage({ hash: f.mediaHash }) },
   "media.delete": { ...ownerOrEditor, call: (c, f) => c.media.delete({ hash: f.mediaHash }) },
+  "settings.get": { ...admins, call: (c) => c.settings.get() },
+  "settings.menuTargets": { ...admins, call: (c) => c.settings.menuTargets() },
+  "settings.update": { ...admins, call: (c) => c.settings.update({ postsPerPage: 10 }) },
   "import.recent": { ...admins, call: (c) => c.import.recent() },
   "import.status": { ...admins, admin: "NOT_FOUND", call: (c) => c.import.status({ id: "6f1c2a52-8a47-4c1e-9f0e-0d5c7b9b1a11" }) },
   "import.confirm": {
@@ -170,6 +180,8 @@ async function freshFixture(): Promise<Fixture> {
   await ownerCaller.post.publish({ id: published.id });
   const [revision] = await ownerCaller.post.revisions({ id: draft.id });
   const comment = await readerCaller.comment.create({ postId: published.id, body: "First!" });
+  const held = await readerCaller.comment.create({ postId: published.id, body: "Held?" });
+  await b.db.db.update(Comment).set({ status: "held" }).where(eq(Comment.id, held.id));
   const targetUserId = randomUUID();
   await b.db.db.insert(user).values({ id: targetUserId, name: "Target", email: `${targetUserId}@quire.test` });
   // Its rows only (a fresh hash each time): access is decided before any file is touched.
@@ -185,6 +197,7 @@ async function freshFixture(): Promise<Fixture> {
     publishedSlug: published.slug,
     revisionId: revision!.id,
     commentId: comment.id,
+    heldCommentId: held.id,
     ownerId,
     targetUserId,
     mediaHash,

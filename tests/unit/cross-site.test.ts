@@ -113,6 +113,9 @@ describe("tRPC mutations refuse cross-site requests", () => {
       await (await b.callerWithCookie(admin.cookie)).comment.hide({ id: comment.id });
       return { id: comment.id };
     },
+    "comment.approve": async () => ({ id: (await newComment("held")).id }),
+    "comment.reject": async () => ({ id: (await newComment("held")).id }),
+    "settings.update": async () => ({ title: `Forged title ${++n}` }),
     "user.updateProfile": async () => ({ name: "Forged Name", bio: "", image: "" }),
     "media.delete": async () => ({ hash: await newImage() }),
     "user.setRole": async () => ({ userId: (await b.signUp("Target", "reader")).userId, role: "admin" }),
@@ -151,11 +154,13 @@ describe("tRPC mutations refuse cross-site requests", () => {
     const [row] = await b.db.db.select().from(Post).where(eq(Post.id, post.id));
     return row!;
   }
-  async function newComment() {
+  /** A comment of the admin's on a new post: visible, or held for a moderator. */
+  async function newComment(status: "visible" | "held" = "visible") {
     const post = await newPost(true);
     await (await b.callerWithCookie(admin.cookie)).comment.create({ postId: post.id, body: "A fixture comment" });
     const [row] = await b.db.db.select().from(Comment).where(eq(Comment.postId, post.id)).orderBy(desc(Comment.createdAt)).limit(1);
-    return row!;
+    if (status === "held") await b.db.db.update(Comment).set({ status }).where(eq(Comment.id, row!.id));
+    return { ...row!, status };
   }
 
   const post = (path: string, headers: Record<string, string>, body: BodyInit) =>

@@ -32,7 +32,7 @@ const samples: { [S in Section]: { [K in FunctionKeys<S>]: Parameters<Extract<Me
   notFound: {},
   providerError: {},
   authPages: {},
-  accountPages: { signedInAs: ["‹Name›", "‹name@example.com›"] },
+  accountPages: { signedInAs: ["‹Name›", "‹name@example.com›"], commentsWaiting: [1234] },
   roles: {},
   statuses: {},
   comments: {},

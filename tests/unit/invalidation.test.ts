@@ -5,6 +5,7 @@ import { appRouter, type createCaller } from "../../src/server/root.ts";
 import { createBackend, type Backend } from "./harness.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
+import { addComment } from "../../src/server/queries/comments.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
 import { eq } from "drizzle-orm";
 import { Job } from "../../db/schema.ts";
@@ -60,6 +61,15 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
   "comment.delete": { run: (w) => w.reader.comment.delete({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
   "comment.hide": { run: (w) => w.owner.comment.hide({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
   "comment.unhide": { run: (w) => w.owner.comment.unhide({ id: w.commentId }), purges: (w) => [`post:${w.target}`] },
+  "comment.approve": {
+    // The post's page shows it from now on.
+    run: async (w) => w.owner.comment.approve({ id: (await heldComment(w)).id }),
+    purges: (w) => [`post:${w.target}`],
+  },
+  // Readers never saw it.
+  "comment.reject": { run: async (w) => w.owner.comment.reject({ id: (await heldComment(w)).id }), purges: () => [] },
+  // Every page shows the settings: all of them go.
+  "settings.update": { run: (w) => w.admin.settings.update({ title: "Renamed site" }), purges: () => ["site"] },
   "user.updateProfile": {
     // Their name is on their posts, in lists and beside their comments: all carry author:<id>.
     run: (w) => w.reader.user.updateProfile({ name: "Rita R.", bio: "", image: "" }),
@@ -101,6 +111,10 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
   "user.ban": { run: (w) => w.admin.user.ban({ userId: w.readerId }), purges: () => [] },
   "user.unban": { run: (w) => w.admin.user.unban({ userId: w.readerId }), purges: () => [] },
 };
+
+/** A comment on the target held for a moderator, written as comment.create writes one. */
+const heldComment = (w: World) =>
+  addComment(b.db.write, { postId: w.target, authorId: w.readerId, parentId: null, body: "Wait", html: "<p>Wait</p>" }, "held");
 
 /**
  * A page (About…) is on its own page, in the sitemap and search ("pages"), and linked from

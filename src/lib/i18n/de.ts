@@ -11,6 +11,7 @@ export const layout = {
   skipToContent: "Zum Inhalt springen",
   siteNav: "Website",
   publishedWith: "Veröffentlicht mit Quire.",
+  footerNav: "Fußzeile",
 } satisfies Catalogue["layout"];
 
 export const menu = {
@@ -140,6 +141,10 @@ export const accountPages = {
   security: "Sicherheit",
   people: "Personen",
   outbox: "Postausgang",
+  comments: "Kommentare",
+  commentsWaiting: (n: number) => count(n, "Kommentare (# wartet)", "Kommentare (# warten)"),
+  settings: "Einstellungen",
+  menus: "Menüs",
   import: "Import",
   redirects: "Weiterleitungen",
   export: "Export",
@@ -209,6 +214,9 @@ export const comments = {
   hidden: "Kommentar vor Leserinnen und Lesern verborgen.",
   shown: "Kommentar wird wieder gezeigt.",
   confirmDelete: "Ihren Kommentar löschen? Antworten darauf bleiben stehen.",
+  closed: "Die Kommentare sind geschlossen.",
+  heldComment: "Danke: Ihr Kommentar wartet auf Freigabe; er erscheint hier, sobald ihn jemand aus der Moderation freigibt.",
+  heldReply: "Danke: Ihre Antwort wartet auf Freigabe; sie erscheint hier, sobald sie jemand aus der Moderation freigibt.",
 } satisfies Catalogue["comments"];
 
 export const commentRefusals = {

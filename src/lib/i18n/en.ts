@@ -15,6 +15,7 @@ export const layout = {
   skipToContent: "Skip to content",
   siteNav: "Site",
   publishedWith: "Published with Quire.",
+  footerNav: "Footer",
 };
 
 /** The built-in menu items' words (home, tags, search, write, feed) and the account link. */
@@ -151,6 +152,11 @@ export const accountPages = {
   security: "Security",
   people: "People",
   outbox: "Outbox",
+  comments: "Comments",
+  /** The dashboard's link to held comments: "Comments (2 waiting)". */
+  commentsWaiting: (n: number) => count(n, "Comments (# waiting)", "Comments (# waiting)"),
+  settings: "Settings",
+  menus: "Menus",
   import: "Import",
   redirects: "Redirects",
   export: "Export",
@@ -226,6 +232,9 @@ export const comments = {
   hidden: "Comment hidden from readers.",
   shown: "Comment shown again.",
   confirmDelete: "Delete your comment? Replies to it stay.",
+  closed: "Comments are closed.",
+  heldComment: "Thanks: your comment awaits moderation; it shows here once a moderator approves it.",
+  heldReply: "Thanks: your reply awaits moderation; it shows here once a moderator approves it.",
 };
 
 /** Why a comment was refused, by situation (the comment island tells them apart). */

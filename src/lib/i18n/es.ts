@@ -11,6 +11,7 @@ export const layout = {
   skipToContent: "Saltar al contenido",
   siteNav: "Sitio",
   publishedWith: "Publicado con Quire.",
+  footerNav: "Pie de página",
 } satisfies Catalogue["layout"];
 
 export const menu = {
@@ -138,6 +139,10 @@ export const accountPages = {
   security: "Seguridad",
   people: "Personas",
   outbox: "Bandeja de salida",
+  comments: "Comentarios",
+  commentsWaiting: (n: number) => count(n, "Comentarios (# en espera)", "Comentarios (# en espera)"),
+  settings: "Ajustes",
+  menus: "Menús",
   import: "Importar",
   redirects: "Redirecciones",
   export: "Exportar",
@@ -206,6 +211,9 @@ export const comments = {
   hidden: "Comentario oculto para los lectores.",
   shown: "El comentario vuelve a mostrarse.",
   confirmDelete: "¿Borrar tu comentario? Las respuestas se quedan.",
+  closed: "Los comentarios están cerrados.",
+  heldComment: "Gracias: tu comentario espera moderación; aparecerá aquí en cuanto un moderador lo apruebe.",
+  heldReply: "Gracias: tu respuesta espera moderación; aparecerá aquí en cuanto un moderador la apruebe.",
 } satisfies Catalogue["comments"];
 
 export const commentRefusals = {

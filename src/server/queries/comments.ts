@@ -38,20 +38,35 @@ export function toPublic(
   };
 }
 
-/** The post's id if it is public at `now`. Prepared once: every comment write asks. */
+/** The post's id and author if it is public at `now`. Prepared once: every comment write asks. */
 const publicPost = preparedOnce((db) =>
   db
-    .select({ id: Post.id })
+    .select({ id: Post.id, authorId: Post.authorId })
     .from(Post)
     .where(and(eq(Post.id, sql.placeholder("id")), visibleNow(sql.placeholder("now"))))
     .limit(1)
     .prepare(),
 );
 
-/** True when the post is public now. Reads only its id: its body is not needed here. */
-export async function isPublicPost(db: Database, postId: string): Promise<boolean> {
+/** The author of the post if it is public now, else null. Reads only that: its body is not needed here. */
+export async function publicPostAuthor(db: Database, postId: string): Promise<string | null> {
   const [post] = await publicPost(db).all({ id: postId, now: new Date() });
-  return Boolean(post);
+  return post?.authorId ?? null;
+}
+
+/** True when the post is public now. */
+export async function isPublicPost(db: Database, postId: string): Promise<boolean> {
+  return (await publicPostAuthor(db, postId)) !== null;
+}
+
+/** Whether readers see any comment of this person's yet, on any post. */
+export async function hasVisibleComment(db: Database, authorId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: Comment.id })
+    .from(Comment)
+    .where(and(eq(Comment.authorId, authorId), eq(Comment.status, "visible")))
+    .limit(1);
+  return Boolean(row);
 }
 
 /**
@@ -133,15 +148,19 @@ const insertComment = preparedOnce((db) =>
       parentId: sql.placeholder("parentId"),
       body: sql.placeholder("body"),
       html: sql.placeholder("html"),
-      status: "visible",
+      status: sql.placeholder("status"),
       createdAt: sql.placeholder("createdAt"),
     })
     .prepare(),
 );
 
-/** Writes a new, visible comment and returns it. */
-export async function addComment(write: Db["write"], fields: Pick<CommentRow, "postId" | "authorId" | "parentId" | "body" | "html">) {
-  const comment = { id: randomUUID(), ...fields, status: "visible" as const, createdAt: new Date(), editedAt: null };
+/** Writes a new comment, visible or held for a moderator, and returns it. */
+export async function addComment(
+  write: Db["write"],
+  fields: Pick<CommentRow, "postId" | "authorId" | "parentId" | "body" | "html">,
+  status: "visible" | "held" = "visible",
+) {
+  const comment = { id: randomUUID(), ...fields, status, createdAt: new Date(), editedAt: null };
   await write((db) => insertComment(db).run(comment));
   return comment;
 }
@@ -172,4 +191,56 @@ export async function unhideComment(write: Db["write"], id: string) {
       .set({ status: "visible" })
       .where(and(eq(Comment.id, id), eq(Comment.status, "hidden"))),
   );
+}
+
+/** Only held comments: a literal, so SQLite can read them from their own partial index. */
+const isHeld = sql`${Comment.status} = 'held'`;
+
+/**
+ * Comments waiting for a moderator, oldest first, with their posts: on every post, or on the
+ * posts of one author (who moderates their own).
+ */
+export async function heldComments(db: Database, scope: "all" | { postAuthorId: string }) {
+  const rows = await db
+    .select({
+      c: Comment,
+      author: authorColumns,
+      post: { id: Post.id, title: Post.title, slug: Post.slug, authorId: Post.authorId },
+    })
+    .from(Comment)
+    .innerJoin(user, eq(user.id, Comment.authorId))
+    .innerJoin(Post, eq(Post.id, Comment.postId))
+    .where(and(isHeld, scope === "all" ? undefined : eq(Post.authorId, scope.postAuthorId)))
+    .orderBy(asc(Comment.createdAt))
+    .limit(200);
+  return rows.map((r) => ({
+    id: r.c.id,
+    parentId: r.c.parentId,
+    html: r.c.html,
+    createdAt: r.c.createdAt,
+    author: r.author,
+    post: r.post,
+  }));
+}
+
+/** Shows a held comment to readers; false when it was not held (approved or deleted meanwhile). */
+export async function approveComment(write: Db["write"], id: string): Promise<boolean> {
+  const result = await write((db) =>
+    db
+      .update(Comment)
+      .set({ status: "visible" })
+      .where(and(eq(Comment.id, id), isHeld)),
+  );
+  return result.rowsAffected === 1;
+}
+
+/** Deletes a held comment; false when it was not held. */
+export async function rejectComment(write: Db["write"], id: string): Promise<boolean> {
+  const result = await write((db) =>
+    db
+      .update(Comment)
+      .set({ status: "deleted" })
+      .where(and(eq(Comment.id, id), isHeld)),
+  );
+  return result.rowsAffected === 1;
 }

@@ -14,12 +14,14 @@ export async function storedSettings(db: Database): Promise<Record<string, unkno
 export async function saveSettings(write: Db["write"], changes: Partial<SiteSettings>): Promise<void> {
   const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
   await write(async (db) => {
-    const [first, ...rest] = entries.map(([key, value]) =>
-      db
+    const [first, ...rest] = entries.map(([key, given]) => {
+      // JSON's null, not SQL's: a cleared image is a value too (and the column is NOT NULL).
+      const value = given === null ? sql`'null'` : given;
+      return db
         .insert(Setting)
         .values({ key, value })
-        .onConflictDoUpdate({ target: Setting.key, set: { value, updatedAt: sql`excluded.updated_at` } }),
-    );
+        .onConflictDoUpdate({ target: Setting.key, set: { value, updatedAt: sql`excluded.updated_at` } });
+    });
     if (first) await db.batch([first, ...rest]);
   });
 }

@@ -5,6 +5,7 @@ import { renderCommentMarkdown } from "../../lib/markdown.ts";
 import { can } from "../../lib/permissions.ts";
 import { CommentCreateInput, CommentEditInput, CommentId, CommentListInput, PostId } from "../../lib/schemas.ts";
 import { found } from "../errors.ts";
+import { siteSettings } from "../settings.ts";
 import { commenterProcedure, createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "../trpc.ts";
 import * as comments from "../queries/comments.ts";
 import { postById } from "../queries/posts.ts";
@@ -28,13 +29,32 @@ async function assertMayReplyTo(ctx: Context, postId: string, parentId: string) 
     throw new TRPCError({ code: "BAD_REQUEST", message: "parentId: Replies go one level deep: reply to the comment above" });
 }
 
+type Viewer = { id: string; role?: string | null };
+
 /** The post's author, or an editor, moderates its comments. */
-function assertModerates(viewer: { id: string; role?: string | null }, postAuthorId: string) {
-  const may =
-    can(viewer.role, { comment: ["moderate-any"] }) ||
-    (viewer.id === postAuthorId && can(viewer.role, { comment: ["moderate-own-posts"] }));
-  if (!may) throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
+function moderates(viewer: Viewer, postAuthorId: string): boolean {
+  return (
+    can(viewer.role, { comment: ["moderate-any"] }) || (viewer.id === postAuthorId && can(viewer.role, { comment: ["moderate-own-posts"] }))
+  );
 }
+
+function assertModerates(viewer: Viewer, postAuthorId: string) {
+  if (!moderates(viewer, postAuthorId)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only the post's author or an editor moderates its comments" });
+  }
+}
+
+/**
+ * Whether the site holds this comment for a moderator: it does when its settings say
+ * "hold-first" and readers see no comment of the commenter's yet, unless the commenter
+ * moderates this post (and so would approve it themself).
+ */
+async function heldForModeration(ctx: Context & { user: Viewer }, mode: string, postAuthorId: string): Promise<boolean> {
+  if (mode !== "hold-first" || moderates(ctx.user, postAuthorId)) return false;
+  return !(await comments.hasVisibleComment(ctx.db, ctx.user.id));
+}
+
+const NOT_HELD = "This comment is not awaiting moderation (it was approved or deleted meanwhile)";
 
 /** Signed in, and moderates the post of the comment `input.id` names (in `ctx.comment`). */
 const moderatorProcedure = protectedProcedure.input(CommentId).use(async ({ ctx, input, next }) => {
@@ -71,13 +91,23 @@ export const commentRouter = createTRPCRouter({
     return comments.hiddenOn(ctx.db, input.id);
   }),
 
+  /**
+   * A new comment or reply: visible at once, or held for a moderator (`held`) when the site
+   * holds newcomers' first comments. Refused while the site's comments are off.
+   */
   create: commenterProcedure.input(CommentCreateInput).mutation(async ({ ctx, input }) => {
-    await assertPublicPost(ctx, input.postId);
+    const mode = (await siteSettings(ctx.db)).comments;
+    if (mode === "off") throw new TRPCError({ code: "FORBIDDEN", message: "Comments are closed on this site" });
+    const postAuthorId = await comments.publicPostAuthor(ctx.db, input.postId);
+    if (!postAuthorId) throw new TRPCError({ code: "NOT_FOUND", message: "No published post with that id" });
     if (input.parentId) await assertMayReplyTo(ctx, input.postId, input.parentId);
+    const held = await heldForModeration(ctx, mode, postAuthorId);
     const html = await renderCommentMarkdown(input.body, ctx.user.id);
-    const comment = await comments.addComment(ctx.write, { ...input, parentId: input.parentId ?? null, authorId: ctx.user.id, html });
-    await ctx.purge(commentPageTags(input.postId));
-    return comments.toPublic(comment, asAuthor(ctx.user));
+    const fields = { ...input, parentId: input.parentId ?? null, authorId: ctx.user.id, html };
+    const comment = await comments.addComment(ctx.write, fields, held ? "held" : "visible");
+    // Nobody sees a held comment yet: no page changed.
+    if (!held) await ctx.purge(commentPageTags(input.postId));
+    return { ...comments.toPublic(comment, asAuthor(ctx.user)), held };
   }),
 
   edit: protectedProcedure.input(CommentEditInput).mutation(async ({ ctx, input }) => {
@@ -103,6 +133,26 @@ export const commentRouter = createTRPCRouter({
     await comments.deleteComment(ctx.write, comment.id);
     await ctx.purge(commentPageTags(comment.postId));
     return { id: comment.id };
+  }),
+
+  /** Comments waiting for a moderator: on every post for an editor, on their own posts for an author. */
+  held: protectedProcedure.query(({ ctx }) => {
+    if (can(ctx.user.role, { comment: ["moderate-any"] })) return comments.heldComments(ctx.db, "all");
+    if (can(ctx.user.role, { comment: ["moderate-own-posts"] })) return comments.heldComments(ctx.db, { postAuthorId: ctx.user.id });
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only authors and editors moderate comments" });
+  }),
+
+  /** Shows a held comment to readers. */
+  approve: moderatorProcedure.mutation(async ({ ctx }) => {
+    if (!(await comments.approveComment(ctx.write, ctx.comment.id))) throw new TRPCError({ code: "CONFLICT", message: NOT_HELD });
+    await ctx.purge(commentPageTags(ctx.comment.postId));
+    return { id: ctx.comment.id };
+  }),
+
+  /** Deletes a held comment: readers never saw it, so no page changes. */
+  reject: moderatorProcedure.mutation(async ({ ctx }) => {
+    if (!(await comments.rejectComment(ctx.write, ctx.comment.id))) throw new TRPCError({ code: "CONFLICT", message: NOT_HELD });
+    return { id: ctx.comment.id };
   }),
 
   hide: moderatorProcedure.mutation(async ({ ctx }) => {

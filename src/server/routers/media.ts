@@ -7,6 +7,8 @@ import { found } from "../errors.ts";
 import { authorProcedure, createTRPCRouter, type Context } from "../trpc.ts";
 import * as library from "../queries/library.ts";
 import type { Usage } from "../queries/library.ts";
+import { siteSettings } from "../settings.ts";
+import type { SiteSettings } from "../../lib/settings.ts";
 
 const NO_IMAGE = "No image with that hash";
 const HashInput = z.object({ hash: z.string().regex(MEDIA_HASH, "hash: Not an image's hash (64 hex digits)") }).strict();
@@ -26,9 +28,17 @@ async function manageable(ctx: Signed, hash: string) {
   return row;
 }
 
+const SITE_IMAGES = { logo: "logo", icon: "icon", socialImage: "social image" } as const;
+
+/** What the site's settings use the image as ("logo", "icon", "social image"): a page of every kind shows it. */
+function siteUses(settings: Pick<SiteSettings, keyof typeof SITE_IMAGES>, hash: string): string[] {
+  return (Object.keys(SITE_IMAGES) as (keyof typeof SITE_IMAGES)[]).filter((k) => settings[k] === hash).map((k) => SITE_IMAGES[k]);
+}
+
 /** Where an image is used, as the caller may see it: someone else's draft is named as one, not by its title. */
-function shown(usage: Usage, viewer: Viewer) {
+function shown(usage: Usage, viewer: Viewer, site: string[]) {
   return {
+    site,
     avatars: usage.avatars,
     posts: usage.posts.map((p) => {
       const page = p.kind === "page";
@@ -50,6 +60,7 @@ function shown(usage: Usage, viewer: Viewer) {
 /** "the post “Hello” (its cover), the avatar of Ada": what holds the image, in words. */
 function describe(usage: ReturnType<typeof shown>): string {
   const uses = [
+    ...usage.site.map((as) => `the site's ${as}`),
     ...usage.posts.map(
       (p) => `the ${p.kind} “${p.title}” (${[p.asCover && "its cover", p.inBody && "its text"].filter(Boolean).join(" and ")})`,
     ),
@@ -62,10 +73,13 @@ export const mediaRouter = createTRPCRouter({
   /** The caller's uploads (everyone's for an editor), newest first, with where each is used. */
   list: authorProcedure.query(async ({ ctx }) => {
     const rows = await library.library(ctx.db, managesAll(ctx.user) ? "all" : ctx.user.id);
-    const usage = await library.usageOf(
-      ctx.db,
-      rows.map((r) => r.hash),
-    );
+    const [usage, settings] = await Promise.all([
+      library.usageOf(
+        ctx.db,
+        rows.map((r) => r.hash),
+      ),
+      siteSettings(ctx.db),
+    ]);
     return rows.map((r) => {
       const thumb = r.variants.find((v) => v.format === "webp") ?? r.variants[0]!;
       return {
@@ -80,14 +94,15 @@ export const mediaRouter = createTRPCRouter({
         fileName: r.fileName,
         uploadedAt: r.uploadedAt,
         uploader: { id: r.uploaderId, name: r.uploaderName },
-        usage: shown(usage.get(r.hash)!, ctx.user),
+        usage: shown(usage.get(r.hash)!, ctx.user, siteUses(settings, r.hash)),
       };
     });
   }),
 
   usage: authorProcedure.input(HashInput).query(async ({ ctx, input }) => {
     await manageable(ctx, input.hash);
-    return shown((await library.usageOf(ctx.db, [input.hash])).get(input.hash)!, ctx.user);
+    const [usage, settings] = await Promise.all([library.usageOf(ctx.db, [input.hash]), siteSettings(ctx.db)]);
+    return shown(usage.get(input.hash)!, ctx.user, siteUses(settings, input.hash));
   }),
 
   /**
@@ -97,9 +112,9 @@ export const mediaRouter = createTRPCRouter({
   delete: authorProcedure.input(HashInput).mutation(async ({ ctx, input }) => {
     const row = await manageable(ctx, input.hash);
     const inUse = () =>
-      library.usageOf(ctx.db, [input.hash]).then((u) => {
-        const usage = shown(u.get(input.hash)!, ctx.user);
-        if (usage.posts.length || usage.avatars.length) {
+      Promise.all([library.usageOf(ctx.db, [input.hash]), siteSettings(ctx.db)]).then(([u, settings]) => {
+        const usage = shown(u.get(input.hash)!, ctx.user, siteUses(settings, input.hash));
+        if (usage.site.length || usage.posts.length || usage.avatars.length) {
           throw new TRPCError({ code: "CONFLICT", message: `This image is in use by ${describe(usage)}: remove it there first.` });
         }
       });

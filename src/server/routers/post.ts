@@ -24,6 +24,7 @@ import * as posts from "../queries/posts.ts";
 import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
 import * as revisions from "../queries/revisions.ts";
 import { searchPublic } from "../queries/search.ts";
+import { siteSettings } from "../settings.ts";
 import { normalizeTags, tagsOfPost, type TagRef } from "../queries/tags.ts";
 
 const NO_POST = "No post with that id";
@@ -154,7 +155,8 @@ export const postRouter = createTRPCRouter({
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
     const after = input.cursor ? posts.decodeCursor(input.cursor) : undefined;
     if (after === null) throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not a valid cursor" });
-    return posts.publicPage(ctx.db, { ...input, after });
+    const limit = input.limit ?? (await siteSettings(ctx.db)).postsPerPage;
+    return posts.publicPage(ctx.db, { ...input, limit, after });
   }),
 
   /** Ranked full-text search over public posts and pages, with highlighted, escaped snippets. */

@@ -1,7 +1,7 @@
 // Moving out and back in: a site with posts, a page, tags, a cover, an image in a body,
-// comments with a reply, a hidden and a deleted one, people of every role, settings with a
-// menu and a logo, and redirects, exported; the archive imported into an empty Quire; that
-// site exported again. The two archives hold the same content.
+// comments with a reply, a hidden, a held and a deleted one, people of every role, settings
+// with a menu and a logo, and redirects, exported; the archive imported into an empty Quire;
+// that site exported again. The two archives hold the same content.
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,6 +92,9 @@ beforeAll(async () => {
   await author.caller.comment.create({ postId: post.id, parentId: gone.id, body: "Noted." });
   await reader.caller.comment.delete({ id: gone.id });
   await reader.caller.comment.edit({ id: top.id, body: "Lovely **light**." });
+  // As the hold-first setting leaves a newcomer's comment until a moderator approves it.
+  const waiting = await reader.caller.comment.create({ postId: post.id, body: "Waiting for a moderator." });
+  await source.db.db.update(Comment).set({ status: "held" }).where(eq(Comment.id, waiting.id));
 
   await saveSettings(source.db.write, {
     title: "Lakeside",
@@ -106,7 +109,7 @@ beforeAll(async () => {
 
   const exported = await exportOf(source, join(work, "first.tar.gz"));
   first = exported.files;
-  expect(exported.manifest.counts).toEqual({ posts: 3, pages: 1, comments: 5, people: 4, media: 3, redirects: 2 });
+  expect(exported.manifest.counts).toEqual({ posts: 3, pages: 1, comments: 6, people: 4, media: 3, redirects: 2 });
 
   // An empty Quire whose first account is the same admin (the harness numbers its addresses).
   target = await createBackend();
@@ -178,6 +181,7 @@ describe("the export", () => {
       { id: "3", parent: null, status: "hidden", body: "Something rude." },
       { id: "4", parent: null, status: "deleted", body: "" },
       { id: "5", parent: "4", status: "visible", body: "Noted." },
+      { id: "6", parent: null, status: "held", body: "Waiting for a moderator." },
     ]);
     expect(lake!.comments[0]).toMatchObject({ author: { name: "Rea Reader", email: "reareader.3@quire.test" } });
     expect(lake!.comments[0]!.editedAt).toEqual(expect.any(String));
@@ -201,7 +205,7 @@ describe("the export", () => {
       version: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       site: { url: "http://quire.test", title: "Lakeside" },
-      counts: { posts: 3, pages: 1, comments: 5, people: 4, media: 3, redirects: 2 },
+      counts: { posts: 3, pages: 1, comments: 6, people: 4, media: 3, redirects: 2 },
       missingMedia: [],
     });
   });
@@ -209,7 +213,7 @@ describe("the export", () => {
 
 describe("importing Quire's own export into an empty Quire", () => {
   it("brings everything in: people with their roles, posts, comments, images, settings, redirects", async () => {
-    expect(report).toMatchObject({ posts: 3, pages: 1, comments: 5, redirects: 2, settings: 3, alreadyImported: 0 });
+    expect(report).toMatchObject({ posts: 3, pages: 1, comments: 6, redirects: 2, settings: 3, alreadyImported: 0 });
     expect(report.people).toEqual({ matched: 1, created: 3 });
     expect(report.images).toEqual({ imported: 3, missing: [] });
     const editor = await target.db.db.select({ role: user.role }).from(user).where(eq(user.email, "ededitor.4@quire.test"));

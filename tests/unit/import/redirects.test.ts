@@ -43,6 +43,14 @@ describe("old addresses", () => {
     }
   });
 
+  it("never send an address to itself: /about/ to /about leaves /about alone", async () => {
+    await saveRedirect(b.db.write, { from: "/about/", to: "/about" });
+    await (await getRuntime()).invalidation.purge([cacheTags.redirects]);
+    await redirectTable(b.db.db).ready;
+    expect((await get("/about/")).headers.get("location")).toBe("/about");
+    expect((await get("/about")).status).toBe(200);
+  });
+
   it("leave every other address alone, the home page with another query too", async () => {
     expect((await get("/")).status).toBe(200);
     expect((await get("/?p=20")).status).toBe(200);

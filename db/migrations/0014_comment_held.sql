@@ -1,0 +1,1 @@
+CREATE INDEX `comment_held_idx` ON `comment` (`created_at`) WHERE status = 'held';
