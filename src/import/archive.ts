@@ -2,10 +2,9 @@
 // whole, before or while unpacking, when an entry would land outside that folder (`../`,
 // absolute paths, links), when there are too many entries, or when it inflates past its
 // caps (a zip bomb). Sizes are counted as bytes arrive, not taken from headers.
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
@@ -55,26 +54,19 @@ export function safeEntryPath(name: string): string | null {
   return parts.join("/");
 }
 
-/** Counts bytes through a stream and stops it at the caps. */
-function counter(limits: ArchiveLimits, totals: { out: number }, packed: () => number, name: string): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      totals.out += chunk.length;
-      if (totals.out > limits.maxTotalBytes) {
-        return done(
-          new ImportRefused(
-            `The archive unpacks to more than ${(limits.maxTotalBytes / 1024 ** 2).toFixed(0)} MiB, the most an import takes`,
-          ),
-        );
-      }
-      if (totals.out > RATIO_FLOOR && totals.out / Math.max(1, packed()) > limits.maxRatio) {
-        return done(
-          new ImportRefused(`“${name}” inflates more than ${limits.maxRatio} times its packed size: refused as a likely zip bomb`),
-        );
-      }
-      done(null, chunk);
-    },
-  });
+/** Counts bytes as they inflate; throws once they pass the caps. */
+function counter(limits: ArchiveLimits, totals: { out: number }, packed: () => number, name: string): (bytes: number) => void {
+  return (bytes) => {
+    totals.out += bytes;
+    if (totals.out > limits.maxTotalBytes) {
+      throw new ImportRefused(
+        `The archive unpacks to more than ${(limits.maxTotalBytes / 1024 ** 2).toFixed(0)} MiB, the most an import takes`,
+      );
+    }
+    if (totals.out > RATIO_FLOOR && totals.out / Math.max(1, packed()) > limits.maxRatio) {
+      throw new ImportRefused(`“${name}” inflates more than ${limits.maxRatio} times its packed size: refused as a likely zip bomb`);
+    }
+  };
 }
 
 /** Unpacks `file` into `into` (which must not exist yet); returns the files' paths inside it. */
@@ -90,10 +82,23 @@ export async function unpackArchive(file: string, into: string, limits: ArchiveL
   }
 }
 
-async function writeEntry(stream: Readable, target: string, count: Transform): Promise<void> {
+/**
+ * Writes an entry's bytes to `target`, counting them as they come. A plain loop rather than a
+ * pipeline: a refusal (or the stream's own error) ends it here, and leaving the loop destroys
+ * the entry's stream, so nothing is left emitting errors nobody listens to.
+ */
+async function writeEntry(stream: AsyncIterable<Buffer>, target: string, count: (bytes: number) => void): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   // "wx": an entry named twice (or a file where a folder was) is refused, never overwritten.
-  await pipeline(stream, count, createWriteStream(target, { flags: "wx" }));
+  const handle = await open(target, "wx");
+  try {
+    for await (const chunk of stream) {
+      count(chunk.length);
+      await handle.write(chunk);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** yauzl's own refusals of a name, in the words safeEntryPath uses. */
@@ -149,6 +154,9 @@ async function unpackZip(file: string, into: string, limits: ArchiveLimits): Pro
     for (const [entry, path] of files) {
       totals.packed += entry.compressedSize;
       const stream = await zip.openReadStreamPromise(entry);
+      // yauzl's inflater may still push into its size check once the loop below has left and
+      // destroyed it; that late error is the one already handled.
+      stream.on("error", () => undefined);
       await writeEntry(
         stream,
         join(into, path),
@@ -175,6 +183,9 @@ async function unpackTarGz(file: string, into: string, limits: ArchiveLimits): P
   const reading = pipeline(source, createGunzip(), extract).catch((e: unknown) => {
     throw e instanceof ImportRefused ? e : new ImportRefused(`The tar.gz cannot be read: ${(e as Error).message}`);
   });
+  // Leaving the loop early (a refusal) cuts the stream short, and it fails while the loop is
+  // still closing: that failure is expected, and the refusal is what is reported.
+  reading.catch(() => undefined);
   try {
     for await (const entry of extract) {
       const { header } = entry;
@@ -195,9 +206,9 @@ async function unpackTarGz(file: string, into: string, limits: ArchiveLimits): P
         entry.resume();
         continue;
       }
-      // tar-stream's entries are streamx streams, which Node's pipeline reads like its own.
+      // A tar entry (a streamx stream) yields Buffers; its types say unknown.
       await writeEntry(
-        entry as unknown as Readable,
+        entry as AsyncIterable<Buffer>,
         join(into, path),
         counter(limits, totals, () => packed, header.name),
       ).catch((e: unknown) => {
