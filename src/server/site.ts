@@ -3,14 +3,19 @@ import { getConfig } from "../config.ts";
 import { getRuntime } from "../runtime.ts";
 import { siteSettings } from "./settings.ts";
 
+/** Where /media/ redirects to (MEDIA_PUBLIC_URL's origin), which pages may load images from. */
+export function mediaOrigin(): string | undefined {
+  const { publicUrl } = getConfig().media;
+  return publicUrl ? new URL(publicUrl).origin : undefined;
+}
+
 export async function site() {
-  const { siteUrl, media } = getConfig();
+  const { siteUrl } = getConfig();
   const settings = await siteSettings((await getRuntime()).db.db);
   return {
     ...settings,
     url: siteUrl,
-    /** Where /media/ redirects to (MEDIA_PUBLIC_URL's origin), which pages may load images from. */
-    mediaOrigin: media.publicUrl ? new URL(media.publicUrl).origin : undefined,
+    mediaOrigin: mediaOrigin(),
     /** An absolute URL for a path on this site. */
     abs: (path: string) => new URL(path, `${siteUrl}/`).href,
   };
