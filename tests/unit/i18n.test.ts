@@ -84,7 +84,8 @@ describe.each(LANGUAGES.filter((l) => l !== "en"))("the %s catalogue", (language
         }
         if (typeof theirs === "object" && typeof mine === "object") {
           // A count's forms: always an "other", every form showing the number.
-          expect(theirs.other, where).toBeTruthy();
+          expect(typeof theirs.other, where).toBe("string");
+          expect((theirs.other as string).trim(), where).not.toBe("");
           for (const form of Object.values(theirs)) expect(form, where).toContain("#");
           for (const form of Object.values(mine)) expect(form, where).toContain("#");
         }
@@ -127,7 +128,7 @@ describe.each(LANGUAGES.filter((l) => l !== "en"))("the %s catalogue", (language
       failed: true,
     };
     for (const situation of Object.keys(every) as CommentRefusal[])
-      expect(other.commentRefusals[situation]?.trim(), situation).toBeTruthy();
+      expect(other.commentRefusals[situation]?.trim() ?? "", situation).toMatch(/\S/);
     // The limit it names is the one the schema holds, in the language's digits.
     const limit = new Intl.NumberFormat(intlLocale(language)).format(COMMENT_MAX);
     expect(other.commentRefusals.tooLong).toContain(limit);
