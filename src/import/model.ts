@@ -3,6 +3,7 @@
 // Markdown by now; nothing here is trusted (the writer sanitizes through the same renderer
 // as typed content).
 import { JobRefused } from "../jobs/queue.ts";
+import { UNCLEAN_CHARS } from "../lib/schemas.ts";
 import type { Role } from "../lib/constants.ts";
 
 export type ImportSource = "wordpress" | "ghost" | "markdown" | "quire";
@@ -94,3 +95,11 @@ export interface ImportBundle {
 export class ImportRefused extends JobRefused {
   override name = "ImportRefused";
 }
+
+/** The key an item is remembered by: its source, the site it came from, its id there. */
+export function importKey(bundle: ImportBundle, ref: string): string {
+  return `${bundle.source} ${bundle.site.url ?? ""} ${ref}`;
+}
+
+/** Text from a source without the control characters a page cannot show (typed text is refused; imported text is cleaned). */
+export const clean = (text: string) => text.replace(UNCLEAN_CHARS, "");

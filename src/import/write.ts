@@ -4,36 +4,25 @@
 // Items imported before (by their source key) are skipped: the same file twice adds nothing.
 // Quire's own export brings more: everyone with their role, the site's settings and menus, and
 // its redirects, each taken only where the site has nothing of its own yet.
-import { createHash, randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import { cacheTags } from "../lib/cache-tags.ts";
-import type { Role } from "../lib/constants.ts";
-import { renderCommentMarkdown, renderMarkdown } from "../lib/markdown.ts";
+import { renderMarkdown } from "../lib/markdown.ts";
 import { mediaHashesIn } from "../lib/markdown-media.ts";
-import { BODY_MAX, EXCERPT_MAX, TAGS_PER_POST, TITLE_MAX, UNCLEAN_CHARS } from "../lib/schemas.ts";
+import { BODY_MAX, EXCERPT_MAX, TAGS_PER_POST, TITLE_MAX } from "../lib/schemas.ts";
 import { RESERVED_SLUGS } from "../lib/reserved-slugs.ts";
 import { isSlug, slugify, truncateChars } from "../lib/slug.ts";
-import { storeMedia, type MediaStore } from "../media/storage.ts";
-import { fallbackSrc } from "../media/urls.ts";
+import type { MediaStore } from "../media/storage.ts";
 import { IMAGE_SETTINGS, MENU_SETTINGS, SiteSettings, type SettingKey } from "../lib/settings.ts";
-import { mediaByHashes, recordUpload } from "../server/queries/media.ts";
-import {
-  addRedirects,
-  createImportedUser,
-  importedAs,
-  postPaths,
-  takenSlugs,
-  usersByEmail,
-  writeImportedPost,
-  type ImportedPost,
-} from "../server/queries/imports.ts";
+import { mediaByHashes } from "../server/queries/media.ts";
+import { addRedirects, importedAs, postPaths, takenSlugs, writeImportedPost, type ImportedPost } from "../server/queries/imports.ts";
 import { saveSettings, storedSettings } from "../server/queries/settings.ts";
 import { normalizeTags } from "../server/queries/tags.ts";
-import { fetchRemote, type RemoteLimits } from "./fetch-remote.ts";
+import type { RemoteLimits } from "./fetch-remote.ts";
 import { ARCHIVE_URL, ITEM_URL } from "./markdown-folder.ts";
-import type { ImportBundle, ImportComment, ImportItem, ImportWarning } from "./model.ts";
+import { importImage } from "./images.ts";
+import { clean, importKey, type ImportBundle, type ImportItem, type ImportWarning } from "./model.ts";
+import { commenters, commentRows, people } from "./people.ts";
 
 export interface ImportTarget {
   db: Db;
@@ -78,15 +67,7 @@ export interface ImportReport {
 
 /** Items rendered at once before their writes: enough to keep the render threads busy. */
 const PREPARE_AT_ONCE = 8;
-const REMOTE_DEFAULTS: RemoteLimits = { maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 3 };
 const IMAGE_IN_MARKDOWN = /!\[([^\]]*)\]\(\s*([^)\s]+)((?:\s+"[^"]*")?)\s*\)/g;
-
-/** The key an item is remembered by: its source, the site it came from, its id there. */
-export function importKey(bundle: ImportBundle, ref: string): string {
-  return `${bundle.source} ${bundle.site.url ?? ""} ${ref}`;
-}
-
-const clean = (text: string) => text.replace(UNCLEAN_CHARS, "");
 
 export async function writeBundle(target: ImportTarget, bundle: ImportBundle, options: ImportOptions): Promise<ImportReport> {
   const { db } = target;
@@ -320,122 +301,6 @@ function imagesIn(markdown: string): string[] {
   return Array.from(markdown.matchAll(IMAGE_IN_MARKDOWN), (m) => m[2]!);
 }
 
-/** Authors by their ref in the bundle: matched by email, else made as authors. */
-async function people(target: ImportTarget, bundle: ImportBundle, items: ImportItem[], report: ImportReport, options: ImportOptions) {
-  // Everyone a source gives a role to comes along (Quire's own export); elsewhere only authors.
-  const wanted = new Set([...items.map((i) => i.authorRef), ...bundle.people.filter((p) => p.role).map((p) => p.ref)].filter(Boolean));
-  const known = await usersByEmail(
-    target.db.db,
-    bundle.people.flatMap((p) => (p.email ? [p.email] : [])),
-  );
-  const ids = new Map<string, string>();
-  for (const person of bundle.people) {
-    if (!wanted.has(person.ref)) continue;
-    if (!person.email) {
-      report.warnings.push({ where: person.name, message: "No email address: their posts are yours" });
-      ids.set(person.ref, options.actorId);
-      continue;
-    }
-    const existing = known.get(person.email);
-    if (existing) {
-      report.people.matched++;
-      ids.set(person.ref, existing);
-      continue;
-    }
-    ids.set(
-      person.ref,
-      await createImportedUser(target.db, {
-        name: clean(person.name).slice(0, 100) || person.email,
-        email: person.email,
-        role: person.role ?? ("author" satisfies Role),
-        bio: person.bio && clean(person.bio).slice(0, 500),
-      }),
-    );
-    report.people.created++;
-  }
-  for (const ref of wanted) {
-    if (ref && !ids.has(ref)) {
-      report.warnings.push({ where: ref, message: "An author the export does not describe: their posts are yours" });
-      ids.set(ref, options.actorId);
-    }
-  }
-  return ids;
-}
-
-/**
- * Who wrote a comment: their address, or, without one, their name (the same name with an
- * address elsewhere in the import is taken to be the same person).
- */
-function commenterKeys(items: ImportItem[]): (c: { authorName: string; authorEmail?: string }) => string {
-  const emailOf = new Map<string, string>();
-  for (const item of items)
-    for (const c of item.comments) if (c.authorEmail && !emailOf.has(c.authorName)) emailOf.set(c.authorName, c.authorEmail);
-  return (c) => c.authorEmail ?? emailOf.get(c.authorName) ?? `name:${c.authorName}`;
-}
-
-async function commenters(
-  target: ImportTarget,
-  bundle: ImportBundle,
-  items: ImportItem[],
-  authorIds: Map<string, string>,
-  report: ImportReport,
-) {
-  const keyOf = commenterKeys(items);
-  const all = new Map<string, { name: string; email?: string }>();
-  for (const item of items) {
-    for (const c of item.comments) {
-      const key = keyOf(c);
-      all.set(key, { name: c.authorName, email: key.startsWith("name:") ? undefined : key });
-    }
-  }
-  const known = await usersByEmail(
-    target.db.db,
-    [...all.values()].flatMap((p) => (p.email ? [p.email] : [])),
-  );
-  // An author answering in the comments often has no address there, only their name.
-  const authorsByName = new Map(bundle.people.flatMap((p) => (authorIds.get(p.ref) ? [[p.name, authorIds.get(p.ref)!] as const] : [])));
-  const ids = new Map<string, string>();
-  for (const [key, person] of all) {
-    const existing = (person.email && known.get(person.email)) || (!person.email && authorsByName.get(person.name));
-    if (existing) {
-      ids.set(key, existing);
-      continue;
-    }
-    // Without an address nobody can sign in as them: .invalid is reserved for exactly that.
-    const email = person.email ?? `commenter-${createHash("sha256").update(person.name).digest("hex").slice(0, 16)}@imported.invalid`;
-    ids.set(key, await createImportedUser(target.db, { name: clean(person.name).slice(0, 100) || "Reader", email, role: "reader" }));
-    report.people.created++;
-  }
-  return { ids, keyOf };
-}
-
-async function commentRows(
-  item: ImportItem,
-  postId: string,
-  commenters: { ids: Map<string, string>; keyOf: (c: ImportComment) => string },
-  bundle: ImportBundle,
-) {
-  const ids = new Map(item.comments.map((c) => [c.ref, randomUUID()]));
-  const ordered = [...item.comments].sort((a, b) => Number(Boolean(a.parentRef)) - Number(Boolean(b.parentRef)));
-  return Promise.all(
-    ordered.map(async (c) => {
-      const body = c.status === "deleted" ? "" : clean(c.body).slice(0, 10_000);
-      return {
-        id: ids.get(c.ref)!,
-        key: importKey(bundle, c.ref),
-        postId,
-        authorId: commenters.ids.get(commenters.keyOf(c))!,
-        parentId: c.parentRef ? (ids.get(c.parentRef) ?? null) : null,
-        body,
-        html: await renderCommentMarkdown(body),
-        status: c.status,
-        createdAt: c.createdAt,
-        editedAt: c.editedAt ?? null,
-      };
-    }),
-  );
-}
-
 /** Every item's slug (its own when free and valid, else the first free one) and address. */
 async function assignPaths(
   target: ImportTarget,
@@ -473,44 +338,4 @@ async function assignPaths(
     if (path) byRef.set(item.ref, path);
   }
   return { slugs, byRef, tags: new Set<string>() };
-}
-
-/** An image by its address in the source, from the archive or (if allowed) the old site. */
-async function importImage(target: ImportTarget, bundle: ImportBundle, url: string, options: ImportOptions) {
-  const bytes = await imageBytes(bundle, url, options);
-  const { processImage } = await import("../media/pipeline.ts");
-  const image = await processImage(bytes, target.mediaLimits);
-  await storeMedia(target.media, image);
-  const stored = await recordUpload(target.db.write, image, {
-    userId: options.actorId,
-    fileName: decodeURIComponent(url.split(/[/?#]/).filter(Boolean).at(-1) ?? "image").slice(0, 200),
-    bytes: bytes.byteLength,
-  });
-  return { src: fallbackSrc(stored), hash: stored.hash };
-}
-
-async function imageBytes(bundle: ImportBundle, url: string, options: ImportOptions): Promise<Uint8Array> {
-  const inArchive = archivePath(bundle, url);
-  if (inArchive && options.archiveRoot) {
-    try {
-      return await readFile(join(options.archiveRoot, inArchive));
-    } catch {
-      // Not in the archive after all: perhaps on the old site.
-    }
-  }
-  if (url.startsWith(ARCHIVE_URL)) throw new Error("It is not in the archive");
-  const absolute = url.replace(/^__GHOST_URL__/, bundle.site.url ?? "");
-  if (!/^https?:\/\//.test(absolute)) throw new Error("It names no address to fetch it from");
-  if (!options.fetchImages) throw new Error("It is not in the archive, and fetching from the old site was not allowed");
-  return (await fetchRemote(absolute, { ...REMOTE_DEFAULTS, ...options.remote })).bytes;
-}
-
-/** Where an address would be inside the archive: `archive:` paths, Ghost's and WordPress's uploads. */
-function archivePath(bundle: ImportBundle, url: string): string | null {
-  if (url.startsWith(ARCHIVE_URL)) return url.slice(ARCHIVE_URL.length);
-  const ghost = /^__GHOST_URL__\/(content\/images\/.+)$/.exec(url);
-  if (ghost) return decodeURIComponent(ghost[1]!);
-  const wp = /\/(wp-content\/uploads\/[^?#]+)/.exec(url);
-  if (wp && bundle.source === "wordpress") return decodeURIComponent(wp[1]!);
-  return null;
 }
