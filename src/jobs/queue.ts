@@ -10,7 +10,7 @@
 //   progress it last saved to resume): handlers must be safe to run again.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, Db } from "../../db/client.ts";
 import { Job, type JobRow } from "../../db/schema.ts";
 
@@ -31,6 +31,23 @@ export function enqueue(db: Database, job: NewJob) {
     payload: job.payload ?? null,
     ...(job.runAt ? { runAt: job.runAt } : {}),
     ...(job.maxAttempts ? { maxAttempts: job.maxAttempts } : {}),
+  });
+}
+
+/**
+ * The inserts for `jobs`, to put in the write's batch after the change. With `guard` (a
+ * condition that holds only once the change is made, such as "the revision it wrote
+ * exists"), a job is inserted only when the guard holds inside the batch.
+ */
+export function jobInserts(db: Database, jobs: readonly NewJob[], guard?: SQL) {
+  return jobs.map((job) => {
+    const id = job.id ?? randomUUID();
+    const payload = JSON.stringify(job.payload ?? null);
+    const runAt = (job.runAt ?? new Date()).getTime();
+    const maxAttempts = job.maxAttempts ?? 5;
+    // `or ignore`: a consumer that names its job (one newsletter per post) enqueues it once.
+    return db.run(sql`insert or ignore into ${Job} (id, kind, payload, run_at, max_attempts)
+      select ${id}, ${job.kind}, ${payload}, ${runAt}, ${maxAttempts} where ${guard ?? sql`1`}`);
   });
 }
 

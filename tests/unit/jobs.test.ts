@@ -5,11 +5,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb, migrateDb, type Db } from "../../db/client.ts";
 import { CachePurge, Job } from "../../db/schema.ts";
-import { createJobRunner, enqueue, jobById, JobRefused } from "../../src/jobs/queue.ts";
+import { createJobRunner, enqueue, jobById, jobInserts, JobRefused } from "../../src/jobs/queue.ts";
 import { MIGRATIONS } from "./harness.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -72,6 +72,24 @@ describe("the job queue", () => {
       ),
     ).rejects.toThrow();
     expect(await jobById(db.db, "orphan")).toBeNull();
+  });
+
+  it("writes a named job once, and a guarded job only when its write took effect", async () => {
+    const { db } = await database();
+    const named = { id: "newsletter:p1", kind: "echo", payload: { post: "p1" } };
+    for (let i = 0; i < 2; i++) await db.write((d) => d.batch([d.insert(CachePurge).values({ tags: ["a"] }), ...jobInserts(d, [named])]));
+    const kept = await db.db.select().from(Job);
+    expect(kept.map((j) => [j.id, j.payload])).toEqual([["newsletter:p1", { post: "p1" }]]);
+
+    const wonRace = sql`exists (select 1 from ${CachePurge} where ${sql.raw("tags")} like '%won%')`;
+    await db.write((d) =>
+      d.batch([d.insert(CachePurge).values({ tags: ["lost"] }), ...jobInserts(d, [{ id: "g1", kind: "echo", payload: null }], wonRace)]),
+    );
+    expect(await jobById(db.db, "g1")).toBeNull();
+    await db.write((d) =>
+      d.batch([d.insert(CachePurge).values({ tags: ["won"] }), ...jobInserts(d, [{ id: "g2", kind: "echo", payload: null }], wonRace)]),
+    );
+    expect((await jobById(db.db, "g2"))?.status).toBe("queued");
   });
 
   it("retries a failing job after a pause that grows, then fails it for good with the last error", async () => {

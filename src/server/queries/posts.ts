@@ -10,6 +10,7 @@ import { cacheTags, postTags } from "../../lib/cache-tags.ts";
 import type { Rendered } from "../../lib/markdown.ts";
 import { isReservedSlug } from "../../lib/reserved-slugs.ts";
 import { slugify, truncateChars } from "../../lib/slug.ts";
+import { jobInserts, type NewJob } from "../../jobs/queue.ts";
 import { withCovers } from "./media.ts";
 import { setTagStatements, tagsOf, tagsOfPost, type TagRef } from "./tags.ts";
 
@@ -355,9 +356,9 @@ export interface Edit {
  */
 export async function saveEdit(
   write: Db["write"],
-  change: { postId: string; baseVersion: number; edit: Edit; rendered: Rendered; kind: "save" | "restore"; by: string },
+  change: { postId: string; baseVersion: number; edit: Edit; rendered: Rendered; kind: "save" | "restore"; by: string; jobs?: NewJob[] },
 ): Promise<boolean> {
-  const { postId, baseVersion, edit, rendered, kind, by } = change;
+  const { postId, baseVersion, edit, rendered, kind, by, jobs = [] } = change;
   const revisionId = randomUUID();
   const next = baseVersion + 1;
   const results = await write((db) =>
@@ -382,39 +383,46 @@ export async function saveEdit(
         })
         .where(and(eq(Post.id, postId), eq(Post.version, baseVersion))),
       ...setTagStatements(db, postId, edit.tags, revisionId),
+      // Only if this edit won: its revision exists.
+      ...jobInserts(db, jobs, sql`exists (select 1 from ${Revision} where ${Revision.id} = ${revisionId})`),
     ]),
   );
   return (results[1] as { rowsAffected: number }).rowsAffected === 1;
 }
 
-/** Publishes now, or schedules for `at` when that is later; a post already public keeps its date. */
-export async function publish(write: Db["write"], post: PostRow, at: Date | undefined) {
-  const now = new Date();
-  const scheduled = at && at.getTime() > now.getTime();
+/** The status and date a publish gives: now, or scheduled for `at` when that is later; a post already public keeps its date. */
+export function publishedState(post: PostRow, at: Date | undefined, now = new Date()): Pick<PostRow, "status" | "publishedAt"> {
+  if (at && at.getTime() > now.getTime()) return { status: "scheduled", publishedAt: at };
+  return { status: "published", publishedAt: effectiveStatus(post) === "published" ? post.publishedAt : now };
+}
+
+/** Publishes (or schedules) as `publishedState` says, with the jobs the publish causes. */
+export async function publish(write: Db["write"], post: PostRow, state: Pick<PostRow, "status" | "publishedAt">, jobs: NewJob[] = []) {
   await write((db) =>
-    db
-      .update(Post)
-      .set({
-        status: scheduled ? "scheduled" : "published",
-        publishedAt: scheduled ? at : effectiveStatus(post) === "published" ? post.publishedAt : now,
-        updatedAt: now,
-        version: post.version + 1,
-      })
-      .where(eq(Post.id, post.id)),
+    db.batch([
+      db
+        .update(Post)
+        .set({ ...state, updatedAt: new Date(), version: post.version + 1 })
+        .where(eq(Post.id, post.id)),
+      ...jobInserts(db, jobs),
+    ]),
   );
 }
 
 /** Takes a post back to draft. */
-export async function unpublish(write: Db["write"], post: PostRow) {
+export async function unpublish(write: Db["write"], post: PostRow, jobs: NewJob[] = []) {
   await write((db) =>
-    db
-      .update(Post)
-      .set({ status: "draft", updatedAt: new Date(), version: post.version + 1 })
-      .where(eq(Post.id, post.id)),
+    db.batch([
+      db
+        .update(Post)
+        .set({ status: "draft", updatedAt: new Date(), version: post.version + 1 })
+        .where(eq(Post.id, post.id)),
+      ...jobInserts(db, jobs),
+    ]),
   );
 }
 
 /** Deletes a post; its revisions, tags and comments go with it. */
-export async function deletePost(write: Db["write"], id: string) {
-  await write((db) => db.delete(Post).where(eq(Post.id, id)));
+export async function deletePost(write: Db["write"], id: string, jobs: NewJob[] = []) {
+  await write((db) => db.batch([db.delete(Post).where(eq(Post.id, id)), ...jobInserts(db, jobs)]));
 }

@@ -5,6 +5,7 @@ import { renderCommentMarkdown } from "../../lib/markdown.ts";
 import { can } from "../../lib/permissions.ts";
 import { CommentCreateInput, CommentEditInput, CommentId, CommentListInput, PostId } from "../../lib/schemas.ts";
 import { found } from "../errors.ts";
+import { eventJobs } from "../events.ts";
 import { siteSettings } from "../settings.ts";
 import { commenterProcedure, createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "../trpc.ts";
 import * as comments from "../queries/comments.ts";
@@ -104,7 +105,9 @@ export const commentRouter = createTRPCRouter({
     const held = await heldForModeration(ctx, mode, postAuthorId);
     const html = await renderCommentMarkdown(input.body, ctx.user.id);
     const fields = { ...input, parentId: input.parentId ?? null, authorId: ctx.user.id, html };
-    const comment = await comments.addComment(ctx.write, fields, held ? "held" : "visible");
+    const comment = await comments.addComment(ctx.write, fields, held ? "held" : "visible", (commentId) =>
+      eventJobs(ctx.db, { type: "comment.created", commentId, postId: input.postId }),
+    );
     // Nobody sees a held comment yet: no page changed.
     if (!held) await ctx.purge(commentPageTags(input.postId));
     return { ...comments.toPublic(comment, asAuthor(ctx.user)), held };

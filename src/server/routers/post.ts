@@ -24,6 +24,7 @@ import * as posts from "../queries/posts.ts";
 import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
 import * as revisions from "../queries/revisions.ts";
 import { searchPublic } from "../queries/search.ts";
+import { eventJobs } from "../events.ts";
 import { siteSettings } from "../settings.ts";
 import { normalizeTags, tagsOfPost, type TagRef } from "../queries/tags.ts";
 
@@ -123,7 +124,11 @@ async function conflict(ctx: Signed, postId: string, baseVersion: number, edit: 
 async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit: Edit, kind: "save" | "restore", before: TagRef[]) {
   if (post.version !== baseVersion) return conflict(ctx, post.id, baseVersion, edit);
   const rendered = await render(ctx, edit.body);
-  const saved = await posts.saveEdit(ctx.write, { postId: post.id, baseVersion, edit, rendered, kind, by: ctx.user.id }).catch(slugTaken);
+  const after = { ...post, title: edit.title, slug: edit.slug, version: baseVersion + 1 };
+  const jobs = await eventJobs(ctx.db, { type: "post.updated", post: after });
+  const saved = await posts
+    .saveEdit(ctx.write, { postId: post.id, baseVersion, edit, rendered, kind, by: ctx.user.id, jobs })
+    .catch(slugTaken);
   if (!saved) return conflict(ctx, post.id, baseVersion, edit);
   if (effectiveStatus(post) !== "draft") {
     const linkChanged = edit.title !== post.title || edit.slug !== post.slug;
@@ -145,7 +150,9 @@ async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit:
  */
 async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined) {
   if (at && at.getTime() > Date.now()) throw badInput("at: A page is published at once; it cannot be scheduled");
-  await posts.publish(ctx.write, page, undefined);
+  const state = posts.publishedState(page, undefined);
+  const jobs = await eventJobs(ctx.db, { type: "page.published", post: { ...page, ...state, version: page.version + 1 } });
+  await posts.publish(ctx.write, page, state, jobs);
   await ctx.purge(pageTags(page, effectiveStatus(page) !== "published"));
   return postWithTags(ctx.db, page.id);
 }
@@ -222,7 +229,9 @@ export const postRouter = createTRPCRouter({
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     // Where it sat among public posts before the change, if it was public.
     const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
-    await posts.publish(ctx.write, post, input.at);
+    const state = posts.publishedState(post, input.at);
+    const jobs = await eventJobs(ctx.db, { type: "post.published", post: { ...post, ...state, version: post.version + 1 } });
+    await posts.publish(ctx.write, post, state, jobs);
     // A schedule also purges: cached lists must learn when the post goes live.
     const published = await findPost(ctx.db, post.id);
     await ctx.purge([...new Set([...wasPublic, ...(await publicTags(ctx.db, published, tagSlugs))])]);
@@ -235,7 +244,8 @@ export const postRouter = createTRPCRouter({
     // drops every cached page, so only when readers could see it.
     const stale =
       post.kind === "page" && effectiveStatus(post) === "draft" ? [] : await staleTags(ctx, post, await tagSlugsOf(ctx.db, post.id));
-    await posts.unpublish(ctx.write, post);
+    const jobs = await eventJobs(ctx.db, { type: "post.unpublished", post: { ...post, status: "draft", version: post.version + 1 } });
+    await posts.unpublish(ctx.write, post, jobs);
     if (stale.length) await ctx.purge(stale);
     return postWithTags(ctx.db, post.id);
   }),
@@ -244,7 +254,7 @@ export const postRouter = createTRPCRouter({
     const post = await findOwnedPost(ctx, input.id, "delete");
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     const stale = effectiveStatus(post) !== "draft" ? await staleTags(ctx, post, tagSlugs) : [];
-    await posts.deletePost(ctx.write, post.id);
+    await posts.deletePost(ctx.write, post.id, await eventJobs(ctx.db, { type: "post.deleted", post }));
     if (stale.length) await ctx.purge(stale);
     return { id: post.id };
   }),
