@@ -116,6 +116,18 @@ function rawHeadersOf(headers: [string, string][], etag: string, length: number)
   return { rawHeaders, rawNotModifiedHeaders };
 }
 
+/**
+ * `bytes` as a Buffer that holds nothing else. zlib's synchronous calls answer a view on a
+ * 64 KiB output chunk, and a view keeps its whole chunk alive: a 1 KiB compressed page kept
+ * as such a view would hold 64 KiB, and the store's byte count would miss the other 63.
+ */
+export function ownBytes(bytes: Uint8Array): Buffer {
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return Buffer.from(bytes.buffer, 0, bytes.byteLength);
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return Buffer.from(copy.buffer);
+}
+
 /** `"abc"` → `"abc-br"`: a validator for the same page in another encoding. */
 function encodedEtag(etag: string, encoding: string): string {
   return `${etag.slice(0, -1)}-${encoding}"`;
@@ -207,8 +219,10 @@ export function createStore(options: StoreOptions = {}): Store {
       // Once set() has returned; not at all if the page is gone by then.
       await Promise.resolve();
       if (entries.get(entry.key) !== entry) return;
-      const br = brotliCompressSync(entry.body, { params: { ...BROTLI_PARAMS, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.body.byteLength } });
-      const gz = gzipSync(entry.body, { level: 9 });
+      const br = ownBytes(
+        brotliCompressSync(entry.body, { params: { ...BROTLI_PARAMS, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.body.byteLength } }),
+      );
+      const gz = ownBytes(gzipSync(entry.body, { level: 9 }));
       for (const [encoding, body] of [
         ["br", br],
         ["gzip", gz],
@@ -282,8 +296,8 @@ export function createStore(options: StoreOptions = {}): Store {
       const entry: CacheEntry = {
         key,
         status: page.status,
-        // A Buffer view of the same bytes: node:http takes its fastest write path for one.
-        body: Buffer.from(page.body.buffer, page.body.byteOffset, page.body.byteLength),
+        // A Buffer (node:http takes its fastest write path for one) of exactly these bytes.
+        body: ownBytes(page.body),
         headers,
         tags: [...new Set(page.tags)],
         etag,

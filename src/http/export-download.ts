@@ -5,7 +5,6 @@
 // an admin's browser run exports. A failure once bytes are out cuts the connection, so the
 // browser reports a failed download rather than keeping a truncated archive.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { exportFileName, exportSite } from "../export/site.ts";
 import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
 import { managesPeople } from "../lib/permissions.ts";
 import type { MediaStore } from "../media/storage.ts";
@@ -47,6 +46,8 @@ export function exportDownloadListener(runtime: Runtime, media: MediaStore) {
       res.setHeader("retry-after", String(RETRY_AFTER_SECONDS * 5));
       return refuseJson(res, 503, "busy", "An export is already being made; try again when it is done.");
     }
+    // Loaded with the first export: most processes never make one.
+    const { exportFileName, exportSite } = await import("../export/site.ts");
     res.writeHead(200, {
       "content-type": "application/gzip",
       "content-disposition": `attachment; filename="${exportFileName(config.siteUrl)}"`,

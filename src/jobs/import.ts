@@ -5,8 +5,8 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Db } from "../../db/client.ts";
-import { previewOf, readImport, type ImportPreview } from "../import/read.ts";
-import { writeBundle, type ImportProgress, type ImportReport } from "../import/write.ts";
+import type { ImportPreview } from "../import/read.ts";
+import type { ImportProgress, ImportReport } from "../import/write.ts";
 import type { MediaStore } from "../media/storage.ts";
 import type { JobHandler } from "./queue.ts";
 
@@ -42,6 +42,9 @@ export function importJob(deps: ImportJobDeps): JobHandler {
     await rm(work, { recursive: true, force: true });
     await mkdir(work, { recursive: true });
     try {
+      // Loaded with the first import: a server that never imports never holds the readers
+      // (XML, HTML to Markdown, YAML, TOML, archives) in memory.
+      const [{ previewOf, readImport }, { writeBundle }] = await Promise.all([import("../import/read.ts"), import("../import/write.ts")]);
       const read = await readImport(p.file, work, { maxBytes: deps.importConfig.maxBytes });
       if (p.step === "preview") return { step: "preview", preview: previewOf(read.bundle) } satisfies ImportResult;
       let last = 0;

@@ -111,6 +111,15 @@ describe("compressed pages", () => {
     expect(store.bytes).toBe(0);
     expect(late.encoded).toEqual({});
   });
+
+  it("holds no more memory for a page than the store counts, so its size limit is the memory it takes", async () => {
+    const entries = ["/a", "/b", "/c"].map((path) => put(path, PAGE.replace("essay", path)));
+    await Promise.all(entries.map((e) => e.compressed));
+    const held = entries
+      .flatMap((e) => [e.body, e.encoded.br!.body, e.encoded.gzip!.body])
+      .reduce((sum, b) => sum + b.buffer.byteLength, 0);
+    expect(held).toBe(store.bytes);
+  });
 });
 
 describe("choosing an encoding", () => {
