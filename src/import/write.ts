@@ -15,7 +15,7 @@ import { isSlug, slugify, truncateChars } from "../lib/slug.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { IMAGE_SETTINGS, MENU_SETTINGS, SiteSettings, type SettingKey } from "../lib/settings.ts";
 import { mediaByHashes } from "../server/queries/media.ts";
-import { addRedirects, importedAs, postPaths, takenSlugs, writeImportedPost, type ImportedPost } from "../server/queries/imports.ts";
+import { addRedirects, importedAs, postPaths, slugsInUse, writeImportedPost, type ImportedPost } from "../server/queries/imports.ts";
 import { saveSettings, storedSettings } from "../server/queries/settings.ts";
 import { normalizeTags } from "../server/queries/tags.ts";
 import type { RemoteLimits } from "./fetch-remote.ts";
@@ -311,13 +311,12 @@ async function assignPaths(
 ) {
   const slugs = new Map<string, string>();
   const byRef = new Map<string, string>();
-  const claimed = new Set<string>();
+  const taken = await slugsInUse(target.db.db);
   for (const item of items) {
     const wanted = isSlug(item.slug) ? item.slug : slugify(item.slug || item.title) || "untitled";
     let slug = wanted;
     const reserved = item.kind === "page" && RESERVED_SLUGS.has(slug);
-    const taken = await takenSlugs(target.db.db, slug);
-    for (let n = 2; taken.has(slug) || claimed.has(slug) || (item.kind === "page" && RESERVED_SLUGS.has(slug)); n++) {
+    for (let n = 2; taken.has(slug) || (item.kind === "page" && RESERVED_SLUGS.has(slug)); n++) {
       slug = `${truncateChars(wanted, 75)}-${n}`;
     }
     if (slug !== wanted) {
@@ -326,7 +325,7 @@ async function assignPaths(
         message: `${reserved ? "Its slug names a page of this site" : "Its slug was taken"}: it is now “${slug}”`,
       });
     }
-    claimed.add(slug);
+    taken.add(slug);
     slugs.set(item.ref, slug);
     byRef.set(item.ref, item.kind === "page" ? `/${slug}` : `/posts/${slug}`);
   }

@@ -5,19 +5,28 @@ import type { MediaStore } from "../media/storage.ts";
 import { IMPORT_JOB, importJob } from "./import.ts";
 import { createJobRunner, type JobRunner } from "./queue.ts";
 
-export function startJobs(runtime: Runtime, media: MediaStore, options: { pollMs?: number } = {}): JobRunner {
+export interface JobOptions {
+  pollMs?: number;
+  /** The import thread's script (the build's): given, imports run on a thread of their own. */
+  importWorker?: URL;
+}
+
+export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptions = {}): JobRunner {
   const { config, db, invalidation } = runtime;
   const runner = createJobRunner({
     db,
     pollMs: options.pollMs,
     handlers: {
-      [IMPORT_JOB]: importJob({
-        db,
-        media,
-        mediaLimits: { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels },
-        purge: (tags) => invalidation.purge(tags),
-        importConfig: config.import,
-      }),
+      [IMPORT_JOB]: importJob(
+        {
+          db,
+          media,
+          mediaLimits: { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels },
+          purge: (tags) => invalidation.purge(tags),
+          importConfig: config.import,
+        },
+        options.importWorker && { script: options.importWorker, database: config.database, media: config.media },
+      ),
     },
   });
   runner.start();

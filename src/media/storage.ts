@@ -162,11 +162,13 @@ export function localStore(dir: string): MediaStore {
  * The store the configuration names: the bucket when one is configured, else the folder. The
  * S3 client is loaded only for a bucket, so a site on a folder never holds the AWS SDK.
  */
-export async function createMediaStore(media: {
+export interface MediaStoreConfig {
   dir: string;
   s3?: Omit<S3StoreOptions, "publicUrl">;
   publicUrl?: string;
-}): Promise<MediaStore> {
+}
+
+export async function createMediaStore(media: MediaStoreConfig): Promise<MediaStore> {
   if (!media.s3) return localStore(media.dir);
   const { s3Store } = await import("./s3-store.ts");
   return s3Store({ ...media.s3, publicUrl: media.publicUrl });

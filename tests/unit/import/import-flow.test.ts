@@ -1,6 +1,7 @@
 // An import as an admin makes one: the file through POST /api/import, a preview job, confirm,
 // the import job, the report, and a hostile file refused with nothing imported. The server's
-// HTTP layer and the job runner run in this process on a real database.
+// HTTP layer and the job runner run in this process on a real database; the import itself on
+// its own thread, as the server runs it.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,7 +34,8 @@ beforeAll(async () => {
   b.mount();
   const runtime = await getRuntime();
   quire = createServer(runtime, astro, { store: createStore(), media: b.media });
-  jobs = startJobs(runtime, b.media, { pollMs: 20 });
+  // As `npm start` runs imports: each on a thread of its own, with its own connection.
+  jobs = startJobs(runtime, b.media, { pollMs: 20, importWorker: new URL("../../../src/jobs/import-worker.ts", import.meta.url) });
   await new Promise<void>((ok) => quire.server.listen(0, "127.0.0.1", ok));
   base = `http://127.0.0.1:${(quire.server.address() as AddressInfo).port}`;
   admin = await b.signUp("Ida Admin", "admin");
