@@ -14,6 +14,7 @@ import sharp from "sharp";
 import { signInCookie, signUp } from "./http-client.ts";
 import { rssMiB, startQuire } from "./proc.ts";
 import { report } from "./report.ts";
+import { bigWxr } from "../unit/import/fixtures.ts";
 
 const POSTS = Number(process.env.BENCH_IMPORT_POSTS ?? 10_000);
 const COMMENTS_PER_POST = 5;
@@ -71,40 +72,10 @@ async function imageServer() {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function wxr(images: string): string {
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  const items: string[] = [];
-  for (let p = 1; p <= POSTS; p++) {
-    const tags = [p % TAGS, (p * 7) % TAGS, (p * 13) % TAGS].map(
-      (t) => `<category domain="post_tag" nicename="tag-${t}"><![CDATA[Tag ${t}]]></category>`,
-    );
-    const image = p <= IMAGES ? `<p><img src="${images}/wp-content/uploads/${p - 1}.jpg" alt="Picture ${p}"></p>` : "";
-    const comments = Array.from(
-      { length: COMMENTS_PER_POST },
-      (_, c) =>
-        `<wp:comment><wp:comment_id>${p * 10 + c}</wp:comment_id><wp:comment_author><![CDATA[Reader ${(p + c) % 500}]]></wp:comment_author><wp:comment_author_email>reader${(p + c) % 500}@readers.example</wp:comment_author_email><wp:comment_date_gmt>2022-01-01 10:0${c}:00</wp:comment_date_gmt><wp:comment_content><![CDATA[Comment ${c} on post ${p}: a sentence or two, as readers write them.]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>${c > 2 ? p * 10 : 0}</wp:comment_parent></wp:comment>`,
-    ).join("");
-    const day = String((p % 28) + 1).padStart(2, "0");
-    items.push(`<item><title>${esc(`Post number ${p}`)}</title><link>https://old.example/2021/01/post-${p}/</link><dc:creator><![CDATA[writer${p % 20}]]></dc:creator>
-<content:encoded><![CDATA[<h2>Part one</h2><p>Paragraph ${p} with <strong>bold</strong> and <a href="https://example.org/${p}">a link</a>. ${"Words that make a post a post. ".repeat(20)}</p>${image}<ul><li>one</li><li>two</li></ul>]]></content:encoded>
-<wp:post_id>${p}</wp:post_id><wp:post_date_gmt>2021-01-${day} 10:00:00</wp:post_date_gmt><wp:post_name><![CDATA[post-${p}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status><wp:post_type><![CDATA[post]]></wp:post_type>${tags.join("")}${comments}</item>`);
-  }
-  const authors = Array.from(
-    { length: 20 },
-    (_, a) =>
-      `<wp:author><wp:author_login>writer${a}</wp:author_login><wp:author_email>writer${a}@old.example</wp:author_email><wp:author_display_name>Writer ${a}</wp:author_display_name></wp:author>`,
-  ).join("");
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
-<channel><title>Old site</title><link>https://old.example</link><wp:base_site_url>https://old.example</wp:base_site_url>${authors}
-${items.join("\n")}
-</channel></rss>`;
-}
-
 const loadAtStart = loadavg()[0]!;
 console.log(`Making ${IMAGES} images and a WXR of ${POSTS} posts…`);
 const images = await imageServer();
-const file = Buffer.from(wxr(images.url));
+const file = Buffer.from(bigWxr({ posts: POSTS, commentsPerPost: COMMENTS_PER_POST, tags: TAGS, images: IMAGES, imageBase: images.url }));
 const server = await startQuire(`file:${join(dir, "bench.db")}`, {
   MEDIA_DIR: join(dir, "media"),
   IMPORT_DIR: join(dir, "imports"),
