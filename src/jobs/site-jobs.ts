@@ -4,6 +4,8 @@ import type { Runtime } from "../runtime.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { IMPORT_JOB, importJob } from "./import.ts";
 import { createJobRunner, type JobRunner } from "./queue.ts";
+import { WEBHOOK_JOB } from "../server/webhooks.ts";
+import { defaultWebhookLimits, webhookJob } from "./webhooks.ts";
 
 export function startJobs(runtime: Runtime, media: MediaStore, options: { pollMs?: number } = {}): JobRunner {
   const { config, db, invalidation } = runtime;
@@ -18,6 +20,7 @@ export function startJobs(runtime: Runtime, media: MediaStore, options: { pollMs
         purge: (tags) => invalidation.purge(tags),
         importConfig: config.import,
       }),
+      [WEBHOOK_JOB]: webhookJob({ db, siteUrl: config.siteUrl, limits: defaultWebhookLimits(config.webhooks.allowPrivate) }),
     },
   });
   runner.start();
