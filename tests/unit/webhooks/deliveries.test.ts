@@ -232,14 +232,12 @@ describe("who listens, kept in memory", () => {
     // Another process registers one: it writes the row and logs the purge.
     const invalidation = siteInvalidation(b.db, getStore());
     await invalidation.poll();
-    await b.db.db
-      .insert(WebhookEndpoint)
-      .values({
-        id: "elsewhere",
-        url: `${receiver.url}/x`,
-        events: ["comment.created"],
-        secret: "whsec_MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=",
-      });
+    await b.db.db.insert(WebhookEndpoint).values({
+      id: "elsewhere",
+      url: `${receiver.url}/x`,
+      events: ["comment.created"],
+      secret: "whsec_MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=",
+    });
     expect(await eventJobs(b.db.db, event)).toEqual([]);
     await b.db.db.insert(CachePurge).values({ tags: ["webhooks"] });
     await invalidation.poll();
