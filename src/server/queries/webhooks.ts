@@ -88,8 +88,19 @@ export async function deleteEndpoint(write: Db["write"], id: string): Promise<bo
   return rows.length > 0;
 }
 
+/** How long the log keeps an attempt: long enough to look into a problem, short enough not to grow for ever. */
+export const LOG_KEPT_MS = 30 * 24 * 3600_000;
+
+/** Logs an attempt, and lets the endpoint's attempts older than LOG_KEPT_MS go in the same write. */
 export async function recordAttempt(write: Db["write"], attempt: Omit<WebhookDeliveryRow, "id" | "createdAt">): Promise<void> {
-  await write((db) => db.insert(WebhookDelivery).values({ id: randomUUID(), ...attempt }));
+  await write((db) =>
+    db.batch([
+      db.insert(WebhookDelivery).values({ id: randomUUID(), ...attempt }),
+      db
+        .delete(WebhookDelivery)
+        .where(and(eq(WebhookDelivery.endpointId, attempt.endpointId), lt(WebhookDelivery.createdAt, new Date(Date.now() - LOG_KEPT_MS)))),
+    ]),
+  );
 }
 
 export const LOG_PAGE = 50;

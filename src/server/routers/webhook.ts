@@ -103,6 +103,8 @@ export const webhookRouter = createTRPCRouter({
   /** Sends a logged message again, exactly as it was (same webhook-id, so receivers can tell), newly signed. */
   resend: siteAdminProcedure.input(z.object({ deliveryId: z.string().min(1).max(100) }).strict()).mutation(async ({ ctx, input }) => {
     const sent = found(await webhooks.deliveryById(ctx.db, input.deliveryId), "No logged delivery with that id");
+    const endpoint = found(await webhooks.endpointById(ctx.db, sent.endpointId), NO_ENDPOINT);
+    if (!endpoint.enabled) throw new TRPCError({ code: "BAD_REQUEST", message: "The endpoint is turned off: turn it on to send again" });
     await ctx.write((db) => enqueue(db, resendJob(sent)));
     return { messageId: sent.messageId };
   }),

@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CachePurge, Job, WebhookEndpoint } from "../../../db/schema.ts";
+import { CachePurge, Job, WebhookDelivery, WebhookEndpoint } from "../../../db/schema.ts";
 import { useConfig } from "../../../src/config.ts";
 import { jobInserts } from "../../../src/jobs/queue.ts";
 import { getStore } from "../../../src/cache/store.ts";
@@ -174,6 +174,23 @@ describe("webhook deliveries", () => {
     expect(two!.body).toBe(one!.body);
     expect(verified(secret, two!).data.id).toBe(post.id);
     expect((await admin.webhook.deliveries({ id })).map((l) => l.outcome)).toEqual(["delivered", "delivered"]);
+
+    // Not to an endpoint that is turned off.
+    await admin.webhook.setEnabled({ id, enabled: false });
+    await expect(admin.webhook.resend({ deliveryId: sent!.id })).rejects.toThrow("The endpoint is turned off: turn it on to send again");
+  });
+
+  it("keeps an endpoint's attempts for 30 days", async () => {
+    const { id } = await register("/kept", ["post.published"]);
+    const old = { endpointId: id, eventType: "post.published", attempt: 1, outcome: "delivered", durationMs: 1, body: "{}" } as const;
+    await b.db.db.insert(WebhookDelivery).values([
+      { ...old, id: "31-days", messageId: "msg_old", createdAt: new Date(Date.now() - 31 * 24 * 3600_000) },
+      { ...old, id: "29-days", messageId: "msg_recent", createdAt: new Date(Date.now() - 29 * 24 * 3600_000) },
+    ]);
+    const post = await author.post.create({ title: "Pruned" });
+    await author.post.publish({ id: post.id });
+    await deliveryRunner(b, { allowPrivate: true }).drain();
+    expect((await admin.webhook.deliveries({ id })).map((l) => l.messageId).slice(1)).toEqual(["msg_recent"]);
   });
 
   it("does not follow a redirect, gives up at once on a 4xx, and stops waiting for a receiver that does not answer", async () => {
