@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Lets webhook endpoints be private, loopback or link-local addresses (a receiver on the same network). */
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
 });
 
 const MEDIA_S3_SETTINGS = [
@@ -161,6 +163,10 @@ export interface Config {
     maxBytes: number;
     /** Test-only: imports may fetch images from loopback addresses. */
     allowLoopback: boolean;
+  };
+  webhooks: {
+    /** Endpoints may be on private, loopback and link-local addresses: off unless WEBHOOKS_ALLOW_PRIVATE says so. */
+    allowPrivate: boolean;
   };
 }
 
@@ -311,6 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.IMPORT_MAX_BYTES,
       allowLoopback: e.IMPORT_FETCH_ALLOW_LOOPBACK,
     },
+    webhooks: { allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE ?? false },
     // One core serves requests; the others (up to 4) render.
     renderWorkers: e.RENDER_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
   };

@@ -4,6 +4,8 @@ import type { Runtime } from "../runtime.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { IMPORT_JOB, importJob } from "./import.ts";
 import { createJobRunner, type JobRunner } from "./queue.ts";
+import { WEBHOOK_JOB } from "../server/webhooks.ts";
+import { defaultWebhookLimits, webhookJob } from "./webhooks.ts";
 
 export interface JobOptions {
   pollMs?: number;
@@ -16,6 +18,9 @@ export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptio
   const runner = createJobRunner({
     db,
     pollMs: options.pollMs,
+    // A few at once: a webhook waiting on a slow endpoint must not hold up an import (which
+    // runs on its own thread) or the next delivery.
+    concurrency: 4,
     handlers: {
       [IMPORT_JOB]: importJob(
         {
@@ -27,6 +32,7 @@ export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptio
         },
         options.importWorker && { script: options.importWorker, database: config.database, media: config.media },
       ),
+      [WEBHOOK_JOB]: webhookJob({ db, siteUrl: config.siteUrl, limits: defaultWebhookLimits(config.webhooks.allowPrivate) }),
     },
   });
   runner.start();

@@ -15,6 +15,8 @@ export const cacheTags = {
   site: "site",
   /** The redirect table (old addresses): no page shows it; the HTTP layer reads it again. */
   redirects: "redirects",
+  /** The webhook endpoints: no page shows them; every process reads the list again. */
+  webhooks: "webhooks",
 } as const;
 
 /** What a change to a post that readers can see makes stale: its page, the lists, its tags. */

@@ -6,6 +6,7 @@
 import type { Database } from "../../db/client.ts";
 import type { PostRow } from "../../db/schema.ts";
 import type { NewJob } from "../jobs/queue.ts";
+import { webhookConsumer } from "./webhooks.ts";
 
 export const EVENT_TYPES = [
   "post.published",
@@ -30,7 +31,7 @@ export type SiteEvent =
 export type EventConsumer = (db: Database, event: SiteEvent) => Promise<NewJob[]>;
 
 /** Everyone who acts on events; each consumer module adds itself here. */
-const consumers: EventConsumer[] = [];
+const consumers: EventConsumer[] = [webhookConsumer];
 
 /** The jobs all consumers want for these events: computed before the write, written with it. */
 export async function eventJobs(db: Database, ...events: SiteEvent[]): Promise<NewJob[]> {

@@ -9,6 +9,7 @@ import { settingsRouter } from "./routers/settings.ts";
 import { redirectRouter } from "./routers/redirect.ts";
 import { tagRouter } from "./routers/tag.ts";
 import { userRouter } from "./routers/user.ts";
+import { webhookRouter } from "./routers/webhook.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 /** One key per domain. */
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   import: importRouter,
   redirect: redirectRouter,
+  webhook: webhookRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -86,6 +86,7 @@ for (const scheme of ["light", "dark"] as const) {
       pageEditorUrl,
       "/admin/import",
       "/admin/redirects",
+      "/admin/webhooks",
       "/admin/settings",
       "/admin/menus",
       "/dashboard/comments",

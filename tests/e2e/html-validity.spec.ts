@@ -67,6 +67,7 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     moderation: "/dashboard/comments",
     import: "/admin/import",
     redirects: "/admin/redirects",
+    webhooks: "/admin/webhooks",
     export: "/admin/export",
   }))
     await save(name, await (await admin.request.get(path)).text());

@@ -106,6 +106,15 @@ const MATRIX: Record<string, Row> = {
   "redirect.list": { ...admins, call: (c) => c.redirect.list({}) },
   "redirect.save": { ...admins, call: (c) => c.redirect.save({ from: "/?p=1", to: "/posts/x" }) },
   "redirect.delete": { ...admins, admin: "NOT_FOUND", call: (c) => c.redirect.delete({ from: "/never-redirected" }) },
+  "webhook.list": { ...admins, call: (c) => c.webhook.list() },
+  // A literal public address: registration looks names up, and tests have no DNS to ask.
+  "webhook.create": { ...admins, call: (c) => c.webhook.create({ url: "https://93.184.216.34/hook", events: ["post.published"] }) },
+  "webhook.update": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.update({ id: "no-such-endpoint", description: "x" }) },
+  "webhook.setEnabled": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.setEnabled({ id: "no-such-endpoint", enabled: false }) },
+  "webhook.rotateSecret": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.rotateSecret({ id: "no-such-endpoint" }) },
+  "webhook.delete": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.delete({ id: "no-such-endpoint" }) },
+  "webhook.deliveries": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.deliveries({ id: "no-such-endpoint" }) },
+  "webhook.resend": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.resend({ deliveryId: "no-such-delivery" }) },
 };
 
 /**
