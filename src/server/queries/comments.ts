@@ -228,13 +228,19 @@ export async function heldComments(db: Database, scope: "all" | { postAuthorId: 
   }));
 }
 
-/** Shows a held comment to readers; false when it was not held (approved or deleted meanwhile). */
-export async function approveComment(write: Db["write"], id: string): Promise<boolean> {
-  const result = await write((db) =>
-    db
-      .update(Comment)
-      .set({ status: "visible" })
-      .where(and(eq(Comment.id, id), isHeld)),
+/**
+ * Shows a held comment to readers, with the jobs that causes (written only if this approval
+ * was the one that showed it); false when it was not held (approved or deleted meanwhile).
+ */
+export async function approveComment(write: Db["write"], id: string, jobs: NewJob[] = []): Promise<boolean> {
+  const [result] = await write((db) =>
+    db.batch([
+      db
+        .update(Comment)
+        .set({ status: "visible" })
+        .where(and(eq(Comment.id, id), isHeld)),
+      ...jobInserts(db, jobs, sql`changes() = 1`),
+    ]),
   );
   return result.rowsAffected === 1;
 }

@@ -147,7 +147,9 @@ export const commentRouter = createTRPCRouter({
 
   /** Shows a held comment to readers. */
   approve: moderatorProcedure.mutation(async ({ ctx }) => {
-    if (!(await comments.approveComment(ctx.write, ctx.comment.id))) throw new TRPCError({ code: "CONFLICT", message: NOT_HELD });
+    // Readers meet it now: to anyone listening, it is new now.
+    const jobs = await eventJobs(ctx.db, { type: "comment.created", commentId: ctx.comment.id, postId: ctx.comment.postId });
+    if (!(await comments.approveComment(ctx.write, ctx.comment.id, jobs))) throw new TRPCError({ code: "CONFLICT", message: NOT_HELD });
     await ctx.purge(commentPageTags(ctx.comment.postId));
     return { id: ctx.comment.id };
   }),

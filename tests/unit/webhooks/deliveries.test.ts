@@ -111,6 +111,29 @@ describe("webhook deliveries", () => {
     expect(Number.isNaN(Date.parse(first!.timestamp))).toBe(false);
   });
 
+  it("tells of a held comment once, when a moderator approves it, not before", async () => {
+    const { secret } = await register("/held", ["comment.created"]);
+    const post = await author.post.create({ title: "Moderated" });
+    await author.post.publish({ id: post.id });
+    await admin.settings.update({ comments: "hold-first" });
+    const newcomer = (await b.signUp("Nell Newcomer", null)).caller;
+    try {
+      const held = await newcomer.comment.create({ postId: post.id, body: "My first words here." });
+      expect(held.held).toBe(true);
+      const runner = deliveryRunner(b, { allowPrivate: true });
+      await runner.drain();
+      expect(receiver.at("/held")).toEqual([]);
+      await author.comment.approve({ id: held.id });
+      await expect(author.comment.approve({ id: held.id })).rejects.toMatchObject({ code: "CONFLICT" });
+      await runner.drain();
+      expect(receiver.at("/held").map((r) => verified(secret, r))).toMatchObject([
+        { type: "comment.created", data: { id: held.id, body: "My first words here." } },
+      ]);
+    } finally {
+      await admin.settings.update({ comments: "on" });
+    }
+  });
+
   it("tells of a publish that was undone before its message went out, without what readers can no longer see", async () => {
     const { secret } = await register("/late", ["post.published"]);
     const post = await author.post.create({ title: "Blink", body: "Gone soon." });
