@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Newsletter mails handed to the SMTP server per second, across this process's sending. */
+  MAIL_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 const MEDIA_S3_SETTINGS = [
@@ -161,6 +163,10 @@ export interface Config {
     maxBytes: number;
     /** Test-only: imports may fetch images from loopback addresses. */
     allowLoopback: boolean;
+  };
+  newsletter: {
+    /** The most newsletter mails one process hands the SMTP server in a second. */
+    ratePerSecond: number;
   };
 }
 
@@ -311,6 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.IMPORT_MAX_BYTES,
       allowLoopback: e.IMPORT_FETCH_ALLOW_LOOPBACK,
     },
+    newsletter: { ratePerSecond: e.MAIL_RATE_PER_SECOND },
     // One core serves requests; the others (up to 4) render.
     renderWorkers: e.RENDER_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
   };

@@ -30,6 +30,7 @@ import { withRedirects } from "./redirects.ts";
 import { importUploadListener, isImportPath } from "./import-upload.ts";
 import { exportDownloadListener, isExportPath } from "./export-download.ts";
 import { redirectTable } from "../server/redirects.ts";
+import { isNewsletterPath, newsletterListener } from "./newsletter.ts";
 
 export interface QuireServer {
   server: Server;
@@ -54,6 +55,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   const uploads = media && uploadListener(runtime, media, options.uploads);
   const imports = importUploadListener(runtime);
   const exports = media && exportDownloadListener(runtime, media);
+  const newsletter = newsletterListener(runtime);
   const api = trpcListener(runtime, media);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
   const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
@@ -67,6 +69,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     if (uploads && isUploadPath(req.url ?? "/")) return void uploads(req, res);
     if (isImportPath(req.url ?? "/")) return void imports(req, res);
     if (exports && isExportPath(req.url ?? "/")) return void exports(req, res);
+    if (isNewsletterPath(req.url ?? "/")) return void newsletter(req, res);
     limited(req, res);
   };
   const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withBaseline)));

@@ -3,6 +3,7 @@ import { commentRouter } from "./routers/comment.ts";
 import { importRouter } from "./routers/imports.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
+import { newsletterRouter } from "./routers/newsletter.ts";
 import { pageRouter } from "./routers/page.ts";
 import { postRouter } from "./routers/post.ts";
 import { settingsRouter } from "./routers/settings.ts";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   import: importRouter,
   redirect: redirectRouter,
+  newsletter: newsletterRouter,
 });
 
 export type AppRouter = typeof appRouter;
