@@ -16,6 +16,7 @@ CREATE TABLE `newsletter_delivery` (
 CREATE UNIQUE INDEX `delivery_post_subscriber_idx` ON `newsletter_delivery` (`post_id`,`subscriber_id`);--> statement-breakpoint
 CREATE INDEX `delivery_post_status_idx` ON `newsletter_delivery` (`post_id`,`status`);--> statement-breakpoint
 CREATE INDEX `delivery_due_idx` ON `newsletter_delivery` (`run_at`) WHERE status in ('queued', 'sending');--> statement-breakpoint
+CREATE INDEX `delivery_lease_idx` ON `newsletter_delivery` (`lease_owner`) WHERE status = 'sending';--> statement-breakpoint
 CREATE TABLE `newsletter` (
 	`post_id` text PRIMARY KEY NOT NULL,
 	`status` text DEFAULT 'sending' NOT NULL,

@@ -97,6 +97,10 @@ export const Delivery = sqliteTable(
     index("delivery_due_idx")
       .on(t.runAt)
       .where(sql`status in ('queued', 'sending')`),
+    // A sender renews and hands back what it holds by its name.
+    index("delivery_lease_idx")
+      .on(t.leaseOwner)
+      .where(sql`status = 'sending'`),
   ],
 );
 

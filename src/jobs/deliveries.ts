@@ -8,7 +8,14 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../../db/client.ts";
 import type { Config } from "../config.ts";
-import { claimDeliveries, releaseDeliveries, settleDeliveries, type Claimed, type Outcome } from "../server/queries/deliveries.ts";
+import {
+  claimDeliveries,
+  releaseDeliveries,
+  renewDeliveries,
+  settleDeliveries,
+  type Claimed,
+  type Outcome,
+} from "../server/queries/deliveries.ts";
 import { defaultBackoff } from "./queue.ts";
 import { isPermanent, mailForPost, newsletterTransport, type MailFor, type NewsletterTransport } from "./newsletter-mail.ts";
 
@@ -99,10 +106,16 @@ export function createSender(options: SenderOptions): Sender {
       if (now.length) written = written.then(() => settleDeliveries(db.write, owner, now));
     };
     const ticker = setInterval(flush, settleEveryMs);
+    // A slow SMTP server must not let the lease run out under rows still being sent.
+    const renew = setInterval(
+      () => void renewDeliveries(db.write, owner, leaseMs).catch((e) => onError("renewing the lease on deliveries failed", e)),
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
     try {
       await Promise.all(claimed.map((d) => deliver(d).then((outcome) => void pending.push(outcome))));
     } finally {
       clearInterval(ticker);
+      clearInterval(renew);
       flush();
       await written.finally(() => {
         for (const d of claimed) held.delete(d.id);

@@ -61,6 +61,8 @@ export async function startSmtpSink(options: { keepRaw?: boolean } = {}): Promis
       });
     },
   });
+  // A sender killed mid-conversation resets its connection: that is the test, not a failure.
+  server.on("error", () => {});
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.server.address() as AddressInfo;
   return Object.assign(sink, {

@@ -150,6 +150,16 @@ export async function settleDeliveries(write: Db["write"], owner: string, outcom
   });
 }
 
+/** Keeps the lease on what `owner` is still sending. */
+export async function renewDeliveries(write: Db["write"], owner: string, leaseMs: number) {
+  await write((db) =>
+    db
+      .update(Delivery)
+      .set({ leaseUntil: new Date(Date.now() + leaseMs) })
+      .where(and(eq(Delivery.leaseOwner, owner), eq(Delivery.status, "sending"))),
+  );
+}
+
 /** Hands back what this process holds (it is stopping), so another need not wait out the lease. */
 export async function releaseDeliveries(write: Db["write"], owner: string, ids: number[]) {
   if (ids.length === 0) return;
