@@ -6,12 +6,9 @@ import { user } from "../auth-schema.ts";
 import { now } from "./columns.ts";
 import { Post, Tag } from "./content.ts";
 
-/**
- * pending until the confirmation link is followed; only confirmed ones get posts. bouncing:
- * the SMTP server refused the address for good, so it is skipped from then on.
- */
-export const SUBSCRIBER_STATUSES = ["pending", "confirmed", "unsubscribed", "bouncing"] as const;
-export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+import { SUBSCRIBER_STATUSES } from "../../src/lib/newsletter.ts";
+
+export { SUBSCRIBER_STATUSES, type SubscriberStatus } from "../../src/lib/newsletter.ts";
 
 export const Subscriber = sqliteTable(
   "subscriber",

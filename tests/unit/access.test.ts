@@ -106,6 +106,15 @@ const MATRIX: Record<string, Row> = {
   "redirect.list": { ...admins, call: (c) => c.redirect.list({}) },
   "redirect.save": { ...admins, call: (c) => c.redirect.save({ from: "/?p=1", to: "/posts/x" }) },
   "redirect.delete": { ...admins, admin: "NOT_FOUND", call: (c) => c.redirect.delete({ from: "/never-redirected" }) },
+  "newsletter.mine": { ...signedIn, call: (c) => c.newsletter.mine() },
+  "newsletter.subscribeMe": { ...signedIn, call: (c) => c.newsletter.subscribeMe({ all: true }) },
+  "newsletter.unsubscribeMe": { ...signedIn, call: (c) => c.newsletter.unsubscribeMe() },
+  "newsletter.subscribers": { ...admins, call: (c) => c.newsletter.subscribers({}) },
+  "newsletter.remove": { ...admins, admin: "NOT_FOUND", call: (c) => c.newsletter.remove({ id: randomUUID() }) },
+  "newsletter.exportCsv": { ...admins, call: (c) => c.newsletter.exportCsv() },
+  "newsletter.importCsv": { ...admins, call: (c) => c.newsletter.importCsv({ csv: "email\nvouched@access.test\n", consented: true }) },
+  "newsletter.progress": { ...ownerOrEditor, call: (c, f) => c.newsletter.progress({ postId: f.publishedId }) },
+  "newsletter.retryFailed": { ...ownerOrEditor, call: (c, f) => c.newsletter.retryFailed({ postId: f.publishedId }) },
 };
 
 /**
