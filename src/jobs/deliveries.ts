@@ -57,7 +57,7 @@ export function createSender(options: SenderOptions): Sender {
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const transport = options.transport ?? newsletterTransport(config, db.db);
   const leaseMs = options.leaseMs ?? DELIVERY_LEASE_MS;
-  const batch = options.batch ?? Math.max(1, Math.min(200, config.newsletter.ratePerSecond));
+  const batch = options.batch ?? Math.max(1, Math.min(50, config.newsletter.ratePerSecond));
   const maxAttempts = options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS;
   const backoff = options.backoffMs ?? defaultBackoff;
   const settleEveryMs = options.settleEveryMs ?? 20;
