@@ -7,7 +7,8 @@
 //  4. With a media store: /media/ files from it, and image uploads (POST /api/media), which
 //     come before the generic body limit because they have their own (MEDIA_MAX_BYTES); so
 //     do import files (POST /api/import, IMPORT_MAX_BYTES). The export (GET /api/export),
-//     which streams the images too.
+//     which streams the images too. The newsletter's form, confirm and unsubscribe routes
+//     (/api/newsletter/), which read small forms of their own.
 //  5. Body limits, from the headers or as the body arrives.
 //  6. /api/trpc straight to tRPC; a built static file (when a client folder is given) as it
 //     is; everything else to Astro.
