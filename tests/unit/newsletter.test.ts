@@ -3,10 +3,11 @@
 // what arrived, parsed with mailparser.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Delivery, Subscriber } from "../../db/schema.ts";
+import { Delivery, Subscriber, user } from "../../db/schema.ts";
 import { newsletterSite, SITE, type NewsletterSite } from "./newsletter-fixture.ts";
 import type { createCaller } from "../../src/server/root.ts";
 import type { ParsedMail } from "mailparser";
+import { mailHtml } from "../../src/jobs/newsletter-mail.ts";
 
 let site: NewsletterSite;
 let author: ReturnType<typeof createCaller>;
@@ -196,5 +197,56 @@ describe("SMTP failures", () => {
 
     await publish("Still no one there");
     expect(site.sink.tried.filter((t) => t === gone)).toHaveLength(2);
+  });
+});
+
+describe("accounts and admins", () => {
+  it("subscribes an account's address: through the mail while unverified, at once when verified", async () => {
+    const { caller, userId, cookie } = await site.b.signUp("Reading Account", "reader");
+    const [me] = await site.b.db.db.select().from(user).where(eq(user.id, userId));
+    expect(await caller.newsletter.subscribeMe({ all: true })).toEqual({ status: "pending" });
+    await site.settle();
+    expect((await subjectsTo(me!.email)).filter((s) => s?.includes("subscription"))).toEqual(["Confirm your subscription to Quire"]);
+    expect(await caller.newsletter.mine()).toMatchObject({ status: "pending" });
+
+    await site.b.db.db.update(user).set({ emailVerified: true }).where(eq(user.id, userId));
+    const signedIn = await site.b.callerWithCookie(cookie);
+    expect(await signedIn.newsletter.subscribeMe({ all: false, tags: ["rust"] })).toEqual({ status: "confirmed" });
+    expect(await signedIn.newsletter.mine()).toEqual({ status: "confirmed", allPosts: false, tags: ["rust"] });
+    await signedIn.newsletter.unsubscribeMe();
+    expect(await signedIn.newsletter.mine()).toMatchObject({ status: "unsubscribed" });
+  });
+
+  it("imports consented addresses from CSV, finds, exports and removes them", async () => {
+    const { caller: admin } = await site.b.signUp("Site Admin", "admin");
+    await expect(admin.newsletter.importCsv({ csv: "email\nx@y.test\n", consented: false as true })).rejects.toThrow(/consented/);
+    const csv = 'name,email\nAnn,"imported.ann@csv.test"\nBob,IMPORTED.BOB@csv.test\nnobody,not-an-address\n';
+    expect(await admin.newsletter.importCsv({ csv, consented: true })).toEqual({ added: 2, alreadyThere: 0, invalid: 1 });
+    expect(await admin.newsletter.importCsv({ csv, consented: true })).toMatchObject({ added: 0, alreadyThere: 2 });
+
+    const found = await admin.newsletter.subscribers({ search: "imported.", status: "confirmed" });
+    expect(found.rows.map((r) => r.email).sort()).toEqual(["imported.ann@csv.test", "imported.bob@csv.test"]);
+    expect(found.matching).toBe(2);
+    const exported = await admin.newsletter.exportCsv();
+    expect(exported.split("\n")[0]).toBe("email,status,posts,source,created_at,confirmed_at");
+    expect(exported).toMatch(/^imported\.ann@csv\.test,confirmed,all,import,/m);
+
+    await admin.newsletter.remove({ id: found.rows[0]!.id });
+    expect((await admin.newsletter.subscribers({ search: "imported." })).matching).toBe(1);
+    await expect(admin.newsletter.importCsv({ csv: "no addresses here", consented: true })).rejects.toThrow(/csv: No email addresses/);
+  });
+});
+
+describe("the post as mail", () => {
+  it("makes each picture one absolute image at the mail's width, styles inline, and drops scripts", () => {
+    const hash = "a".repeat(64);
+    const html = `<p>See <a href="/posts/other">this</a>.</p><picture><source type="image/webp" srcset="/media/${hash}/480.webp 480w, /media/${hash}/800.webp 800w"><img src="/media/${hash}/1200.jpg" srcset="/media/${hash}/480.jpg 480w, /media/${hash}/800.jpg 800w, /media/${hash}/1200.jpg 1200w" alt="A cat" width="1200" height="800" style="background-color:#aabbcc"></picture><script>alert(1)</script>`;
+    const mail = mailHtml(html, SITE);
+    expect(mail).toContain(
+      `<img src="${SITE}/media/${hash}/800.jpg" alt="A cat" width="600" style="display:block;width:100%;max-width:600px`,
+    );
+    expect(mail).toContain(`<a href="${SITE}/posts/other" style="`);
+    expect(mail).toMatch(/<p style="margin:0 0 16px">/);
+    expect(mail).not.toMatch(/<picture|<source|<script|webp/);
   });
 });
