@@ -10,3 +10,4 @@ export * from "./schema/media.ts";
 export * from "./schema/settings.ts";
 export * from "./schema/imports.ts";
 export * from "./schema/webhooks.ts";
+export * from "./schema/newsletter.ts";

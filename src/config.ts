@@ -87,6 +87,8 @@ const EnvSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** Lets webhook endpoints be private, loopback or link-local addresses (a receiver on the same network). */
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
+  /** Newsletter mails handed to the SMTP server per second, across this process's sending. */
+  MAIL_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 const MEDIA_S3_SETTINGS = [
@@ -167,6 +169,10 @@ export interface Config {
   webhooks: {
     /** Endpoints may be on private, loopback and link-local addresses: off unless WEBHOOKS_ALLOW_PRIVATE says so. */
     allowPrivate: boolean;
+  };
+  newsletter: {
+    /** The most newsletter mails one process hands the SMTP server in a second. */
+    ratePerSecond: number;
   };
 }
 
@@ -318,6 +324,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowLoopback: e.IMPORT_FETCH_ALLOW_LOOPBACK,
     },
     webhooks: { allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE ?? false },
+    newsletter: { ratePerSecond: e.MAIL_RATE_PER_SECOND },
     // One core serves requests; the others (up to 4) render.
     renderWorkers: e.RENDER_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
   };

@@ -7,7 +7,8 @@
 //  4. With a media store: /media/ files from it, and image uploads (POST /api/media), which
 //     come before the generic body limit because they have their own (MEDIA_MAX_BYTES); so
 //     do import files (POST /api/import, IMPORT_MAX_BYTES). The export (GET /api/export),
-//     which streams the images too.
+//     which streams the images too. The newsletter's form, confirm and unsubscribe routes
+//     (/api/newsletter/), which read small forms of their own.
 //  5. Body limits, from the headers or as the body arrives.
 //  6. /api/trpc straight to tRPC; a built static file (when a client folder is given) as it
 //     is; everything else to Astro.
@@ -30,6 +31,7 @@ import { withRedirects } from "./redirects.ts";
 import { importUploadListener, isImportPath } from "./import-upload.ts";
 import { exportDownloadListener, isExportPath } from "./export-download.ts";
 import { redirectTable } from "../server/redirects.ts";
+import { isNewsletterPath, newsletterListener } from "./newsletter.ts";
 
 export interface QuireServer {
   server: Server;
@@ -54,6 +56,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   const uploads = media && uploadListener(runtime, media, options.uploads);
   const imports = importUploadListener(runtime);
   const exports = media && exportDownloadListener(runtime, media);
+  const newsletter = newsletterListener(runtime);
   const api = trpcListener(runtime, media);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
   const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
@@ -67,6 +70,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     if (uploads && isUploadPath(req.url ?? "/")) return void uploads(req, res);
     if (isImportPath(req.url ?? "/")) return void imports(req, res);
     if (exports && isExportPath(req.url ?? "/")) return void exports(req, res);
+    if (isNewsletterPath(req.url ?? "/")) return void newsletter(req, res);
     limited(req, res);
   };
   const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withBaseline)));

@@ -6,6 +6,9 @@ import { IMPORT_JOB, importJob } from "./import.ts";
 import { createJobRunner, type JobRunner } from "./queue.ts";
 import { WEBHOOK_JOB } from "../server/webhooks.ts";
 import { defaultWebhookLimits, webhookJob } from "./webhooks.ts";
+import { createSender } from "./deliveries.ts";
+import { newsletterJobs } from "./newsletter.ts";
+import { createMailer } from "../server/mail.ts";
 
 export interface JobOptions {
   pollMs?: number;
@@ -15,6 +18,7 @@ export interface JobOptions {
 
 export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptions = {}): JobRunner {
   const { config, db, invalidation } = runtime;
+  const sender = createSender({ db, config });
   const runner = createJobRunner({
     db,
     pollMs: options.pollMs,
@@ -33,8 +37,16 @@ export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptio
         options.importWorker && { script: options.importWorker, database: config.database, media: config.media },
       ),
       [WEBHOOK_JOB]: webhookJob({ db, siteUrl: config.siteUrl, limits: defaultWebhookLimits(config.webhooks.allowPrivate) }),
+      ...newsletterJobs({ db, config, mailer: createMailer(config, db.db), sender }),
     },
   });
   runner.start();
-  return runner;
+  sender.start();
+  return {
+    ...runner,
+    async stop() {
+      await runner.stop();
+      await sender.stop();
+    },
+  };
 }

@@ -119,6 +119,8 @@ export const PostPublishInput = z
     id: Id,
     /** A future time schedules the post; absent or past publishes now. */
     at: z.date().optional(),
+    /** Mail it to subscribers: yes for a post, no for a page, unless said. */
+    email: z.boolean().optional(),
   })
   .strict();
 
@@ -223,3 +225,18 @@ export const UserFields = z.object({ name: PersonName, image: AvatarUrl }).parti
 export const UserId = z.object({ userId: Id }).strict();
 export const SetRoleInput = z.object({ userId: Id, role: z.enum(ROLES) }).strict();
 export const BanInput = z.object({ userId: Id, reason: z.string().trim().max(200).optional() }).strict();
+
+/** What a subscriber asks for: the whole site, or posts with some of these tags (by slug). */
+export const NewsletterChoice = z.discriminatedUnion("all", [
+  z.object({ all: z.literal(true) }).strict(),
+  z
+    .object({
+      all: z.literal(false),
+      tags: z.array(z.string().trim().toLowerCase().min(1).max(100)).min(1, "Choose at least one tag").max(50),
+    })
+    .strict(),
+]);
+
+export const SubscriberEmail = z
+  .email("Enter an email address, such as name@example.com")
+  .max(254, "An email address is at most 254 characters");

@@ -7,6 +7,7 @@ import type { Database } from "../../db/client.ts";
 import type { PostRow } from "../../db/schema.ts";
 import type { NewJob } from "../jobs/queue.ts";
 import { webhookConsumer } from "./webhooks.ts";
+import { newsletterJobs } from "./newsletter.ts";
 
 export const EVENT_TYPES = [
   "post.published",
@@ -23,7 +24,12 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export type PostState = Pick<PostRow, "id" | "kind" | "slug" | "title" | "authorId" | "status" | "publishedAt" | "version">;
 
 export type SiteEvent =
-  | { type: "post.published" | "page.published" | "post.updated" | "post.unpublished" | "post.deleted"; post: PostState }
+  | {
+      type: "post.published" | "page.published";
+      post: PostState;
+      /** The author's "email this post" (default: a post yes, a page no). */ email?: boolean;
+    }
+  | { type: "post.updated" | "post.unpublished" | "post.deleted"; post: PostState }
   | { type: "comment.created"; commentId: string; postId: string }
   | { type: "subscriber.confirmed"; subscriberId: string };
 
@@ -31,7 +37,7 @@ export type SiteEvent =
 export type EventConsumer = (db: Database, event: SiteEvent) => Promise<NewJob[]>;
 
 /** Everyone who acts on events; each consumer module adds itself here. */
-const consumers: EventConsumer[] = [webhookConsumer];
+const consumers: EventConsumer[] = [webhookConsumer, newsletterJobs];
 
 /** The jobs all consumers want for these events: computed before the write, written with it. */
 export async function eventJobs(db: Database, ...events: SiteEvent[]): Promise<NewJob[]> {

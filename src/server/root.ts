@@ -3,6 +3,7 @@ import { commentRouter } from "./routers/comment.ts";
 import { importRouter } from "./routers/imports.ts";
 import { mailRouter } from "./routers/mail.ts";
 import { mediaRouter } from "./routers/media.ts";
+import { newsletterRouter } from "./routers/newsletter.ts";
 import { pageRouter } from "./routers/page.ts";
 import { postRouter } from "./routers/post.ts";
 import { settingsRouter } from "./routers/settings.ts";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   import: importRouter,
   redirect: redirectRouter,
   webhook: webhookRouter,
+  newsletter: newsletterRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -115,6 +115,15 @@ const MATRIX: Record<string, Row> = {
   "webhook.delete": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.delete({ id: "no-such-endpoint" }) },
   "webhook.deliveries": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.deliveries({ id: "no-such-endpoint" }) },
   "webhook.resend": { ...admins, admin: "NOT_FOUND", call: (c) => c.webhook.resend({ deliveryId: "no-such-delivery" }) },
+  "newsletter.mine": { ...signedIn, call: (c) => c.newsletter.mine() },
+  "newsletter.subscribeMe": { ...signedIn, call: (c) => c.newsletter.subscribeMe({ all: true }) },
+  "newsletter.unsubscribeMe": { ...signedIn, call: (c) => c.newsletter.unsubscribeMe() },
+  "newsletter.subscribers": { ...admins, call: (c) => c.newsletter.subscribers({}) },
+  "newsletter.remove": { ...admins, admin: "NOT_FOUND", call: (c) => c.newsletter.remove({ id: randomUUID() }) },
+  "newsletter.exportCsv": { ...admins, call: (c) => c.newsletter.exportCsv() },
+  "newsletter.importCsv": { ...admins, call: (c) => c.newsletter.importCsv({ csv: "email\nvouched@access.test\n", consented: true }) },
+  "newsletter.progress": { ...ownerOrEditor, call: (c, f) => c.newsletter.progress({ postId: f.publishedId }) },
+  "newsletter.retryFailed": { ...ownerOrEditor, call: (c, f) => c.newsletter.retryFailed({ postId: f.publishedId }) },
 };
 
 /**

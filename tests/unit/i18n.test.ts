@@ -50,6 +50,14 @@ const samples: { [S in Section]: { [K in FunctionKeys<S>]: Parameters<Extract<Me
     resetText: ["‹Name›", "‹https://reset›"],
     verifyText: ["‹Name›", "‹https://verify›"],
   },
+  newsletter: {
+    formTagTitle: ["‹tag›"],
+    senderName: ["‹Author›", "‹Site›"],
+    by: ["‹Author›"],
+    footer: ["‹Site›"],
+    confirmSubject: ["‹Site›"],
+    confirmText: ["‹Site›", "‹https://confirm›"],
+  },
 };
 
 type Entry = string | PluralForms | ((...args: unknown[]) => string) | undefined;

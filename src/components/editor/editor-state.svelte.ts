@@ -86,6 +86,8 @@ export class EditorState {
   lang = $state("");
   /** The images being uploaded into the body, and their alt prompts. */
   readonly images: ImageUploads = new ImageUploads(this);
+  /** "Email this post": mail it to subscribers when it goes live (a page only when ticked). */
+  emailOnPublish = $state(true);
   /** Images without alt text that a publish found; publishing again anyway goes ahead. */
   altWarning = $state<string[]>([]);
   /** What the warned-about click was: publish now, or the schedule. */
@@ -136,6 +138,7 @@ export class EditorState {
   constructor(post?: EditablePost, kind: Kind = "post") {
     this.kind = post?.kind ?? kind;
     this.isPage = this.kind === "page";
+    this.emailOnPublish = !this.isPage;
     this.addressPrefix = this.isPage ? "/" : "/posts/";
     this.noun = this.isPage ? "page" : "post";
     const initial = fieldsOf(post);
@@ -291,7 +294,7 @@ export class EditorState {
     this.busy = at ? "schedule" : "publish";
     try {
       if ((this.dirty || !this.id) && !(await this.persist())) return;
-      const result = await api.post.publish.mutate({ id: this.id!, at });
+      const result = await api.post.publish.mutate({ id: this.id!, at, email: this.emailOnPublish });
       this.applySaved(result);
       this.message =
         result.status === "scheduled" ? `Scheduled for ${result.publishedAt?.toLocaleString()}.` : "Published. Readers see it now.";

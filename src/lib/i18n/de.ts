@@ -167,6 +167,7 @@ export const accountPages = {
   devices: "Angemeldete Geräte",
   password: "Passwort",
   webhooks: "Webhooks",
+  subscribers: "Abonnenten",
 } satisfies Catalogue["accountPages"];
 
 export const roles = {
@@ -363,3 +364,36 @@ export const mail = {
   verifyText: (name: string, url: string) =>
     `Hallo ${name},\n\nbestätigen Sie, dass diese Adresse Ihnen gehört, indem Sie innerhalb einer Stunde diesen Link öffnen:\n\n${url}\n\nWenn Sie kein Quire-Konto angelegt haben, ignorieren Sie diese E-Mail.\n`,
 } satisfies Catalogue["mail"];
+
+export const newsletter = {
+  formTitle: "Neue Beiträge per E-Mail",
+  formTagTitle: (tag: string) => `Beiträge mit #${tag} per E-Mail`,
+  formNote: "Zuerst kommt ein Link zur Bestätigung. Jede Mail kann Sie mit einem Klick abmelden.",
+  emailLabel: "E-Mail-Adresse",
+  submit: "Abonnieren",
+  checkInboxTitle: "Sehen Sie in Ihr Postfach",
+  checkInboxText:
+    "Wenn diese Adresse abonnieren kann, ist eine Mail mit einem Bestätigungslink unterwegs. Öffnen Sie ihn, um Beiträge zu erhalten: Bis dahin wird nichts gesendet.",
+  backHome: "Zurück zu den neuesten Beiträgen",
+  confirmedTitle: "Sie haben abonniert",
+  confirmedText: "Neue Beiträge kommen in Ihr Postfach. Jede Mail enthält einen Link zum Abmelden.",
+  badLinkTitle: "Dieser Link funktioniert nicht",
+  badLinkText:
+    "Er ist vielleicht älter als eine Woche oder wurde von Ihrem Mailprogramm gekürzt. Abonnieren Sie erneut, um einen neuen zu erhalten.",
+  unsubscribeTitle: "Abmelden",
+  unsubscribeText: "Keine neuen Beiträge mehr per E-Mail? Sie können jederzeit wieder abonnieren.",
+  unsubscribeButton: "Abmelden",
+  unsubscribedTitle: "Sie sind abgemeldet",
+  unsubscribedText: "An diese Adresse kommen keine Newsletter mehr.",
+  badEmail: "Geben Sie eine E-Mail-Adresse ein, etwa name@example.com.",
+  tooMany: "Zu viele Versuche von Ihrer Adresse. Warten Sie eine Minute und versuchen Sie es dann erneut.",
+  tryAgain: "Erneut versuchen",
+  senderName: (author: string, site: string) => `${author} · ${site}`,
+  by: (author: string) => `Von ${author}`,
+  viewInBrowser: "Im Browser ansehen",
+  unsubscribe: "Abmelden",
+  footer: (site: string) => `Sie erhalten diese Mail, weil Sie ${site} abonniert haben.`,
+  confirmSubject: (site: string) => `Bestätigen Sie Ihr Abonnement von ${site}`,
+  confirmText: (site: string, url: string) =>
+    `Hallo,\n\njemand (hoffentlich Sie) möchte neue Beiträge von ${site} an diese Adresse erhalten. Bestätigen Sie innerhalb einer Woche mit diesem Link:\n\n${url}\n\nWenn Sie das nicht waren, ignorieren Sie diese Mail: Es wird nichts gesendet.\n`,
+} satisfies Catalogue["newsletter"];

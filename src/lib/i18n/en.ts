@@ -178,6 +178,7 @@ export const accountPages = {
   devices: "Signed-in devices",
   password: "Password",
   webhooks: "Webhooks",
+  subscribers: "Subscribers",
 };
 
 /** A person's role, as the account page names it. */
@@ -391,4 +392,37 @@ export const mail = {
   verifySubject: "Confirm your email for Quire",
   verifyText: (name: string, url: string) =>
     `Hello ${name},\n\nConfirm that this address is yours by opening this link within the hour:\n\n${url}\n\nIf you did not create a Quire account, ignore this mail.\n`,
+};
+
+/** Newsletters: the subscribe form, its pages, and the mails. */
+export const newsletter = {
+  formTitle: "Get new posts by email",
+  formTagTitle: (tag: string) => `Get posts tagged #${tag} by email`,
+  formNote: "We send a link to confirm first. Every mail can unsubscribe you in one click.",
+  emailLabel: "Email address",
+  submit: "Subscribe",
+  checkInboxTitle: "Check your inbox",
+  checkInboxText:
+    "If that address can subscribe, a mail with a confirmation link is on its way. Open it to start getting posts: nothing is sent until you do.",
+  backHome: "Back to the latest posts",
+  confirmedTitle: "You are subscribed",
+  confirmedText: "New posts will come to your inbox. Every mail has a link to unsubscribe.",
+  badLinkTitle: "That link does not work",
+  badLinkText: "It may be older than a week, or cut short by your mail program. Subscribe again to get a fresh one.",
+  unsubscribeTitle: "Unsubscribe",
+  unsubscribeText: "Stop getting new posts by email? You can subscribe again at any time.",
+  unsubscribeButton: "Unsubscribe",
+  unsubscribedTitle: "You are unsubscribed",
+  unsubscribedText: "No more newsletters will come to this address.",
+  badEmail: "Enter an email address, such as name@example.com.",
+  tooMany: "Too many attempts from your address. Wait a minute, then try again.",
+  tryAgain: "Try again",
+  senderName: (author: string, site: string) => `${author} · ${site}`,
+  by: (author: string) => `By ${author}`,
+  viewInBrowser: "View in browser",
+  unsubscribe: "Unsubscribe",
+  footer: (site: string) => `You get this mail because you subscribed to ${site}.`,
+  confirmSubject: (site: string) => `Confirm your subscription to ${site}`,
+  confirmText: (site: string, url: string) =>
+    `Hello,\n\nSomeone (we hope you) asked for new posts from ${site} to come to this address. Confirm within a week by opening this link:\n\n${url}\n\nIf it was not you, ignore this mail: nothing will be sent.\n`,
 };

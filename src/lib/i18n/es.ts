@@ -164,6 +164,7 @@ export const accountPages = {
   devices: "Dispositivos con sesión iniciada",
   password: "Contraseña",
   webhooks: "Webhooks",
+  subscribers: "Suscriptores",
 } satisfies Catalogue["accountPages"];
 
 export const roles = {
@@ -359,3 +360,35 @@ export const mail = {
   verifyText: (name: string, url: string) =>
     `Hola, ${name}:\n\nConfirma que esta dirección es tuya abriendo este enlace antes de una hora:\n\n${url}\n\nSi no creaste una cuenta de Quire, ignora este correo.\n`,
 } satisfies Catalogue["mail"];
+
+export const newsletter = {
+  formTitle: "Recibe las entradas nuevas por correo",
+  formTagTitle: (tag: string) => `Recibe por correo las entradas con #${tag}`,
+  formNote: "Primero te enviamos un enlace para confirmar. Cada correo te permite darte de baja con un clic.",
+  emailLabel: "Correo electrónico",
+  submit: "Suscribirme",
+  checkInboxTitle: "Revisa tu bandeja de entrada",
+  checkInboxText:
+    "Si esa dirección puede suscribirse, va en camino un correo con un enlace de confirmación. Ábrelo para empezar a recibir entradas: no se envía nada hasta entonces.",
+  backHome: "Volver a las últimas entradas",
+  confirmedTitle: "Te has suscrito",
+  confirmedText: "Las entradas nuevas llegarán a tu bandeja. Cada correo tiene un enlace para darte de baja.",
+  badLinkTitle: "Ese enlace no funciona",
+  badLinkText: "Puede que tenga más de una semana o que tu programa de correo lo haya cortado. Suscríbete de nuevo para recibir otro.",
+  unsubscribeTitle: "Darse de baja",
+  unsubscribeText: "¿Dejar de recibir las entradas nuevas por correo? Puedes volver a suscribirte cuando quieras.",
+  unsubscribeButton: "Darme de baja",
+  unsubscribedTitle: "Te has dado de baja",
+  unsubscribedText: "No llegarán más boletines a esta dirección.",
+  badEmail: "Escribe una dirección de correo, como nombre@example.com.",
+  tooMany: "Demasiados intentos desde tu dirección. Espera un minuto y vuelve a intentarlo.",
+  tryAgain: "Intentar de nuevo",
+  senderName: (author: string, site: string) => `${author} · ${site}`,
+  by: (author: string) => `Por ${author}`,
+  viewInBrowser: "Ver en el navegador",
+  unsubscribe: "Darse de baja",
+  footer: (site: string) => `Recibes este correo porque te suscribiste a ${site}.`,
+  confirmSubject: (site: string) => `Confirma tu suscripción a ${site}`,
+  confirmText: (site: string, url: string) =>
+    `Hola:\n\nAlguien (esperamos que tú) pidió recibir en esta dirección las entradas nuevas de ${site}. Confirma antes de una semana abriendo este enlace:\n\n${url}\n\nSi no fuiste tú, ignora este correo: no se enviará nada.\n`,
+} satisfies Catalogue["newsletter"];

@@ -148,10 +148,10 @@ async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit:
  * A page goes live at once: menus on every page link to it, and a schedule coming due purges
  * nothing, so a menu would show it late or the page would not show at all.
  */
-async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined) {
+async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined, email: boolean | undefined) {
   if (at && at.getTime() > Date.now()) throw badInput("at: A page is published at once; it cannot be scheduled");
   const state = posts.publishedState(page, undefined);
-  const jobs = await eventJobs(ctx.db, { type: "page.published", post: { ...page, ...state, version: page.version + 1 } });
+  const jobs = await eventJobs(ctx.db, { type: "page.published", post: { ...page, ...state, version: page.version + 1 }, email });
   await posts.publish(ctx.write, page, state, jobs);
   await ctx.purge(pageTags(page, effectiveStatus(page) !== "published"));
   return postWithTags(ctx.db, page.id);
@@ -225,12 +225,16 @@ export const postRouter = createTRPCRouter({
   /** Publishes now, or schedules for `at` when that is in the future (a post only). */
   publish: authorProcedure.input(PostPublishInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
-    if (post.kind === "page") return publishPage(ctx, post, input.at);
+    if (post.kind === "page") return publishPage(ctx, post, input.at, input.email);
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     // Where it sat among public posts before the change, if it was public.
     const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
     const state = posts.publishedState(post, input.at);
-    const jobs = await eventJobs(ctx.db, { type: "post.published", post: { ...post, ...state, version: post.version + 1 } });
+    const jobs = await eventJobs(ctx.db, {
+      type: "post.published",
+      post: { ...post, ...state, version: post.version + 1 },
+      email: input.email,
+    });
     await posts.publish(ctx.write, post, state, jobs);
     // A schedule also purges: cached lists must learn when the post goes live.
     const published = await findPost(ctx.db, post.id);

@@ -1,7 +1,7 @@
 // Webhook deliveries end to end inside one process: events made through the real tRPC
 // procedures on a real database, jobs run by the real queue, POSTed to a receiver started
 // here, which checks every signature with the standardwebhooks package.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CachePurge, Job, WebhookDelivery, WebhookEndpoint } from "../../../db/schema.ts";
@@ -249,7 +249,10 @@ describe("webhook deliveries", () => {
     const runner = deliveryRunner(b, { allowPrivate: true });
     await runner.drain();
     expect(receiver.at("/scheduled")).toEqual([]);
-    const [due] = await b.db.db.select().from(Job).where(eq(Job.status, "queued"));
+    const [due] = await b.db.db
+      .select()
+      .from(Job)
+      .where(and(eq(Job.kind, WEBHOOK_JOB), eq(Job.status, "queued")));
     expect(due!.runAt.getTime()).toBe(at.getTime());
 
     await author.post.unpublish({ id: post.id });
