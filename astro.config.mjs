@@ -9,7 +9,7 @@ import { precompressDir } from "./src/http/precompressed.ts";
 /**
  * The server's own entry points, built into the same bundle as the pages, so that at run time
  * the start script and the pages load one set of modules: src/main.ts (everything
- * scripts/start.js uses), the render thread's script and the import thread's.
+ * scripts/start.js uses), and the scripts of the render, import and sender threads.
  * @type {import("vite").Plugin}
  */
 const serverEntries = {
@@ -24,6 +24,7 @@ const serverEntries = {
         main: fileURLToPath(new URL("./src/main.ts", import.meta.url)),
         "render-worker": fileURLToPath(new URL("./src/jobs/render-worker.ts", import.meta.url)),
         "import-worker": fileURLToPath(new URL("./src/jobs/import-worker.ts", import.meta.url)),
+        "sender-worker": fileURLToPath(new URL("./src/jobs/sender-worker.ts", import.meta.url)),
       },
     };
   },

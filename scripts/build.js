@@ -13,6 +13,8 @@ export const MAIN = join(root, "dist/server/main.mjs");
 export const RENDER_WORKER = join(root, "dist/server/render-worker.mjs");
 /** The import thread's script, from the same build. */
 export const IMPORT_WORKER = join(root, "dist/server/import-worker.mjs");
+/** The newsletter sender thread's script, from the same build. */
+export const SENDER_WORKER = join(root, "dist/server/sender-worker.mjs");
 export const MIGRATIONS = join(root, "db/migrations");
 
 /** @param {string} path @returns {number} */
@@ -24,7 +26,7 @@ function newest(path) {
 
 /** @returns {boolean} */
 function stale() {
-  if (![ENTRY, MAIN, RENDER_WORKER, IMPORT_WORKER].every(existsSync)) return true;
+  if (![ENTRY, MAIN, RENDER_WORKER, IMPORT_WORKER, SENDER_WORKER].every(existsSync)) return true;
   const sources = ["src", "db", "public", "astro.config.mjs", "package.json"].map((p) => join(root, p)).filter(existsSync);
   return Math.max(...sources.map(newest)) > statSync(ENTRY).mtimeMs;
 }

@@ -5,7 +5,7 @@
 // which stays in the server's memory for as long as it runs.
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildIfStale, ENTRY, IMPORT_WORKER, MAIN, MIGRATIONS, RENDER_WORKER } from "./build.js";
+import { buildIfStale, ENTRY, IMPORT_WORKER, MAIN, MIGRATIONS, RENDER_WORKER, SENDER_WORKER } from "./build.js";
 import { freePort, portIsFree } from "./free-port.js";
 
 process.env.NODE_ENV = "production";
@@ -53,7 +53,7 @@ const server = quire.createServer(runtime, handler, {
   staticFiles: { dir: join(root, "dist/client"), assets: "_astro" },
   media,
 });
-const jobs = quire.startJobs(runtime, media, { importWorker: pathToFileURL(IMPORT_WORKER) });
+const jobs = quire.startJobs(runtime, media, { importWorker: pathToFileURL(IMPORT_WORKER), senderWorker: pathToFileURL(SENDER_WORKER) });
 await runtime.invalidation.start();
 server.server.once("error", (e) => {
   console.error(`Quire could not listen on ${config.host}:${config.port}: ${e.message}`);

@@ -7,6 +7,7 @@ import { createJobRunner, type JobRunner } from "./queue.ts";
 import { WEBHOOK_JOB } from "../server/webhooks.ts";
 import { defaultWebhookLimits, webhookJob } from "./webhooks.ts";
 import { createSender } from "./deliveries.ts";
+import { senderOnThread } from "./sender-thread.ts";
 import { newsletterJobs } from "./newsletter.ts";
 import { createMailer } from "../server/mail.ts";
 
@@ -14,11 +15,13 @@ export interface JobOptions {
   pollMs?: number;
   /** The import thread's script (the build's): given, imports run on a thread of their own. */
   importWorker?: URL;
+  /** The sender thread's script (the build's): given, newsletters are sent from a thread of their own. */
+  senderWorker?: URL;
 }
 
 export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptions = {}): JobRunner {
   const { config, db, invalidation } = runtime;
-  const sender = createSender({ db, config });
+  const sender = options.senderWorker ? senderOnThread(options.senderWorker, config) : createSender({ db, config });
   const runner = createJobRunner({
     db,
     pollMs: options.pollMs,
