@@ -4,9 +4,8 @@
 import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CachePurge, Job, WebhookDelivery, WebhookEndpoint } from "../../../db/schema.ts";
+import { CachePurge, Job, Subscriber, WebhookDelivery, WebhookEndpoint, user } from "../../../db/schema.ts";
 import { useConfig } from "../../../src/config.ts";
-import { jobInserts } from "../../../src/jobs/queue.ts";
 import { getStore } from "../../../src/cache/store.ts";
 import { siteInvalidation } from "../../../src/runtime.ts";
 import { EVENT_TYPES, eventJobs } from "../../../src/server/events.ts";
@@ -76,9 +75,15 @@ describe("webhook deliveries", () => {
     await step(author.post.delete({ id: post.id }));
     const page = await step(editor.post.create({ title: "About us", kind: "page" }));
     await step(editor.post.publish({ id: page.id }));
-    // The newsletter side emits this one; here it goes through the seam the way theirs does.
-    const confirmed = await eventJobs(b.db.db, { type: "subscriber.confirmed", subscriberId: "sub-1" });
-    await step(b.db.db.batch(jobInserts(b.db.db, confirmed) as [never]));
+    // A verified account subscribing itself is confirmed at once.
+    const subscriber = await b.signUp("Sam Subscriber", null);
+    await b.db.db.update(user).set({ emailVerified: true }).where(eq(user.id, subscriber.userId));
+    const subscribed = await b.callerWithCookie(subscriber.cookie);
+    await step(subscribed.newsletter.subscribeMe({ all: true }));
+    const [{ id: subscriberId }] = await b.db.db
+      .select({ id: Subscriber.id })
+      .from(Subscriber)
+      .where(eq(Subscriber.userId, subscriber.userId));
 
     const bodies = receiver.at("/all").map((r) => verified(secret, r));
     expect(bodies.map((m) => m.type)).toEqual([
@@ -91,7 +96,7 @@ describe("webhook deliveries", () => {
       "page.published",
       "subscriber.confirmed",
     ]);
-    const [first, updated, commented, unpublished, , deleted, pagePublished, subscriber] = bodies;
+    const [first, updated, commented, unpublished, , deleted, pagePublished, subscriberEvent] = bodies;
     expect(first!.data).toMatchObject({
       id: post.id,
       kind: "post",
@@ -104,7 +109,7 @@ describe("webhook deliveries", () => {
     expect(unpublished!.data).toEqual({ id: post.id, kind: "post", slug: post.slug, title: "Hello, hooks", status: "draft" });
     expect(deleted!.data.id).toBe(post.id);
     expect(pagePublished!.data).toMatchObject({ kind: "page", url: `http://quire.test/${page.slug}` });
-    expect(subscriber!.data).toEqual({ id: "sub-1" });
+    expect(subscriberEvent!.data).toEqual({ id: subscriberId });
     for (const r of receiver.at("/all")) expect(r.body).not.toContain("@quire.test");
     // Every message its own id; the body's timestamp the event's.
     expect(new Set(receiver.at("/all").map((r) => r.headers["webhook-id"])).size).toBe(8);
