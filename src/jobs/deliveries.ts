@@ -10,6 +10,7 @@ import type { Db } from "../../db/client.ts";
 import type { Config } from "../config.ts";
 import {
   claimDeliveries,
+  hasDueDeliveries,
   releaseDeliveries,
   renewDeliveries,
   settleDeliveries,
@@ -35,6 +36,9 @@ export interface SenderOptions {
   settleEveryMs?: number;
   backoffMs?: (attempt: number) => number;
   onError?: (message: string, error?: unknown) => void;
+  /** Called when the sender has found nothing to send for `idleMs` (a thread that may stop). */
+  onIdle?: () => void;
+  idleMs?: number;
 }
 
 export interface Sender {
@@ -93,9 +97,13 @@ export function createSender(options: SenderOptions): Sender {
     }
   }
 
+  let lastWork = Date.now();
   async function round(): Promise<number> {
+    // A read first: an idle sender, in every process, writes nothing.
+    if (!(await hasDueDeliveries(db.db))) return 0;
     const claimed = await claimDeliveries(db.write, owner, batch, leaseMs);
     if (claimed.length === 0) return 0;
+    lastWork = Date.now();
     for (const d of claimed) held.add(d.id);
     // Outcomes are written every few milliseconds, not once for the batch: a kill then resends
     // only what the server accepted since the last write, not the whole batch.
@@ -149,7 +157,11 @@ export function createSender(options: SenderOptions): Sender {
     start() {
       if (timer) return;
       stopping = false;
-      timer = setInterval(() => void drain(), options.pollMs ?? 1000);
+      timer = setInterval(() => {
+        void drain().then(() => {
+          if (options.onIdle && !stopping && Date.now() - lastWork > (options.idleMs ?? 10_000)) options.onIdle();
+        });
+      }, options.pollMs ?? 1000);
       timer.unref();
       void drain();
     },

@@ -21,7 +21,7 @@ export interface JobOptions {
 
 export function startJobs(runtime: Runtime, media: MediaStore, options: JobOptions = {}): JobRunner {
   const { config, db, invalidation } = runtime;
-  const sender = options.senderWorker ? senderOnThread(options.senderWorker, config) : createSender({ db, config });
+  const sender = options.senderWorker ? senderOnThread({ script: options.senderWorker, config, db }) : createSender({ db, config });
   const runner = createJobRunner({
     db,
     pollMs: options.pollMs,

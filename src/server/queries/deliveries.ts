@@ -70,6 +70,21 @@ export interface Claimed {
   unsubscribeToken: string;
 }
 
+/** The deliveries a sender may take at `now`: due, not held by a live lease, to a confirmed address, of a public post. */
+const dueDeliveries = (now: number) => sql`
+  from ${Delivery} d
+    join ${Post} on ${Post.id} = d.post_id
+    join ${Subscriber} s on s.id = d.subscriber_id
+  where d.status in ('queued', 'sending') and d.run_at <= ${now}
+    and (d.status = 'queued' or d.lease_until < ${now})
+    and s.status = 'confirmed' and ${postIsPublic(now)}`;
+
+/** Whether a sender has anything to take: a read, so that idle senders write nothing. */
+export async function hasDueDeliveries(db: Database, now = Date.now()): Promise<boolean> {
+  const rows = await db.all(sql`select 1 ${dueDeliveries(now)} limit 1`);
+  return rows.length > 0;
+}
+
 /**
  * Leases up to `limit` due deliveries to `owner`: waiting ones whose time has come, and ones
  * whose holder's lease ran out (it died mid-send). Only to confirmed subscribers of public
@@ -80,14 +95,7 @@ export async function claimDeliveries(write: Db["write"], owner: string, limit: 
   return write(async (db) => {
     const rows = await db.all<{ id: number; post_id: string; subscriber_id: string; attempts: number }>(sql`
       update ${Delivery} set status = 'sending', attempts = attempts + 1, lease_owner = ${owner}, lease_until = ${now + leaseMs}
-      where id in (
-        select d.id from ${Delivery} d
-          join ${Post} on ${Post.id} = d.post_id
-          join ${Subscriber} s on s.id = d.subscriber_id
-        where d.status in ('queued', 'sending') and d.run_at <= ${now}
-          and (d.status = 'queued' or d.lease_until < ${now})
-          and s.status = 'confirmed' and ${postIsPublic(now)}
-        order by d.run_at limit ${limit})
+      where id in (select d.id ${dueDeliveries(now)} order by d.run_at limit ${limit})
       returning id, post_id, subscriber_id, attempts`);
     if (rows.length === 0) return [];
     const people = await db
