@@ -9,3 +9,4 @@ export * from "./schema/jobs.ts";
 export * from "./schema/media.ts";
 export * from "./schema/settings.ts";
 export * from "./schema/imports.ts";
+export * from "./schema/api-keys.ts";

@@ -7,6 +7,7 @@ import { getStore, type Store } from "./cache/store.ts";
 import { cacheTags } from "./lib/cache-tags.ts";
 import { redirectsChanged } from "./server/redirects.ts";
 import { settingsChanged } from "./server/settings.ts";
+import { apiKeysChanged } from "./server/api/keys.ts";
 
 export interface Runtime {
   config: Config;
@@ -27,6 +28,7 @@ export function siteInvalidation(db: Db, store: Store, options: Partial<Invalida
   const onPurge = (tags: readonly string[]) => {
     if (tags.includes(cacheTags.site)) settingsChanged(db.db);
     if (tags.includes(cacheTags.site) || tags.includes(cacheTags.redirects)) redirectsChanged(db.db);
+    if (tags.includes(cacheTags.apiKeys)) apiKeysChanged(db.db);
   };
   return createInvalidation({ ...options, db, store, onPurge });
 }

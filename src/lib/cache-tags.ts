@@ -15,6 +15,8 @@ export const cacheTags = {
   site: "site",
   /** The redirect table (old addresses): no page shows it; the HTTP layer reads it again. */
   redirects: "redirects",
+  /** API keys: no page shows them; a revoked content key is forgotten by every process. */
+  apiKeys: "api-keys",
 } as const;
 
 /** What a change to a post that readers can see makes stale: its page, the lists, its tags. */

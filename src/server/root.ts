@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { apiKeyRouter } from "./routers/api-key.ts";
 import { commentRouter } from "./routers/comment.ts";
 import { importRouter } from "./routers/imports.ts";
 import { mailRouter } from "./routers/mail.ts";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   import: importRouter,
   redirect: redirectRouter,
+  apiKey: apiKeyRouter,
 });
 
 export type AppRouter = typeof appRouter;
