@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Content API requests a minute per key: one key serves every visitor of a headless site. */
+  CONTENT_API_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(6000),
 });
 
 const MEDIA_S3_SETTINGS = [
@@ -154,6 +156,10 @@ export interface Config {
     s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
     /** The bucket's public address (or a CDN's), which readers fetch images from directly. */
     publicUrl?: string;
+  };
+  contentApi: {
+    /** Requests a minute per content key, cached answers included. */
+    rateLimit: number;
   };
   import: {
     /** Where uploaded import files wait for their job (on this server's disk). */
@@ -306,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       s3: media,
       publicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
     },
+    contentApi: { rateLimit: e.CONTENT_API_RATE_LIMIT },
     import: {
       dir: e.IMPORT_DIR ? resolve(cwd, e.IMPORT_DIR) : localPath ? resolve(dirname(localPath), "imports") : resolve(cwd, ".data/imports"),
       maxBytes: e.IMPORT_MAX_BYTES,

@@ -2,7 +2,7 @@ import { cacheTags } from "../../lib/cache-tags.ts";
 import { ApiKeyCreateInput, ApiKeyId } from "../../lib/api-schemas.ts";
 import { found } from "../errors.ts";
 import { createTRPCRouter, siteAdminProcedure } from "../trpc.ts";
-import { createApiKey } from "../api/keys.ts";
+import { apiKeysChanged, createApiKey } from "../api/keys.ts";
 import { apiKeyList, revokeApiKey } from "../queries/api-keys.ts";
 
 export const apiKeyRouter = createTRPCRouter({
@@ -17,6 +17,8 @@ export const apiKeyRouter = createTRPCRouter({
   /** Refused from the next request on, in every process. */
   revoke: siteAdminProcedure.input(ApiKeyId).mutation(async ({ ctx, input }) => {
     found((await revokeApiKey(ctx.write, input.id)) || null, "No API key with that id");
+    // Here at once, whatever the purge reaches; other processes through the purge log.
+    apiKeysChanged(ctx.db);
     await ctx.purge([cacheTags.apiKeys]);
     return { id: input.id };
   }),
