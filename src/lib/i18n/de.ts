@@ -166,6 +166,7 @@ export const accountPages = {
   securityLede: "Wo Sie angemeldet sind. Melden Sie ein Gerät ab, das Sie nicht kennen, oder alle.",
   devices: "Angemeldete Geräte",
   password: "Passwort",
+  apiKeys: "API-Schlüssel",
 } satisfies Catalogue["accountPages"];
 
 export const roles = {

@@ -177,6 +177,7 @@ export const accountPages = {
   securityLede: "Where you are signed in. Sign out a device you do not recognise, or all of them.",
   devices: "Signed-in devices",
   password: "Password",
+  apiKeys: "API keys",
 };
 
 /** A person's role, as the account page names it. */

@@ -163,6 +163,7 @@ export const accountPages = {
   securityLede: "Dónde tienes la sesión iniciada. Cierra la sesión de un dispositivo que no reconozcas, o de todos.",
   devices: "Dispositivos con sesión iniciada",
   password: "Contraseña",
+  apiKeys: "Claves de API",
 } satisfies Catalogue["accountPages"];
 
 export const roles = {

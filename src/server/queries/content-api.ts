@@ -18,11 +18,11 @@ type Field = { column: SQLiteColumn; kind: FieldKind } | { custom: (cmp: NqlComp
 const hasTag = (slugs: string[]) =>
   sql`exists (select 1 from ${PostTag} join ${Tag} on ${Tag.id} = ${PostTag.tagId} where ${PostTag.postId} = ${Post.id} and ${inArray(Tag.slug, slugs)})`;
 
-/** Membership: the post has (or lacks) one of these. */
-function membership(test: (values: string[]) => SQL) {
+/** Membership: the post has (or lacks) one of these. Tag slugs are lowercase; ids are as they are. */
+function membership(test: (values: string[]) => SQL, fold = false) {
   return (cmp: NqlComparison, values: NqlValue[]) => {
     if (!["eq", "ne", "in", "nin"].includes(cmp)) throw new NqlError("tags and authors are matched with :, :- or :[…] only");
-    const texts = values.map((v) => String(v).toLowerCase());
+    const texts = values.map((v) => (fold ? String(v).toLowerCase() : String(v)));
     return cmp === "ne" || cmp === "nin" ? not(test(texts)) : test(texts);
   };
 }
@@ -41,9 +41,9 @@ const postFields: Record<string, Field> = {
   published_at: { column: Post.publishedAt, kind: "time" },
   updated_at: { column: Post.updatedAt, kind: "time" },
   created_at: { column: Post.createdAt, kind: "time" },
-  tag: { custom: membership(hasTag) },
-  tags: { custom: membership(hasTag) },
-  "tags.slug": { custom: membership(hasTag) },
+  tag: { custom: membership(hasTag, true) },
+  tags: { custom: membership(hasTag, true) },
+  "tags.slug": { custom: membership(hasTag, true) },
   author: { custom: membership((ids) => inArray(Post.authorId, ids)) },
   authors: { custom: membership((ids) => inArray(Post.authorId, ids)) },
   "authors.slug": { custom: membership((ids) => inArray(Post.authorId, ids)) },
