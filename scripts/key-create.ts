@@ -19,7 +19,7 @@ async function main() {
   const { runtime } = await prepareDatabase({ migrations: MIGRATIONS, seed: false });
   const secret = await createKeyFromShell(runtime.db, parsed.data);
   process.stdout.write(`${secret}\n`);
-  console.error("Shown once: keep it somewhere safe. Revoke it in Admin › API keys.");
+  console.error("Shown once: keep it somewhere safe. Revoke it in Dashboard › API keys.");
   runtime.db.close();
 }
 
