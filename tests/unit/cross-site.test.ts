@@ -18,6 +18,7 @@ import { saveRedirect } from "../../src/server/queries/imports.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
+import { createApiKey } from "../../src/server/api/keys.ts";
 
 const SITE = "http://quire.test";
 const EVIL = "https://evil.example";
@@ -137,6 +138,8 @@ describe("tRPC mutations refuse cross-site requests", () => {
       await saveRedirect(b.db.write, { from, to: "/posts/kept" });
       return { from };
     },
+    "apiKey.create": async () => ({ type: "admin", name: "Forged key" }),
+    "apiKey.revoke": async () => ({ id: (await createApiKey(b.db.write, { type: "content", name: "Kept", userId: admin.userId })).id }),
   };
 
   let n = 0;

@@ -108,6 +108,16 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
     purges: () => [],
   },
   "user.setRole": { run: (w) => w.admin.user.setRole({ userId: w.readerId, role: "author" }), purges: () => [] },
+  // A key is on no page; a revoked one is forgotten by every process.
+  "apiKey.create": { run: (w) => w.admin.apiKey.create({ type: "content", name: "Site" }), purges: () => [] },
+  "apiKey.revoke": {
+    run: async (w) => {
+      const key = await w.admin.apiKey.create({ type: "content", name: "Soon gone" });
+      b.purged.length = 0;
+      return w.admin.apiKey.revoke({ id: key.id });
+    },
+    purges: () => ["api-keys"],
+  },
   "user.ban": { run: (w) => w.admin.user.ban({ userId: w.readerId }), purges: () => [] },
   "user.unban": { run: (w) => w.admin.user.unban({ userId: w.readerId }), purges: () => [] },
 };
