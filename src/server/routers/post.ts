@@ -162,6 +162,21 @@ async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined) {
   return postWithTags(ctx.db, page.id);
 }
 
+/** The builders of procedures the Admin API also serves over REST, at these addresses (src/http/admin-api.ts). */
+const overRest = {
+  byId: publicProcedure.meta(rest("GET", "/posts/{id}", "A post or page: a draft only for who may edit it")).output(PostOutput),
+  mine: authorProcedure.meta(rest("GET", "/posts", "Your own posts, whatever their state, last changed first")).output(OwnPostsOutput),
+  create: authorProcedure.meta(rest("POST", "/posts", "A new draft post, or a page with kind: page")).output(PostOutput),
+  update: authorProcedure
+    .meta(rest("PATCH", "/posts/{id}", "Changes a post or page (its tags too), from the version you read"))
+    .output(PostOutput),
+  publish: authorProcedure
+    .meta(rest("POST", "/posts/{id}/publish", "Publishes now, or schedules for `at` when it is in the future"))
+    .output(PostOutput),
+  unpublish: authorProcedure.meta(rest("POST", "/posts/{id}/unpublish", "Back to a draft")).output(PostOutput),
+  delete: authorProcedure.meta(rest("DELETE", "/posts/{id}", "Deletes a post or page")).output(PostDeleted),
+};
+
 export const postRouter = createTRPCRouter({
   /** Public posts, newest first; `refreshAt` says when a scheduled post will change this list. */
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
@@ -182,114 +197,87 @@ export const postRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => found(await posts.publicPostBySlug(ctx.db, input.slug), "No published post at this address")),
 
   /** Public posts for anyone; drafts and scheduled posts only for their owner and editors (others: NOT_FOUND). */
-  byId: publicProcedure
-    .meta(rest("GET", "/posts/{id}", "A post or page: a draft only for who may edit it"))
-    .output(PostOutput)
-    .input(PostId)
-    .query(async ({ ctx, input }) => {
-      const post = await postWithTags(ctx.db, input.id);
-      const status = effectiveStatus(post);
-      if (status !== "published" && !mayReadUnpublished(ctx.session?.user, post))
-        throw new TRPCError({ code: "NOT_FOUND", message: NO_POST });
-      return { ...post, status };
-    }),
+  byId: overRest.byId.input(PostId).query(async ({ ctx, input }) => {
+    const post = await postWithTags(ctx.db, input.id);
+    const status = effectiveStatus(post);
+    if (status !== "published" && !mayReadUnpublished(ctx.session?.user, post))
+      throw new TRPCError({ code: "NOT_FOUND", message: NO_POST });
+    return { ...post, status };
+  }),
 
-  mine: authorProcedure
-    .meta(rest("GET", "/posts", "Your own posts, whatever their state, last changed first"))
-    .output(OwnPostsOutput)
-    .query(({ ctx }) => posts.postsBy(ctx.db, ctx.user.id)),
+  mine: overRest.mine.query(({ ctx }) => posts.postsBy(ctx.db, ctx.user.id)),
 
   preview: authorProcedure.input(PreviewInput).mutation(async ({ ctx, input }) => {
     const { html } = await render(ctx, input.body);
     return { html };
   }),
 
-  create: authorProcedure
-    .meta(rest("POST", "/posts", "A new draft post, or page with kind: page"))
-    .output(PostOutput)
-    .input(PostCreateInput)
-    .mutation(async ({ ctx, input }) => {
-      if (input.kind === "page") {
-        assertManagesPages(ctx.user, "create");
-        checkPageFields(input);
-      }
-      const body = input.body ?? "";
-      const tags = normalizeTags(input.tags ?? []);
-      const rendered = await render(ctx, body);
-      const id = await posts.createDraft(ctx.write, { ...input, body, tags, rendered, authorId: ctx.user.id }).catch(slugTaken);
-      // A new draft is on no public page: nothing to purge.
-      return postWithTags(ctx.db, id);
-    }),
+  create: overRest.create.input(PostCreateInput).mutation(async ({ ctx, input }) => {
+    if (input.kind === "page") {
+      assertManagesPages(ctx.user, "create");
+      checkPageFields(input);
+    }
+    const body = input.body ?? "";
+    const tags = normalizeTags(input.tags ?? []);
+    const rendered = await render(ctx, body);
+    const id = await posts.createDraft(ctx.write, { ...input, body, tags, rendered, authorId: ctx.user.id }).catch(slugTaken);
+    // A new draft is on no public page: nothing to purge.
+    return postWithTags(ctx.db, id);
+  }),
 
-  update: authorProcedure
-    .meta(rest("PATCH", "/posts/{id}", "Changes a post or page (its tags too), from the version you read"))
-    .output(PostOutput)
-    .input(PostUpdateInput)
-    .mutation(async ({ ctx, input }) => {
-      const post = await findOwnedPost(ctx, input.id, "update");
-      if (post.kind === "page") checkPageFields(input, post);
-      const before = await tagsOfPost(ctx.db, post.id);
-      const edit: Edit = {
-        title: input.title ?? post.title,
-        slug: input.slug ?? post.slug,
-        body: input.body ?? post.body,
-        excerpt: input.excerpt ?? (post.excerptCustom ? post.excerpt : ""),
-        tags: input.tags ? normalizeTags(input.tags) : before,
-        cover: input.cover,
-        lang: input.lang,
-      };
-      await checkCover(ctx.db, edit.cover);
-      return commitEdit(ctx, post, input.version, edit, "save", before);
-    }),
+  update: overRest.update.input(PostUpdateInput).mutation(async ({ ctx, input }) => {
+    const post = await findOwnedPost(ctx, input.id, "update");
+    if (post.kind === "page") checkPageFields(input, post);
+    const before = await tagsOfPost(ctx.db, post.id);
+    const edit: Edit = {
+      title: input.title ?? post.title,
+      slug: input.slug ?? post.slug,
+      body: input.body ?? post.body,
+      excerpt: input.excerpt ?? (post.excerptCustom ? post.excerpt : ""),
+      tags: input.tags ? normalizeTags(input.tags) : before,
+      cover: input.cover,
+      lang: input.lang,
+    };
+    await checkCover(ctx.db, edit.cover);
+    return commitEdit(ctx, post, input.version, edit, "save", before);
+  }),
 
   /** Publishes now, or schedules for `at` when that is in the future (a post only). */
-  publish: authorProcedure
-    .meta(rest("POST", "/posts/{id}/publish", "Publishes now, or schedules for `at` when it is in the future"))
-    .output(PostOutput)
-    .input(PostPublishInput)
-    .mutation(async ({ ctx, input }) => {
-      const post = await findOwnedPost(ctx, input.id, "publish");
-      if (post.kind === "page") return publishPage(ctx, post, input.at);
-      const tagSlugs = await tagSlugsOf(ctx.db, post.id);
-      // Where it sat among public posts before the change, if it was public.
-      const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
-      const state = posts.publishedState(post, input.at);
-      const jobs = await eventJobs(ctx.db, { type: "post.published", post: { ...post, ...state, version: post.version + 1 } });
-      await posts.publish(ctx.write, post, state, jobs);
-      // A schedule also purges: cached lists must learn when the post goes live.
-      const published = await findPost(ctx.db, post.id);
-      await ctx.purge([...new Set([...wasPublic, ...(await publicTags(ctx.db, published, tagSlugs))])]);
-      return postWithTags(ctx.db, post.id);
-    }),
+  publish: overRest.publish.input(PostPublishInput).mutation(async ({ ctx, input }) => {
+    const post = await findOwnedPost(ctx, input.id, "publish");
+    if (post.kind === "page") return publishPage(ctx, post, input.at);
+    const tagSlugs = await tagSlugsOf(ctx.db, post.id);
+    // Where it sat among public posts before the change, if it was public.
+    const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
+    const state = posts.publishedState(post, input.at);
+    const jobs = await eventJobs(ctx.db, { type: "post.published", post: { ...post, ...state, version: post.version + 1 } });
+    await posts.publish(ctx.write, post, state, jobs);
+    // A schedule also purges: cached lists must learn when the post goes live.
+    const published = await findPost(ctx.db, post.id);
+    await ctx.purge([...new Set([...wasPublic, ...(await publicTags(ctx.db, published, tagSlugs))])]);
+    return postWithTags(ctx.db, post.id);
+  }),
 
-  unpublish: authorProcedure
-    .meta(rest("POST", "/posts/{id}/unpublish", "Back to a draft"))
-    .output(PostOutput)
-    .input(PostId)
-    .mutation(async ({ ctx, input }) => {
-      const post = await findOwnedPost(ctx, input.id, "publish");
-      // A post's pages are purged even from a draft (cheap, and harmless); a page's purge
-      // drops every cached page, so only when readers could see it.
-      const stale =
-        post.kind === "page" && effectiveStatus(post) === "draft" ? [] : await staleTags(ctx, post, await tagSlugsOf(ctx.db, post.id));
-      const jobs = await eventJobs(ctx.db, { type: "post.unpublished", post: { ...post, status: "draft", version: post.version + 1 } });
-      await posts.unpublish(ctx.write, post, jobs);
-      if (stale.length) await ctx.purge(stale);
-      return postWithTags(ctx.db, post.id);
-    }),
+  unpublish: overRest.unpublish.input(PostId).mutation(async ({ ctx, input }) => {
+    const post = await findOwnedPost(ctx, input.id, "publish");
+    // A post's pages are purged even from a draft (cheap, and harmless); a page's purge
+    // drops every cached page, so only when readers could see it.
+    const stale =
+      post.kind === "page" && effectiveStatus(post) === "draft" ? [] : await staleTags(ctx, post, await tagSlugsOf(ctx.db, post.id));
+    const jobs = await eventJobs(ctx.db, { type: "post.unpublished", post: { ...post, status: "draft", version: post.version + 1 } });
+    await posts.unpublish(ctx.write, post, jobs);
+    if (stale.length) await ctx.purge(stale);
+    return postWithTags(ctx.db, post.id);
+  }),
 
-  delete: authorProcedure
-    .meta(rest("DELETE", "/posts/{id}", "Deletes a post or page"))
-    .output(PostDeleted)
-    .input(PostId)
-    .mutation(async ({ ctx, input }) => {
-      const post = await findOwnedPost(ctx, input.id, "delete");
-      const tagSlugs = await tagSlugsOf(ctx.db, post.id);
-      const stale = effectiveStatus(post) !== "draft" ? await staleTags(ctx, post, tagSlugs) : [];
-      await posts.deletePost(ctx.write, post.id, await eventJobs(ctx.db, { type: "post.deleted", post }));
-      if (stale.length) await ctx.purge(stale);
-      return { id: post.id };
-    }),
+  delete: overRest.delete.input(PostId).mutation(async ({ ctx, input }) => {
+    const post = await findOwnedPost(ctx, input.id, "delete");
+    const tagSlugs = await tagSlugsOf(ctx.db, post.id);
+    const stale = effectiveStatus(post) !== "draft" ? await staleTags(ctx, post, tagSlugs) : [];
+    await posts.deletePost(ctx.write, post.id, await eventJobs(ctx.db, { type: "post.deleted", post }));
+    if (stale.length) await ctx.purge(stale);
+    return { id: post.id };
+  }),
 
   revisions: authorProcedure.input(PostId).query(async ({ ctx, input }) => {
     await findOwnedPost(ctx, input.id, "update");
