@@ -86,6 +86,8 @@ for (const scheme of ["light", "dark"] as const) {
       pageEditorUrl,
       "/admin/import",
       "/admin/redirects",
+      "/admin/api-keys",
+      "/api/docs",
       "/admin/settings",
       "/admin/menus",
       "/dashboard/comments",

@@ -67,6 +67,8 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     moderation: "/dashboard/comments",
     import: "/admin/import",
     redirects: "/admin/redirects",
+    apiKeys: "/admin/api-keys",
+    apiDocs: "/api/docs",
     export: "/admin/export",
   }))
     await save(name, await (await admin.request.get(path)).text());
