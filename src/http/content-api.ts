@@ -90,10 +90,11 @@ export function contentApiListener(runtime: Runtime, store: Store) {
       tags: found.tags,
       maxAgeSeconds: maxAgeUntil(found.refreshAt),
     };
+    // Kept unless a purge came while it was read; sent as read either way, said to be a miss.
     const entry = store.set(cacheKey, page, since);
-    if (entry) return sendEntry(req, res, entry);
-    // A purge came while it was read: sent as read, kept for nobody.
-    res.writeHead(200, Object.fromEntries([...page.headers, ["content-length", String(page.body.byteLength)]]));
+    const sent = [...page.headers, ["content-length", String(page.body.byteLength)], ["x-astro-cache", "MISS"]];
+    if (entry) sent.push(["etag", entry.etag]);
+    res.writeHead(200, Object.fromEntries(sent));
     res.end(req.method === "HEAD" ? undefined : page.body);
   }
 

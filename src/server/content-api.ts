@@ -172,21 +172,44 @@ function tagOut(ctx: Context, t: { slug: string; name: string; posts?: number },
 
 const WORDS_PER_MINUTE = 275;
 
+/**
+ * Totals of browses by what they count, per database: counting 10,000 public posts reads
+ * each row, and every page of one browse counts the same. Forgotten when a purge says a
+ * public post or page changed (contentCountsChanged), or when a scheduled post goes live.
+ */
+const totals = new WeakMap<Database, Map<string, { total: number; until: number }>>();
+
+export function contentCountsChanged(db: Database): void {
+  totals.delete(db);
+}
+
+async function countOnce(db: Database, key: string, refreshAt: Date | null, count: () => Promise<number>): Promise<number> {
+  let known = totals.get(db);
+  if (!known) totals.set(db, (known = new Map()));
+  const hit = known.get(key);
+  if (hit && hit.until > Date.now()) return hit.total;
+  const total = await count();
+  if (known.size > 1000) known.clear();
+  known.set(key, { total, until: refreshAt?.getTime() ?? Infinity });
+  return total;
+}
+
 async function posts(ctx: Context, kind: "posts" | "pages", params: URLSearchParams, target?: NqlNode): Promise<ContentAnswer> {
   const browse = target ? { order: content.orderSql(kind, undefined), limit: 1, page: 1, filter: target } : browseOf(kind, params);
   const include = oneOf(params, "include", INCLUDES);
   const formats = oneOf(params, "formats", FORMATS, " (mobiledoc and lexical are Ghost's editor formats; Quire keeps Markdown)");
   const fields = list(params, "fields");
-  const { rows, total } = await content.publicPosts(ctx.db, kind, browse);
+  const refreshAt = kind === "posts" ? await nextScheduled(ctx.db) : null;
+  const counted = (n: () => Promise<number>) => countOnce(ctx.db, `${kind}?${params.get("filter") ?? ""}`, refreshAt, n);
+  const { rows, total } = await content.publicPosts(ctx.db, kind, browse, counted);
   if (target && !rows.length) throw new ContentApiError(404, "NotFoundError", `${kind === "posts" ? "Post" : "Page"} not found.`);
   const withTags = include.includes("tags") && kind === "posts";
   const withAuthors = include.includes("authors");
   const ids = rows.map((r) => r.id);
-  const [covered, tagsByPost, authors, refreshAt] = await Promise.all([
+  const [covered, tagsByPost, authors] = await Promise.all([
     withCovers(ctx.db, rows),
     withTags ? tagsOf(ctx.db, ids) : undefined,
     withAuthors ? content.publicAuthors(ctx.db, [...new Set(rows.map((r) => r.authorId))]) : undefined,
-    kind === "posts" ? nextScheduled(ctx.db) : null,
   ]);
   const shown = formats.length ? formats : ["html"];
   const items = covered.map((p) => {

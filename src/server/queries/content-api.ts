@@ -159,10 +159,16 @@ const postColumns = {
   lang: Post.lang,
 };
 
-/** Public posts (or pages) on one page of a browse, and how many match in all. */
-export async function publicPosts(db: Database, kind: "posts" | "pages", browse: Browse, now = new Date()) {
+/** Public posts (or pages) on one page of a browse, and how many match in all (counted through `counted`, which may remember it). */
+export async function publicPosts(
+  db: Database,
+  kind: "posts" | "pages",
+  browse: Browse,
+  counted: (count: () => Promise<number>) => Promise<number> = (count) => count(),
+  now = new Date(),
+) {
   const where = and(kind === "posts" ? visibleNow(now) : pageVisibleNow(now), browse.filter && filterSql(kind, browse.filter));
-  const [rows, [total]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db
       .select(postColumns)
       .from(Post)
@@ -170,9 +176,9 @@ export async function publicPosts(db: Database, kind: "posts" | "pages", browse:
       .orderBy(...browse.order)
       .limit(browse.limit)
       .offset((browse.page - 1) * browse.limit),
-    db.select({ n: count() }).from(Post).where(where),
+    counted(async () => (await db.select({ n: count() }).from(Post).where(where))[0]?.n ?? 0),
   ]);
-  return { rows, total: total?.n ?? 0 };
+  return { rows, total };
 }
 
 /** People with at least one public post, by id, with their public profile only. */

@@ -171,7 +171,7 @@ const overRest = {
     .meta(rest("PATCH", "/posts/{id}", "Changes a post or page (its tags too), from the version you read"))
     .output(PostOutput),
   publish: authorProcedure
-    .meta(rest("POST", "/posts/{id}/publish", "Publishes now, or schedules for `at` when it is in the future"))
+    .meta(rest("POST", "/posts/{id}/publish", "Publishes now, or schedules it for the time in at when that is in the future"))
     .output(PostOutput),
   unpublish: authorProcedure.meta(rest("POST", "/posts/{id}/unpublish", "Back to a draft")).output(PostOutput),
   delete: authorProcedure.meta(rest("DELETE", "/posts/{id}", "Deletes a post or page")).output(PostDeleted),
