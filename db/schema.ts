@@ -11,3 +11,4 @@ export * from "./schema/settings.ts";
 export * from "./schema/imports.ts";
 export * from "./schema/webhooks.ts";
 export * from "./schema/newsletter.ts";
+export * from "./schema/api-keys.ts";

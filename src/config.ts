@@ -89,6 +89,8 @@ const EnvSchema = z.object({
   WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
   /** Newsletter mails handed to the SMTP server per second, across this process's sending. */
   MAIL_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Content API requests a minute per key: one key serves every visitor of a headless site. */
+  CONTENT_API_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(6000),
 });
 
 const MEDIA_S3_SETTINGS = [
@@ -158,6 +160,10 @@ export interface Config {
     s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
     /** The bucket's public address (or a CDN's), which readers fetch images from directly. */
     publicUrl?: string;
+  };
+  contentApi: {
+    /** Requests a minute per content key, cached answers included. */
+    rateLimit: number;
   };
   import: {
     /** Where uploaded import files wait for their job (on this server's disk). */
@@ -318,6 +324,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       s3: media,
       publicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/+$/, ""),
     },
+    contentApi: { rateLimit: e.CONTENT_API_RATE_LIMIT },
     import: {
       dir: e.IMPORT_DIR ? resolve(cwd, e.IMPORT_DIR) : localPath ? resolve(dirname(localPath), "imports") : resolve(cwd, ".data/imports"),
       maxBytes: e.IMPORT_MAX_BYTES,

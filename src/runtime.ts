@@ -8,6 +8,8 @@ import { cacheTags } from "./lib/cache-tags.ts";
 import { redirectsChanged } from "./server/redirects.ts";
 import { settingsChanged } from "./server/settings.ts";
 import { webhooksChanged } from "./server/webhooks.ts";
+import { apiKeysChanged } from "./server/api/keys.ts";
+import { contentCountsChanged } from "./server/content-api.ts";
 
 export interface Runtime {
   config: Config;
@@ -29,6 +31,8 @@ export function siteInvalidation(db: Db, store: Store, options: Partial<Invalida
     if (tags.includes(cacheTags.site)) settingsChanged(db.db);
     if (tags.includes(cacheTags.site) || tags.includes(cacheTags.redirects)) redirectsChanged(db.db);
     if (tags.includes(cacheTags.webhooks)) webhooksChanged(db.db);
+    if (tags.includes(cacheTags.apiKeys)) apiKeysChanged(db.db);
+    if (tags.includes(cacheTags.list) || tags.includes(cacheTags.pages)) contentCountsChanged(db.db);
   };
   return createInvalidation({ ...options, db, store, onPurge });
 }

@@ -2,8 +2,21 @@
 // the store, with no Request/Response objects, routing or middleware; anything else goes
 // to Astro's own Node handler, whose cache provider fills the same store.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { cacheKey, etagMatches, representation, type Store } from "../cache/store.ts";
+import { cacheKey, etagMatches, representation, type CacheEntry, type Store } from "../cache/store.ts";
 import { chooseEncoding } from "../lib/accept-encoding.ts";
+
+/** A stored answer as it is: its encoding for this client, or 304 when the client has it. */
+export function sendEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry): void {
+  // Brotli or gzip bytes made once when the page was stored, never per request.
+  const sent = representation(entry, chooseEncoding(req.headers["accept-encoding"]));
+  if (etagMatches(req.headers["if-none-match"], sent.etag)) {
+    res.writeHead(304, sent.rawNotModifiedHeaders);
+    res.end();
+  } else {
+    res.writeHead(entry.status, sent.rawHeaders);
+    res.end(req.method === "HEAD" ? undefined : sent.body);
+  }
+}
 
 export function createFastPath(store: Store, astro: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -15,18 +28,7 @@ export function createFastPath(store: Store, astro: RequestListener): RequestLis
       } catch {
         // A target URL parsing rejects: Astro answers it as it would anyway.
       }
-      if (entry) {
-        // Brotli or gzip bytes made once when the page was stored, never per request.
-        const sent = representation(entry, chooseEncoding(req.headers["accept-encoding"]));
-        if (etagMatches(req.headers["if-none-match"], sent.etag)) {
-          res.writeHead(304, sent.rawNotModifiedHeaders);
-          res.end();
-        } else {
-          res.writeHead(entry.status, sent.rawHeaders);
-          res.end(method === "HEAD" ? undefined : sent.body);
-        }
-        return;
-      }
+      if (entry) return sendEntry(req, res, entry);
     }
     astro(req, res);
   };

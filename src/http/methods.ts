@@ -7,8 +7,11 @@ import { PRIVATE_CACHE_CONTROL } from "../lib/cache-tags.ts";
 
 const PAGE_METHODS = ["GET", "HEAD"];
 const API_METHODS = ["GET", "HEAD", "POST"];
+/** The Admin API is REST: a change is a PATCH, a removal a DELETE. */
+const REST_METHODS = ["GET", "HEAD", "POST", "PATCH", "DELETE"];
 
 export function allowedMethods(url: string): readonly string[] {
+  if (url.startsWith("/api/v1/")) return REST_METHODS;
   return url === "/api" || url.startsWith("/api/") || url.startsWith("/api?") ? API_METHODS : PAGE_METHODS;
 }
 

@@ -1,6 +1,8 @@
 // The built server's HTTP layer, composed once: what every request meets, in order.
 //  0. Old addresses (an import's redirects) answered with a 301.
 //  1. The fast path: a fresh cached reader page is written straight from the store.
+//     Then the Content API (/ghost/api/content/): read-only, for any origin, its answers
+//     from the same store as pages.
 //  2. Baseline headers (security headers, a policy that allows nothing, no-store), which
 //     Astro's own answers replace with a page's where they set them.
 //  3. The method rule: OPTIONS answered, TRACE and the like refused.
@@ -10,8 +12,9 @@
 //     which streams the images too. The newsletter's form, confirm and unsubscribe routes
 //     (/api/newsletter/), which read small forms of their own.
 //  5. Body limits, from the headers or as the body arrives.
-//  6. /api/trpc straight to tRPC; a built static file (when a client folder is given) as it
-//     is; everything else to Astro.
+//  6. /api/trpc straight to tRPC; the Admin API (/api/v1: the same procedures over REST, and
+//     /api/openapi.json); a built static file (when a client folder is given) as it is;
+//     everything else to Astro.
 // It takes the runtime and Astro's Node handler, so a test can start it on port 0 with a
 // handler of its own.
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
@@ -32,6 +35,8 @@ import { importUploadListener, isImportPath } from "./import-upload.ts";
 import { exportDownloadListener, isExportPath } from "./export-download.ts";
 import { redirectTable } from "../server/redirects.ts";
 import { isNewsletterPath, newsletterListener } from "./newsletter.ts";
+import { handleAdminApi, isAdminApiPath } from "./admin-api.ts";
+import { contentApiListener, isContentApiPath } from "./content-api.ts";
 
 export interface QuireServer {
   server: Server;
@@ -58,8 +63,15 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   const exports = media && exportDownloadListener(runtime, media);
   const newsletter = newsletterListener(runtime);
   const api = trpcListener(runtime, media);
+  const adminApi = trpcListener(runtime, media, (request, _address, runtime, media) => handleAdminApi(request, runtime, media));
+  const contentApi = contentApiListener(runtime, store);
   const pages = staticFiles ? serveStaticFiles(staticFiles.dir, staticFiles.assets, astro) : astro;
-  const limited = limitRequestBodies((req, res) => (isTrpcPath(req.url ?? "/") ? api(req, res) : pages(req, res)));
+  const limited = limitRequestBodies((req, res) => {
+    const url = req.url ?? "/";
+    if (isTrpcPath(url)) return api(req, res);
+    if (isAdminApiPath(url)) return adminApi(req, res);
+    pages(req, res);
+  });
   // Set before anything writes: a header set before writeHead would push a cached page off
   // Node's fast path for raw header lists, so the fast path comes first and keeps its own.
   const baseline = Object.entries(baselineHeaders(runtime.config.siteUrl));
@@ -73,7 +85,11 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
     if (isNewsletterPath(req.url ?? "/")) return void newsletter(req, res);
     limited(req, res);
   };
-  const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withBaseline)));
+  // The Content API sets its own headers (CORS for any origin, its OPTIONS answer) and
+  // writes cached answers as the fast path does: before the baseline, for the same reason.
+  const withContentApi: RequestListener = (req, res) =>
+    isContentApiPath(req.url ?? "/") ? void contentApi(req, res) : withBaseline(req, res);
+  const server = createHttpServer(withRedirects(redirectTable(runtime.db.db), createFastPath(store, withContentApi)));
   // Node closes an idle kept-alive connection after 5 s; a client that sends its next request
   // on it at that moment gets ECONNRESET, and a POST is not retried. Keep idle connections
   // longer than the usual client and proxy idle limits (60 s), so the client closes them.

@@ -43,14 +43,21 @@ async function toRequest(req: Body): Promise<Request> {
   return new Request(url, { method, headers, body });
 }
 
-export function trpcListener(runtime: Runtime, media?: MediaStore): (req: IncomingMessage, res: ServerResponse) => void {
+/** What answers the Request: tRPC, or the Admin API (src/http/admin-api.ts), which is the same procedures over REST. */
+type Handler = (request: Request, clientAddress: string | undefined, runtime: Runtime, media?: MediaStore) => Promise<Response>;
+
+export function trpcListener(
+  runtime: Runtime,
+  media?: MediaStore,
+  handle: Handler = handleTrpc,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const baseline = baselineHeaders(runtime.config.siteUrl);
   /** The answer, or null when the client went away while sending: nobody to answer or to log. */
   async function answer(req: Body): Promise<Response | null> {
     let request: Request | undefined;
     try {
       request = await toRequest(req);
-      return await handleTrpc(request, req.socket.remoteAddress, runtime, media);
+      return await handle(request, req.socket.remoteAddress, runtime, media);
     } catch (e) {
       if (!request && (req.destroyed || (e as NodeJS.ErrnoException).code === "ECONNRESET")) return null;
       if (e instanceof BadTarget) return jsonError(400, "BAD_REQUEST", "The request's Host header and path do not make a valid address");

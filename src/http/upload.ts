@@ -15,6 +15,7 @@ import { recordUpload } from "../server/queries/media.ts";
 import { readSession } from "../server/session.ts";
 import { readBodyUpTo, refuseBody } from "./body-limit.ts";
 import { isSameOrigin } from "./request.ts";
+import { bearerSecret, isRefusal, keyHolderOf } from "./api-auth.ts";
 import { RETRY_AFTER_SECONDS } from "./unavailable.ts";
 import { fileNameOf, headersOf, refuseJson, sendJson, uploadFailed } from "./file-upload.ts";
 
@@ -36,8 +37,11 @@ export interface UploadAnswer {
 /** Reasons of refusals that are the route's own, beside the pipeline's. */
 type RouteReason = "method" | "cross-site" | "form" | "purpose" | "unauthorized" | "forbidden" | "busy" | "unavailable";
 
+/** The same upload for the Admin API, with an admin key: always an image for a post. */
+export const KEY_UPLOAD_PATH = "/api/v1/images";
+
 export function isUploadPath(url: string): boolean {
-  return url === UPLOAD_PATH || url.startsWith(`${UPLOAD_PATH}?`);
+  return [UPLOAD_PATH, KEY_UPLOAD_PATH].some((path) => url === path || url.startsWith(`${path}?`));
 }
 
 /** Form and text bodies are what another site's page can send without asking the browser first. */
@@ -51,6 +55,12 @@ export interface UploadOptions {
   queue?: WorkQueue;
 }
 
+/** The person an admin key acts as, or why it is refused. */
+async function keySessionOf(runtime: Runtime, headers: Headers) {
+  const holder = await keyHolderOf(runtime.db, bearerSecret(headers));
+  return isRefusal(holder) ? holder : { user: holder.user };
+}
+
 export function uploadListener(runtime: Runtime, store: MediaStore, options: UploadOptions = {}) {
   const { config } = runtime;
   const queue = options.queue ?? workQueue({ concurrency: PROCESSING, maxWaiting: WAITING });
@@ -62,7 +72,10 @@ export function uploadListener(runtime: Runtime, store: MediaStore, options: Upl
       return refuse(res, 405, "method", "Upload an image with POST.");
     }
     const headers = headersOf(req);
-    if (!isSameOrigin(new Request(config.siteUrl, { headers: { origin: headers.get("origin") ?? "" } }), config)) {
+    const url = new URL(req.url ?? "/", "http://x");
+    // A key is never sent by a browser on another site's behalf: no origin to check then.
+    const keyed = url.pathname === KEY_UPLOAD_PATH;
+    if (!keyed && !isSameOrigin(new Request(config.siteUrl, { headers: { origin: headers.get("origin") ?? "" } }), config)) {
       const site = new URL(config.siteUrl).origin;
       return refuse(res, 403, "cross-site", `Cross-site upload refused: images are taken only from ${site}'s own pages.`);
     }
@@ -70,14 +83,16 @@ export function uploadListener(runtime: Runtime, store: MediaStore, options: Upl
     if (type && FORM_TYPES.has(type)) return refuse(res, 415, "form", "Send the image file itself as the body, not a form.");
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > limits.maxBytes) return tooLarge(req, res, limits.maxBytes);
-    const purpose = new URL(req.url ?? "/", "http://x").searchParams.get("for");
+    const purpose = keyed ? "post" : url.searchParams.get("for");
     if (!UPLOAD_PURPOSES.includes(purpose as UploadPurpose)) {
       return refuse(res, 400, "purpose", "Say what the image is for: ?for=post or ?for=avatar.");
     }
 
     let userId: string;
     try {
-      const session = await readSession(runtime.auth, runtime.db.db, headers);
+      const session = keyed ? await keySessionOf(runtime, headers) : await readSession(runtime.auth, runtime.db.db, headers);
+      if (session && "status" in session)
+        return refuse(res, session.status, session.status === 401 ? "unauthorized" : "forbidden", session.message);
       if (!session) return refuse(res, 401, "unauthorized", "Sign in to upload images.");
       if (purpose === "post" && !can(session.user.role, { post: ["create"] })) {
         return refuse(res, 403, "forbidden", "Your account cannot add images to posts; you can still upload your avatar.");

@@ -17,6 +17,8 @@ export const cacheTags = {
   redirects: "redirects",
   /** The webhook endpoints: no page shows them; every process reads the list again. */
   webhooks: "webhooks",
+  /** API keys: no page shows them; a revoked content key is forgotten by every process. */
+  apiKeys: "api-keys",
 } as const;
 
 /** What a change to a post that readers can see makes stale: its page, the lists, its tags. */

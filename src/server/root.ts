@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { apiKeyRouter } from "./routers/api-key.ts";
 import { commentRouter } from "./routers/comment.ts";
 import { importRouter } from "./routers/imports.ts";
 import { mailRouter } from "./routers/mail.ts";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   redirect: redirectRouter,
   webhook: webhookRouter,
   newsletter: newsletterRouter,
+  apiKey: apiKeyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,8 @@ import { databaseUnavailable } from "../../db/unavailable.ts";
 import { UNAVAILABLE_MESSAGES } from "../http/unavailable.ts";
 import { readSession } from "./session.ts";
 import { RenderTooComplex } from "../lib/markdown.ts";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import type { KeyHolder } from "./api/keys.ts";
 
 export interface CreateContextOptions {
   headers: Headers;
@@ -25,6 +27,15 @@ export interface CreateContextOptions {
   /** Where uploaded images are kept: the media library deletes from it. */
   media?: MediaStore;
   log?: (line: string) => void;
+  /** Who an admin key acts as (the Admin API): asked in place of a cookie, which is then never read. */
+  keyHolder?: KeyHolder;
+}
+
+/** An admin key's person as a session, so procedures see one kind of caller. */
+function keySession({ key, user }: KeyHolder): Session {
+  const at = new Date();
+  const session = { id: `api-key:${key.id}`, token: "", userId: user.id, expiresAt: at, createdAt: at, updatedAt: at };
+  return { session: { ...session, ipAddress: null, userAgent: null, impersonatedBy: null }, user };
 }
 
 /** A database that is locked or out of reach is a 503 the client may retry, not a 500. */
@@ -35,11 +46,13 @@ function asUnavailable(error: unknown): TRPCError | null {
 }
 
 export async function createTRPCContext(opts: CreateContextOptions) {
-  const session: Session | null = opts.anonymous
-    ? null
-    : await readSession(opts.auth, opts.db.db, opts.headers).catch((e: unknown) => {
-        throw asUnavailable(e) ?? e;
-      });
+  const session: Session | null = opts.keyHolder
+    ? keySession(opts.keyHolder)
+    : opts.anonymous
+      ? null
+      : await readSession(opts.auth, opts.db.db, opts.headers).catch((e: unknown) => {
+          throw asUnavailable(e) ?? e;
+        });
   return {
     headers: opts.headers,
     db: opts.db.db,
@@ -48,6 +61,8 @@ export async function createTRPCContext(opts: CreateContextOptions) {
     purge: opts.purge,
     media: opts.media,
     session,
+    /** The admin key behind this call, if one: what it allows beyond its person's role. */
+    apiKey: opts.keyHolder?.key,
     log: opts.log ?? ((line: string) => console.info(line)),
   };
 }
@@ -78,25 +93,29 @@ const transformer = {
   output: superjson,
 };
 
-const t = initTRPC.context<Context>().create({
-  transformer,
-  // Stack traces stay on the server whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    return {
-      ...shape,
-      message: zodError ? summarize(zodError) : readable(error, shape.message),
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        zodError,
-        conflict: error.cause instanceof PostConflict ? { current: error.cause.current } : null,
-      },
-    };
-  },
-});
+// The meta is the REST address a procedure also answers at (src/http/admin-api.ts).
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    transformer,
+    // Stack traces stay on the server whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      return {
+        ...shape,
+        message: zodError ? summarize(zodError) : readable(error, shape.message),
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          zodError,
+          conflict: error.cause instanceof PostConflict ? { current: error.cause.current } : null,
+        },
+      };
+    },
+  });
 
 const INTERNAL_MESSAGE = "Something went wrong on the server; it has been logged. Try again in a moment.";
 

@@ -87,6 +87,8 @@ for (const scheme of ["light", "dark"] as const) {
       "/admin/import",
       "/admin/redirects",
       "/admin/webhooks",
+      "/admin/api-keys",
+      "/api/docs",
       "/admin/settings",
       "/admin/menus",
       "/dashboard/comments",

@@ -68,6 +68,8 @@ test("every page type is valid HTML", async ({ page, browser }) => {
     import: "/admin/import",
     redirects: "/admin/redirects",
     webhooks: "/admin/webhooks",
+    apiKeys: "/admin/api-keys",
+    apiDocs: "/api/docs",
     export: "/admin/export",
   }))
     await save(name, await (await admin.request.get(path)).text());

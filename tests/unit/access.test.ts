@@ -10,6 +10,9 @@ import { createBackend, type Backend } from "./harness.ts";
 import { processImage, type ProcessedImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
+import { createApiKey } from "../../src/server/api/keys.ts";
+import { handleAdminApi } from "../../src/http/admin-api.ts";
+import { getRuntime } from "../../src/runtime.ts";
 
 type Caller = ReturnType<typeof createCaller>;
 const ACTORS = ["anonymous", "reader", "owner", "otherAuthor", "editor", "admin", "banned"] as const;
@@ -124,6 +127,9 @@ const MATRIX: Record<string, Row> = {
   "newsletter.importCsv": { ...admins, call: (c) => c.newsletter.importCsv({ csv: "email\nvouched@access.test\n", consented: true }) },
   "newsletter.progress": { ...ownerOrEditor, call: (c, f) => c.newsletter.progress({ postId: f.publishedId }) },
   "newsletter.retryFailed": { ...ownerOrEditor, call: (c, f) => c.newsletter.retryFailed({ postId: f.publishedId }) },
+  "apiKey.list": { ...admins, call: (c) => c.apiKey.list() },
+  "apiKey.create": { ...admins, call: (c) => c.apiKey.create({ type: "content", name: "Matrix" }) },
+  "apiKey.revoke": { ...admins, admin: "NOT_FOUND", call: (c) => c.apiKey.revoke({ id: "no-such-key" }) },
 };
 
 /**
@@ -163,6 +169,8 @@ async function outcomeOf(promise: Promise<unknown>): Promise<Outcome | string> {
 }
 
 let b: Backend;
+/** Ids of the people behind some callers, for keys made for them. */
+const ids = {} as Record<"otherAuthor" | "banned", string>;
 const callers = {} as Record<Actor, Caller>;
 let ownerCaller: Caller;
 let editorCaller: Caller;
@@ -178,7 +186,9 @@ beforeAll(async () => {
   ownerCaller = owner.caller;
   ownerId = owner.userId;
   callers.owner = owner.caller;
-  callers.otherAuthor = (await b.signUp("Oscar Other", "author")).caller;
+  const other = await b.signUp("Oscar Other", "author");
+  callers.otherAuthor = other.caller;
+  ids.otherAuthor = other.userId;
   callers.editor = (await b.signUp("Edna Editor", "editor")).caller;
   editorCaller = callers.editor;
   const reader = await b.signUp("Rita Reader", null); // sign-up gives the reader role
@@ -186,6 +196,7 @@ beforeAll(async () => {
   callers.reader = reader.caller;
   callers.anonymous = await b.anonymous();
   const banned = await b.signUp("Boris Banned", "author");
+  ids.banned = banned.userId;
   await admin.caller.user.ban({ userId: banned.userId, reason: "spam" });
   callers.banned = await b.callerWithCookie(banned.cookie);
   image = await processImage(await photo(100, 80), LIMITS);
@@ -258,6 +269,67 @@ describe("access matrix, on a page", () => {
       expect(got).toEqual(expected);
     });
   }
+});
+
+describe("access with API keys (the Admin API)", () => {
+  const keyFor = async (userId: string, opts: { type?: "admin" | "content"; draftsOnly?: boolean } = {}) =>
+    (await createApiKey(b.db.write, { type: opts.type ?? "admin", name: "Access", userId, draftsOnly: opts.draftsOnly })).secret;
+  /** The status of a REST call with this key, through the Admin API's own handler. */
+  async function rest(secret: string, method: string, path: string, body?: unknown): Promise<number> {
+    b.mount();
+    const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+    const request = new Request(`http://quire.test/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await handleAdminApi(request, await getRuntime(), b.media)).status;
+  }
+
+  it("an author's admin key changes their own post and cannot touch another author's", async () => {
+    const f = await freshFixture();
+    expect(await rest(await keyFor(ownerId), "PATCH", `/posts/${f.draftId}`, { id: f.draftId, version: 1, title: "Mine" })).toBe(200);
+    const others = await keyFor(ids.otherAuthor);
+    expect(await rest(others, "PATCH", `/posts/${f.publishedId}`, { id: f.publishedId, version: 1, title: "Theirs" })).toBe(403);
+    expect(await rest(others, "POST", `/posts/${f.publishedId}/unpublish`, { id: f.publishedId })).toBe(403);
+    expect(await rest(others, "DELETE", `/posts/${f.draftId}`)).toBe(403);
+  });
+
+  it("a content key cannot write", async () => {
+    const f = await freshFixture();
+    const content = await keyFor(ownerId, { type: "content" });
+    expect(await rest(content, "POST", "/posts", { title: "Nope" })).toBe(403);
+    expect(await rest(content, "DELETE", `/posts/${f.draftId}`)).toBe(403);
+  });
+
+  it("a revoked key is refused on the next request", async () => {
+    const key = await createApiKey(b.db.write, { type: "admin", name: "Soon gone", userId: ownerId });
+    expect(await rest(key.secret, "GET", "/posts")).toBe(200);
+    await callers.admin.apiKey.revoke({ id: key.id });
+    expect(await rest(key.secret, "GET", "/posts")).toBe(401);
+  });
+
+  it("a banned person's key is refused", async () => {
+    expect(await rest(await keyFor(ids.banned), "POST", "/posts", { title: "Spam" })).toBe(403);
+  });
+
+  it("a demoted person's key loses what they lost", async () => {
+    const demoted = await b.signUp("Dora Demoted", "author");
+    const key = await keyFor(demoted.userId);
+    expect(await rest(key, "POST", "/posts", { title: "While an author" })).toBe(200);
+    await callers.admin.user.setRole({ userId: demoted.userId, role: "reader" });
+    expect(await rest(key, "POST", "/posts", { title: "After" })).toBe(403);
+    expect(await rest(key, "GET", "/posts")).toBe(403);
+  });
+
+  it("a drafts-only key writes drafts and cannot publish or change a public post", async () => {
+    const f = await freshFixture();
+    const key = await keyFor(ownerId, { draftsOnly: true });
+    expect(await rest(key, "PATCH", `/posts/${f.draftId}`, { id: f.draftId, version: 1, title: "Draft, edited" })).toBe(200);
+    expect(await rest(key, "POST", `/posts/${f.draftId}/publish`, { id: f.draftId })).toBe(403);
+    expect(await rest(key, "PATCH", `/posts/${f.publishedId}`, { id: f.publishedId, version: 2, title: "Live" })).toBe(403);
+    expect(await rest(key, "POST", `/posts/${f.publishedId}/unpublish`, { id: f.publishedId })).toBe(403);
+  });
 });
 
 describe("people", () => {

@@ -6,7 +6,7 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { APIContext } from "astro";
 import superjson from "superjson";
 import { desc, eq } from "drizzle-orm";
-import { Comment, Job, Post, Revision, user } from "../../db/schema.ts";
+import { Comment, Job, Post, Revision, Subscriber, WebhookDelivery, user } from "../../db/schema.ts";
 import { ALL as authRoute } from "../../src/pages/api/auth/[...all].ts";
 import { ALL as trpcRoute } from "../../src/pages/api/trpc/[trpc].ts";
 import { appRouter } from "../../src/server/root.ts";
@@ -18,6 +18,7 @@ import { saveRedirect } from "../../src/server/queries/imports.ts";
 import { processImage } from "../../src/media/pipeline.ts";
 import { recordUpload } from "../../src/server/queries/media.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
+import { createApiKey } from "../../src/server/api/keys.ts";
 
 const SITE = "http://quire.test";
 const EVIL = "https://evil.example";
@@ -137,6 +138,37 @@ describe("tRPC mutations refuse cross-site requests", () => {
       await saveRedirect(b.db.write, { from, to: "/posts/kept" });
       return { from };
     },
+    "webhook.create": async () => ({ url: "https://93.184.216.34/hook", events: ["post.published"] }),
+    "webhook.update": async () => ({ id: await newEndpoint(), description: "Forged" }),
+    "webhook.setEnabled": async () => ({ id: await newEndpoint(), enabled: false }),
+    "webhook.rotateSecret": async () => ({ id: await newEndpoint() }),
+    "webhook.delete": async () => ({ id: await newEndpoint() }),
+    "webhook.resend": async () => {
+      const id = randomUUID();
+      await b.db.db.insert(WebhookDelivery).values({
+        id,
+        endpointId: await newEndpoint(),
+        messageId: `msg_${id}`,
+        eventType: "post.published",
+        attempt: 1,
+        outcome: "failed",
+        durationMs: 5,
+        body: "{}",
+      });
+      return { deliveryId: id };
+    },
+    "newsletter.subscribeMe": async () => ({ all: true }),
+    "newsletter.unsubscribeMe": async () => undefined,
+    "newsletter.importCsv": async () => ({ csv: `email\nforged${++n}@readers.test\n`, consented: true }),
+    "newsletter.remove": async () => {
+      const email = `kept${++n}@readers.test`;
+      await (await b.callerWithCookie(admin.cookie)).newsletter.importCsv({ csv: `email\n${email}\n`, consented: true });
+      const [row] = await b.db.db.select({ id: Subscriber.id }).from(Subscriber).where(eq(Subscriber.email, email));
+      return { id: row!.id };
+    },
+    "newsletter.retryFailed": async () => ({ postId: (await newPost(true)).id }),
+    "apiKey.create": async () => ({ type: "admin", name: "Forged key" }),
+    "apiKey.revoke": async () => ({ id: (await createApiKey(b.db.write, { type: "content", name: "Kept", userId: admin.userId })).id }),
   };
 
   let n = 0;
@@ -146,6 +178,11 @@ describe("tRPC mutations refuse cross-site requests", () => {
     const hash = randomBytes(32).toString("hex");
     await recordUpload(b.db.write, { ...image, hash }, { userId: admin.userId, fileName: "forged.jpg", bytes: 1 });
     return hash;
+  }
+  /** A webhook endpoint at a literal public address (registration looks names up; tests have no DNS). */
+  async function newEndpoint() {
+    const caller = await b.callerWithCookie(admin.cookie);
+    return (await caller.webhook.create({ url: "https://93.184.216.34/hook", events: ["post.published"] })).id;
   }
   async function newPost(published = false) {
     const caller = await b.callerWithCookie(admin.cookie);

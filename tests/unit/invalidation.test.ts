@@ -8,7 +8,8 @@ import { recordUpload } from "../../src/server/queries/media.ts";
 import { addComment } from "../../src/server/queries/comments.ts";
 import { LIMITS, photo } from "./media-fixtures.ts";
 import { eq } from "drizzle-orm";
-import { Job } from "../../db/schema.ts";
+import { randomUUID } from "node:crypto";
+import { Job, Subscriber, WebhookDelivery } from "../../db/schema.ts";
 import { enqueue } from "../../src/jobs/queue.ts";
 
 type Caller = ReturnType<typeof createCaller>;
@@ -108,6 +109,63 @@ const ROWS: Record<string, { run: (w: World) => Promise<unknown>; purges: (w: Wo
     purges: () => [],
   },
   "user.setRole": { run: (w) => w.admin.user.setRole({ userId: w.readerId, role: "author" }), purges: () => [] },
+  // A key is on no page; a revoked one is forgotten by every process.
+  // Webhook endpoints are on no page; every process reads the list again.
+  "webhook.create": { run: (w) => newEndpoint(w), purges: () => ["webhooks"] },
+  "webhook.update": {
+    run: async (w) => w.admin.webhook.update({ id: await freshEndpoint(w), description: "Renamed" }),
+    purges: () => ["webhooks"],
+  },
+  "webhook.setEnabled": {
+    run: async (w) => w.admin.webhook.setEnabled({ id: await freshEndpoint(w), enabled: false }),
+    purges: () => ["webhooks"],
+  },
+  "webhook.rotateSecret": { run: async (w) => w.admin.webhook.rotateSecret({ id: await freshEndpoint(w) }), purges: () => [] },
+  "webhook.delete": { run: async (w) => w.admin.webhook.delete({ id: await freshEndpoint(w) }), purges: () => ["webhooks"] },
+  "webhook.resend": {
+    run: async (w) => {
+      const endpointId = await freshEndpoint(w);
+      const deliveryId = randomUUID();
+      await b.db.db.insert(WebhookDelivery).values({
+        id: deliveryId,
+        endpointId,
+        messageId: "msg_1",
+        eventType: "post.published",
+        attempt: 1,
+        outcome: "failed",
+        durationMs: 5,
+        body: "{}",
+      });
+      return w.admin.webhook.resend({ deliveryId });
+    },
+    purges: () => [],
+  },
+  // Subscribers and sends are on no page.
+  "newsletter.subscribeMe": { run: (w) => w.reader.newsletter.subscribeMe({ all: true }), purges: () => [] },
+  "newsletter.unsubscribeMe": { run: (w) => w.reader.newsletter.unsubscribeMe(), purges: () => [] },
+  "newsletter.importCsv": {
+    run: (w) => w.admin.newsletter.importCsv({ csv: "email\nkept@readers.test\n", consented: true }),
+    purges: () => [],
+  },
+  "newsletter.remove": {
+    run: async (w) => {
+      await w.admin.newsletter.importCsv({ csv: "email\ngone@readers.test\n", consented: true });
+      const [row] = await b.db.db.select({ id: Subscriber.id }).from(Subscriber).where(eq(Subscriber.email, "gone@readers.test"));
+      b.purged.length = 0;
+      return w.admin.newsletter.remove({ id: row!.id });
+    },
+    purges: () => [],
+  },
+  "newsletter.retryFailed": { run: (w) => w.owner.newsletter.retryFailed({ postId: w.target }), purges: () => [] },
+  "apiKey.create": { run: (w) => w.admin.apiKey.create({ type: "content", name: "Site" }), purges: () => [] },
+  "apiKey.revoke": {
+    run: async (w) => {
+      const key = await w.admin.apiKey.create({ type: "content", name: "Soon gone" });
+      b.purged.length = 0;
+      return w.admin.apiKey.revoke({ id: key.id });
+    },
+    purges: () => ["api-keys"],
+  },
   "user.ban": { run: (w) => w.admin.user.ban({ userId: w.readerId }), purges: () => [] },
   "user.unban": { run: (w) => w.admin.user.unban({ userId: w.readerId }), purges: () => [] },
 };
@@ -121,6 +179,17 @@ const heldComment = (w: World) =>
  * menus on every page: a change readers see in a link to it (it appears or goes, or its title
  * or address changes) purges "site", which drops every cached page.
  */
+/** A webhook endpoint at a literal public address (registration looks names up; tests have no DNS). */
+function newEndpoint(w: World) {
+  return w.admin.webhook.create({ url: "https://93.184.216.34/hook", events: ["post.published"] });
+}
+/** An endpoint made before the change under test: its own purge is forgotten. */
+async function freshEndpoint(w: World): Promise<string> {
+  const { id } = await newEndpoint(w);
+  b.purged.length = 0;
+  return id;
+}
+
 interface PageWorld {
   editor: Caller;
   live: string;

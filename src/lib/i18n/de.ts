@@ -168,6 +168,7 @@ export const accountPages = {
   password: "Passwort",
   webhooks: "Webhooks",
   subscribers: "Abonnenten",
+  apiKeys: "API-Schlüssel",
 } satisfies Catalogue["accountPages"];
 
 export const roles = {

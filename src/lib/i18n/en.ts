@@ -179,6 +179,7 @@ export const accountPages = {
   password: "Password",
   webhooks: "Webhooks",
   subscribers: "Subscribers",
+  apiKeys: "API keys",
 };
 
 /** A person's role, as the account page names it. */

@@ -165,6 +165,7 @@ export const accountPages = {
   password: "Contraseña",
   webhooks: "Webhooks",
   subscribers: "Suscriptores",
+  apiKeys: "Claves de API",
 } satisfies Catalogue["accountPages"];
 
 export const roles = {

@@ -147,7 +147,7 @@ export async function sitemapEntries(db: Database) {
 }
 
 /** When the next scheduled post goes live: pages that would show it expire then. */
-async function nextScheduled(db: Database, now = new Date()): Promise<Date | null> {
+export async function nextScheduled(db: Database, now = new Date()): Promise<Date | null> {
   const [next] = await db
     .select({ at: min(Post.publishedAt) })
     .from(Post)

@@ -27,6 +27,8 @@ import { searchPublic } from "../queries/search.ts";
 import { eventJobs } from "../events.ts";
 import { siteSettings } from "../settings.ts";
 import { normalizeTags, tagsOfPost, type TagRef } from "../queries/tags.ts";
+import { OwnPostsOutput, PostDeleted, PostOutput } from "../../lib/api-schemas.ts";
+import { rest } from "../api/rest-meta.ts";
 
 const NO_POST = "No post with that id";
 const NO_REVISION = "No revision with that id";
@@ -66,6 +68,9 @@ async function findOwnedPost(ctx: Signed, id: string, action: Action) {
   if (post.kind === "page") {
     assertManagesPages(ctx.user, action);
     return post;
+  }
+  if (ctx.apiKey?.draftsOnly && (action !== "update" || effectiveStatus(post) !== "draft")) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This API key may only write drafts" });
   }
   const own = post.authorId === ctx.user.id;
   if (!can(ctx.user.role, { post: [`${action}-${own ? "own" : "any"}`] })) {
@@ -157,6 +162,21 @@ async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined, ema
   return postWithTags(ctx.db, page.id);
 }
 
+/** The builders of procedures the Admin API also serves over REST, at these addresses (src/http/admin-api.ts). */
+const overRest = {
+  byId: publicProcedure.meta(rest("GET", "/posts/{id}", "A post or page: a draft only for who may edit it")).output(PostOutput),
+  mine: authorProcedure.meta(rest("GET", "/posts", "Your own posts, whatever their state, last changed first")).output(OwnPostsOutput),
+  create: authorProcedure.meta(rest("POST", "/posts", "A new draft post, or a page with kind: page")).output(PostOutput),
+  update: authorProcedure
+    .meta(rest("PATCH", "/posts/{id}", "Changes a post or page (its tags too), from the version you read"))
+    .output(PostOutput),
+  publish: authorProcedure
+    .meta(rest("POST", "/posts/{id}/publish", "Publishes now, or schedules it for the time in at when that is in the future"))
+    .output(PostOutput),
+  unpublish: authorProcedure.meta(rest("POST", "/posts/{id}/unpublish", "Back to a draft")).output(PostOutput),
+  delete: authorProcedure.meta(rest("DELETE", "/posts/{id}", "Deletes a post or page")).output(PostDeleted),
+};
+
 export const postRouter = createTRPCRouter({
   /** Public posts, newest first; `refreshAt` says when a scheduled post will change this list. */
   list: publicProcedure.input(PostListInput).query(async ({ ctx, input }) => {
@@ -177,7 +197,7 @@ export const postRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => found(await posts.publicPostBySlug(ctx.db, input.slug), "No published post at this address")),
 
   /** Public posts for anyone; drafts and scheduled posts only for their owner and editors (others: NOT_FOUND). */
-  byId: publicProcedure.input(PostId).query(async ({ ctx, input }) => {
+  byId: overRest.byId.input(PostId).query(async ({ ctx, input }) => {
     const post = await postWithTags(ctx.db, input.id);
     const status = effectiveStatus(post);
     if (status !== "published" && !mayReadUnpublished(ctx.session?.user, post))
@@ -185,14 +205,14 @@ export const postRouter = createTRPCRouter({
     return { ...post, status };
   }),
 
-  mine: authorProcedure.query(({ ctx }) => posts.postsBy(ctx.db, ctx.user.id)),
+  mine: overRest.mine.query(({ ctx }) => posts.postsBy(ctx.db, ctx.user.id)),
 
   preview: authorProcedure.input(PreviewInput).mutation(async ({ ctx, input }) => {
     const { html } = await render(ctx, input.body);
     return { html };
   }),
 
-  create: authorProcedure.input(PostCreateInput).mutation(async ({ ctx, input }) => {
+  create: overRest.create.input(PostCreateInput).mutation(async ({ ctx, input }) => {
     if (input.kind === "page") {
       assertManagesPages(ctx.user, "create");
       checkPageFields(input);
@@ -205,7 +225,7 @@ export const postRouter = createTRPCRouter({
     return postWithTags(ctx.db, id);
   }),
 
-  update: authorProcedure.input(PostUpdateInput).mutation(async ({ ctx, input }) => {
+  update: overRest.update.input(PostUpdateInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "update");
     if (post.kind === "page") checkPageFields(input, post);
     const before = await tagsOfPost(ctx.db, post.id);
@@ -223,7 +243,7 @@ export const postRouter = createTRPCRouter({
   }),
 
   /** Publishes now, or schedules for `at` when that is in the future (a post only). */
-  publish: authorProcedure.input(PostPublishInput).mutation(async ({ ctx, input }) => {
+  publish: overRest.publish.input(PostPublishInput).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
     if (post.kind === "page") return publishPage(ctx, post, input.at, input.email);
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
@@ -242,7 +262,7 @@ export const postRouter = createTRPCRouter({
     return postWithTags(ctx.db, post.id);
   }),
 
-  unpublish: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
+  unpublish: overRest.unpublish.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "publish");
     // A post's pages are purged even from a draft (cheap, and harmless); a page's purge
     // drops every cached page, so only when readers could see it.
@@ -254,7 +274,7 @@ export const postRouter = createTRPCRouter({
     return postWithTags(ctx.db, post.id);
   }),
 
-  delete: authorProcedure.input(PostId).mutation(async ({ ctx, input }) => {
+  delete: overRest.delete.input(PostId).mutation(async ({ ctx, input }) => {
     const post = await findOwnedPost(ctx, input.id, "delete");
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     const stale = effectiveStatus(post) !== "draft" ? await staleTags(ctx, post, tagSlugs) : [];
