@@ -1,11 +1,11 @@
 // Revisions in SQL: every saved text of a post, and the texts that lost a conflict. A save
-// writes its revision with the post (posts.ts saveEdit); functions here read them and keep
+// writes its revision with the post (post-writes.ts saveEdit); functions here read them and keep
 // the losers. They take the database and return rows, or null for none.
 import { desc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { Revision, user } from "../../../db/schema.ts";
 import type { Database, Db } from "../../../db/client.ts";
-import type { Edit } from "./posts.ts";
+import type { Edit } from "./post-writes.ts";
 
 /** A post's revisions, newest first, with who wrote each. */
 export function revisionsOf(db: Database, postId: string) {

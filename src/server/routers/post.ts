@@ -21,7 +21,9 @@ import { found, PostConflict } from "../errors.ts";
 import { authorProcedure, createTRPCRouter, PAGES_FORBIDDEN, publicProcedure, type Context } from "../trpc.ts";
 import { mediaByHashes } from "../queries/media.ts";
 import * as posts from "../queries/posts.ts";
-import { effectiveStatus, isUniqueViolation, publicTags, type Edit } from "../queries/posts.ts";
+import { effectiveStatus, publicTags } from "../queries/posts.ts";
+import * as postWrites from "../queries/post-writes.ts";
+import { isUniqueViolation, type Edit } from "../queries/post-writes.ts";
 import * as revisions from "../queries/revisions.ts";
 import { searchPublic } from "../queries/search.ts";
 import { eventJobs } from "../events.ts";
@@ -131,7 +133,7 @@ async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit:
   const rendered = await render(ctx, edit.body);
   const after = { ...post, title: edit.title, slug: edit.slug, version: baseVersion + 1 };
   const jobs = await eventJobs(ctx.db, { type: "post.updated", post: after });
-  const saved = await posts
+  const saved = await postWrites
     .saveEdit(ctx.write, { postId: post.id, baseVersion, edit, rendered, kind, by: ctx.user.id, jobs })
     .catch(slugTaken);
   if (!saved) return conflict(ctx, post.id, baseVersion, edit);
@@ -155,9 +157,9 @@ async function commitEdit(ctx: Signed, post: PostRow, baseVersion: number, edit:
  */
 async function publishPage(ctx: Signed, page: PostRow, at: Date | undefined, email: boolean | undefined) {
   if (at && at.getTime() > Date.now()) throw badInput("at: A page is published at once; it cannot be scheduled");
-  const state = posts.publishedState(page, undefined);
+  const state = postWrites.publishedState(page, undefined);
   const jobs = await eventJobs(ctx.db, { type: "page.published", post: { ...page, ...state, version: page.version + 1 }, email });
-  await posts.publish(ctx.write, page, state, jobs);
+  await postWrites.publish(ctx.write, page, state, jobs);
   await ctx.purge(pageTags(page, effectiveStatus(page) !== "published"));
   return postWithTags(ctx.db, page.id);
 }
@@ -220,7 +222,7 @@ export const postRouter = createTRPCRouter({
     const body = input.body ?? "";
     const tags = normalizeTags(input.tags ?? []);
     const rendered = await render(ctx, body);
-    const id = await posts.createDraft(ctx.write, { ...input, body, tags, rendered, authorId: ctx.user.id }).catch(slugTaken);
+    const id = await postWrites.createDraft(ctx.write, { ...input, body, tags, rendered, authorId: ctx.user.id }).catch(slugTaken);
     // A new draft is on no public page: nothing to purge.
     return postWithTags(ctx.db, id);
   }),
@@ -249,13 +251,13 @@ export const postRouter = createTRPCRouter({
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     // Where it sat among public posts before the change, if it was public.
     const wasPublic = effectiveStatus(post) === "published" ? await publicTags(ctx.db, post, tagSlugs) : [];
-    const state = posts.publishedState(post, input.at);
+    const state = postWrites.publishedState(post, input.at);
     const jobs = await eventJobs(ctx.db, {
       type: "post.published",
       post: { ...post, ...state, version: post.version + 1 },
       email: input.email,
     });
-    await posts.publish(ctx.write, post, state, jobs);
+    await postWrites.publish(ctx.write, post, state, jobs);
     // A schedule also purges: cached lists must learn when the post goes live.
     const published = await findPost(ctx.db, post.id);
     await ctx.purge([...new Set([...wasPublic, ...(await publicTags(ctx.db, published, tagSlugs))])]);
@@ -269,7 +271,7 @@ export const postRouter = createTRPCRouter({
     const stale =
       post.kind === "page" && effectiveStatus(post) === "draft" ? [] : await staleTags(ctx, post, await tagSlugsOf(ctx.db, post.id));
     const jobs = await eventJobs(ctx.db, { type: "post.unpublished", post: { ...post, status: "draft", version: post.version + 1 } });
-    await posts.unpublish(ctx.write, post, jobs);
+    await postWrites.unpublish(ctx.write, post, jobs);
     if (stale.length) await ctx.purge(stale);
     return postWithTags(ctx.db, post.id);
   }),
@@ -278,7 +280,7 @@ export const postRouter = createTRPCRouter({
     const post = await findOwnedPost(ctx, input.id, "delete");
     const tagSlugs = await tagSlugsOf(ctx.db, post.id);
     const stale = effectiveStatus(post) !== "draft" ? await staleTags(ctx, post, tagSlugs) : [];
-    await posts.deletePost(ctx.write, post.id, await eventJobs(ctx.db, { type: "post.deleted", post }));
+    await postWrites.deletePost(ctx.write, post.id, await eventJobs(ctx.db, { type: "post.deleted", post }));
     if (stale.length) await ctx.purge(stale);
     return { id: post.id };
   }),
