@@ -108,7 +108,8 @@ export function valid(s: Schema, own: Own, key = ""): fc.Arbitrary<unknown> {
         const pattern = new RegExp(s.pattern);
         options.push(fc.stringMatching(pattern).filter((v) => v.length >= min && v.length <= max));
       }
-      if (s.format === "uri") options.push(fc.webUrl().filter((v) => v.length <= max));
+      // An address a schema checks in code (a refine) says only "string": its name says more.
+      if (s.format === "uri" || /url$/i.test(key ?? "")) options.push(fc.webUrl().filter((v) => v.length <= max));
       // The longest accepted value, where rendering one is cheap.
       if (max <= 5_000) options.push(fc.constant("x".repeat(max)));
       const ids = own[key as keyof Own];

@@ -13,7 +13,7 @@ test("a tagged post is found on its tag page and in the tag index", async ({ pag
 
   const [reader] = await Promise.all([page.waitForEvent("popup"), page.getByRole("link", { name: "View" }).click()]);
   await reader.getByRole("link", { name: `#${tag}` }).click();
-  await expect(reader.getByRole("heading", { name: `#${tag}` })).toBeVisible();
+  await expect(reader.getByRole("heading", { name: `#${tag}`, exact: true })).toBeVisible();
   await expect(reader.getByText("1 post")).toBeVisible();
   await expect(reader.getByRole("link", { name: title })).toBeVisible();
   await reader.getByRole("link", { name: "All tags" }).click();
@@ -87,6 +87,7 @@ test("readers comment, reply, edit and delete; the post's author hides a comment
 
   // The post's author moderates: hidden for readers, listed for the author to unhide.
   await page.goto(`/posts/${slug}`);
+  await openComments(page);
   const theirs = page.getByTestId("comment").filter({ hasText: "And the title." });
   await theirs.getByRole("button", { name: "Hide" }).click();
   await expect(page.getByText("Comment hidden from readers.")).toBeVisible();
