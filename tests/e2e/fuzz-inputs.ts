@@ -71,6 +71,8 @@ export interface Schema {
   required?: string[];
   items?: Schema;
   anyOf?: Schema[];
+  /** A discriminated union says oneOf. */
+  oneOf?: Schema[];
   enum?: unknown[];
   const?: unknown;
   minLength?: number;
@@ -87,7 +89,8 @@ export type Own = Partial<Record<"id" | "postId" | "revisionId" | "userId", stri
 
 /** Values the schema accepts (mostly: refinements such as "a tag needs a letter" are not in it). */
 export function valid(s: Schema, own: Own, key = ""): fc.Arbitrary<unknown> {
-  if (s.anyOf) return fc.oneof(...s.anyOf.map((branch) => valid(branch, own, key)));
+  const branches = s.anyOf ?? s.oneOf;
+  if (branches) return fc.oneof(...branches.map((branch) => valid(branch, own, key)));
   if ("const" in s) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   switch (s.type) {
