@@ -90,7 +90,8 @@ describe("npm run key:create", () => {
 
       const check = await checkAdminKey(db, admin.stdout.trim());
       expect(check.ok && check.holder.user.email).toBe("writer@example.com");
-      expect(await checkContentKey(db, content.stdout.trim())).toBeTruthy();
+      expect(await checkContentKey(db, content.stdout.trim())).toEqual(expect.any(String));
+      expect(await checkContentKey(db, "0".repeat(content.stdout.trim().length))).toBeNull();
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
