@@ -6,6 +6,7 @@ import { z } from "zod";
 import { escapeHtml } from "../lib/html.ts";
 import { htmlToMarkdown } from "./html-to-markdown.ts";
 import { ImportRefused, type ImportBundle, type ImportItem } from "./model.ts";
+import { inMemory, type ItemKeeper } from "./spool.ts";
 
 const loose = <T extends z.ZodRawShape>(shape: T) => z.object(shape).loose();
 const date = z
@@ -96,7 +97,8 @@ function unwrap(json: unknown): unknown {
   return json;
 }
 
-export function parseGhost(source: string): ImportBundle {
+/** `items` keeps each post's text (on disk while a real import runs). */
+export function parseGhost(source: string, items: ItemKeeper = inMemory): ImportBundle {
   let json: unknown;
   try {
     json = JSON.parse(source);
@@ -145,24 +147,26 @@ export function parseGhost(source: string): ImportBundle {
     const kind = post.type ?? (post.page ? "page" : "post");
     const converted = htmlToMarkdown(bodyHtml(post, bundle, label));
     for (const note of converted.notes) bundle.warnings.push({ where: label, message: note });
-    bundle.items.push({
-      ref: `ghost:${post.uuid ?? post.id}`,
-      kind,
-      title: post.title || "Untitled",
-      slug: post.slug,
-      status: status === "scheduled" && !post.published_at ? "draft" : status,
-      publishedAt: post.published_at,
-      updatedAt: post.updated_at ?? post.created_at,
-      authorRef: firstAuthor.get(post.id),
-      tags: kind === "page" ? [] : (tagsOf.get(post.id) ?? []),
-      excerpt: post.custom_excerpt,
-      body: converted.markdown,
-      cover: post.feature_image ? { url: post.feature_image, alt: alts.get(post.id) ?? "" } : undefined,
-      featured: Boolean(post.featured),
-      lang: post.locale ?? undefined,
-      oldPaths: post.slug ? [`/${post.slug}/`] : [],
-      comments: [],
-    });
+    bundle.items.push(
+      items.keep({
+        ref: `ghost:${post.uuid ?? post.id}`,
+        kind,
+        title: post.title || "Untitled",
+        slug: post.slug,
+        status: status === "scheduled" && !post.published_at ? "draft" : status,
+        publishedAt: post.published_at,
+        updatedAt: post.updated_at ?? post.created_at,
+        authorRef: firstAuthor.get(post.id),
+        tags: kind === "page" ? [] : (tagsOf.get(post.id) ?? []),
+        excerpt: post.custom_excerpt,
+        body: converted.markdown,
+        cover: post.feature_image ? { url: post.feature_image, alt: alts.get(post.id) ?? "" } : undefined,
+        featured: Boolean(post.featured),
+        lang: post.locale ?? undefined,
+        oldPaths: post.slug ? [`/${post.slug}/`] : [],
+        comments: [],
+      }),
+    );
   }
   return bundle;
 }

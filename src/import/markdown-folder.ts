@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, posix } from "node:path";
 import yaml from "js-yaml";
 import { parse as parseToml } from "smol-toml";
 import { ImportRefused, type ImportBundle, type ImportItem, type ImportPerson } from "./model.ts";
+import { inMemory, type ItemKeeper } from "./spool.ts";
 
 /** An image or file inside the unpacked archive, by its path there. */
 export const ARCHIVE_URL = "archive:";
@@ -116,7 +117,8 @@ export interface FolderSource {
   files: string[];
 }
 
-export async function parseMarkdownFolder(folder: FolderSource): Promise<ImportBundle> {
+/** `items` keeps each item's text (on disk while a real import runs). */
+export async function parseMarkdownFolder(folder: FolderSource, items: ItemKeeper = inMemory): Promise<ImportBundle> {
   const bundle: ImportBundle = { source: "markdown", site: {}, people: [], items: [], skipped: [], warnings: [] };
   const files = new Set(folder.files);
   const markdown = folder.files.filter((f) => MARKDOWN.has(extname(f).toLowerCase()) && !/(^|\/)(readme|license|changelog)\.md$/i.test(f));
@@ -200,25 +202,27 @@ export async function parseMarkdownFolder(folder: FolderSource): Promise<ImportB
         (_m, head: string, url: string) => `${head}${resolve(file, url, /\.(png|jpe?g|gif|webp|avif|svg)$/i.test(url) ? "image" : "link")}`,
       )
       .trim();
-    bundle.items.push({
-      ref: refOf(file),
-      kind,
-      title,
-      slug,
-      status: status === "scheduled" && !publishedAt ? "draft" : status,
-      publishedAt,
-      updatedAt: dateOf(first(fields, "updated", "updatedDate", "lastmod", "modified", "updated_at")),
-      createdAt: dateOf(first(fields, "created", "created_at")),
-      authorRef: author?.ref,
-      tags: kind === "page" ? [] : [...new Set([...listOf(fields.tags), ...listOf(fields.categories)])],
-      excerpt: str(first(fields, "description", "excerpt", "summary")) ?? "",
-      body: rewritten,
-      cover: coverUrl ? { url: resolve(file, coverUrl, "image"), alt: coverAlt } : undefined,
-      featured: fields.featured === true || fields.sticky === true,
-      lang: str(first(fields, "lang", "language", "locale")),
-      oldPaths: oldPathOf(file, fields, slug),
-      comments: [],
-    });
+    bundle.items.push(
+      items.keep({
+        ref: refOf(file),
+        kind,
+        title,
+        slug,
+        status: status === "scheduled" && !publishedAt ? "draft" : status,
+        publishedAt,
+        updatedAt: dateOf(first(fields, "updated", "updatedDate", "lastmod", "modified", "updated_at")),
+        createdAt: dateOf(first(fields, "created", "created_at")),
+        authorRef: author?.ref,
+        tags: kind === "page" ? [] : [...new Set([...listOf(fields.tags), ...listOf(fields.categories)])],
+        excerpt: str(first(fields, "description", "excerpt", "summary")) ?? "",
+        body: rewritten,
+        cover: coverUrl ? { url: resolve(file, coverUrl, "image"), alt: coverAlt } : undefined,
+        featured: fields.featured === true || fields.sticky === true,
+        lang: str(first(fields, "lang", "language", "locale")),
+        oldPaths: oldPathOf(file, fields, slug),
+        comments: [],
+      }),
+    );
   }
   bundle.people = [...people.values()];
   for (const item of bundle.items) {

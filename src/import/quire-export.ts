@@ -9,6 +9,7 @@ import { Comments, EXPORT_FILES, EXPORT_FORMAT, EXPORT_VERSION, ExportedSettings
 import { IMAGE_SETTINGS, MENU_SETTINGS } from "../lib/settings.ts";
 import { ARCHIVE_URL, parseMarkdownFolder, type FolderSource } from "./markdown-folder.ts";
 import { ImportRefused, type ImportBundle, type ImportComment, type ImportPerson } from "./model.ts";
+import { inMemory, type ItemKeeper } from "./spool.ts";
 
 /** The most one of the export's JSON files may be: each is parsed whole. */
 const JSON_MAX = 256 * 1024 * 1024;
@@ -55,7 +56,11 @@ async function readJson<T extends z.ZodType>(root: string, file: string, schema:
 }
 
 /** Reads the export in `folder.root`/`base` (as `quireExportIn` found it). */
-export async function parseQuireExport(folder: FolderSource, base: string): Promise<{ bundle: ImportBundle; root: string }> {
+export async function parseQuireExport(
+  folder: FolderSource,
+  base: string,
+  keeper: ItemKeeper = inMemory,
+): Promise<{ bundle: ImportBundle; root: string }> {
   const root = base ? join(folder.root, base) : folder.root;
   const files = base ? folder.files.filter((f) => f.startsWith(`${base}/`)).map((f) => f.slice(base.length + 1)) : folder.files;
   const manifest = await readJson(root, EXPORT_FILES.manifest, Manifest);
@@ -69,7 +74,7 @@ export async function parseQuireExport(folder: FolderSource, base: string): Prom
   const media = files.filter((f) => f.startsWith(`${EXPORT_FILES.media}/`));
   const bundle =
     items.length > 0
-      ? await parseMarkdownFolder({ root, files: [...items, ...media] })
+      ? await parseMarkdownFolder({ root, files: [...items, ...media] }, keeper)
       : ({ source: "quire", site: {}, people: [], items: [], skipped: [], warnings: [] } satisfies ImportBundle);
   bundle.source = "quire";
   bundle.site = { url: manifest.site.url, title: manifest.site.title };

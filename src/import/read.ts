@@ -2,14 +2,16 @@
 // (zip or tar.gz) holding one of those with its images, Quire's own export, or a folder of
 // Markdown. Told apart by content, not by name; read into an ImportBundle; summed up for the
 // admin's preview.
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, readFile, readdir, stat } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { ARCHIVE_LIMITS, archiveKind, unpackArchive, type ArchiveLimits } from "./archive.ts";
 import { parseGhost } from "./ghost.ts";
 import { parseMarkdownFolder, type FolderSource } from "./markdown-folder.ts";
 import { ImportRefused, type ImportBundle } from "./model.ts";
 import { parseQuireExport, quireExportIn } from "./quire-export.ts";
+import { ItemSpool, type ItemKeeper } from "./spool.ts";
 import { parseWxr } from "./wxr.ts";
 import { XML_LIMITS } from "./xml-stream.ts";
 
@@ -20,6 +22,8 @@ export interface ReadImport {
   bundle: ImportBundle;
   /** The unpacked archive, where its images are. */
   archiveRoot?: string;
+  /** Closes the file the items' text is kept in (in the work folder): the bundle is done with. */
+  close(): void;
 }
 
 async function head(file: string, bytes = 512): Promise<string> {
@@ -35,21 +39,38 @@ async function head(file: string, bytes = 512): Promise<string> {
   }
 }
 
-async function readLoose(file: string, maxBytes: number): Promise<ImportBundle | null> {
+async function readLoose(file: string, maxBytes: number, keeper: ItemKeeper): Promise<ImportBundle | null> {
   const start = (await head(file)).trimStart();
   if (start.startsWith("<")) {
-    return parseWxr(createReadStream(file, { highWaterMark: 256 * 1024 }), { ...XML_LIMITS, maxBytes });
+    return parseWxr(createReadStream(file, { highWaterMark: 256 * 1024 }), { ...XML_LIMITS, maxBytes }, keeper);
   }
   if (start.startsWith("{")) {
     const size = (await stat(file)).size;
     if (size > Math.min(JSON_MAX, maxBytes))
       throw new ImportRefused(`The JSON file is over ${Math.min(JSON_MAX, maxBytes) / 1024 / 1024} MiB`);
-    return parseGhost(await readFile(file, "utf8"));
+    return parseGhost(await readFile(file, "utf8"), keeper);
   }
   return null;
 }
 
-/** Reads `file` (unpacking an archive into `workDir`) into a bundle, or refuses it saying why. */
+type Read = Omit<ReadImport, "close">;
+
+/** Reads with the items' text kept in a file of `workDir`; the answer's `close` ends it. */
+async function spooled(workDir: string, read: (keeper: ItemKeeper) => Promise<Read>): Promise<ReadImport> {
+  await mkdir(workDir, { recursive: true });
+  const spool = new ItemSpool(join(workDir, `items-${randomUUID()}.spool`));
+  try {
+    return { ...(await read(spool)), close: () => spool.close() };
+  } catch (e) {
+    spool.close();
+    throw e;
+  }
+}
+
+/**
+ * Reads `file` (unpacking an archive into `workDir`) into a bundle, or refuses it saying why.
+ * The items' bodies and comments are kept in `workDir` until `close`.
+ */
 export async function readImport(
   file: string,
   workDir: string,
@@ -59,8 +80,17 @@ export async function readImport(
   if (size > limits.maxBytes)
     throw new ImportRefused(`The file is over ${Math.round(limits.maxBytes / 1024 / 1024)} MiB, the most an import takes`);
   if (size === 0) throw new ImportRefused("The file is empty");
+  return spooled(workDir, (keeper) => readFromFile(file, workDir, limits, keeper));
+}
+
+async function readFromFile(
+  file: string,
+  workDir: string,
+  limits: { maxBytes: number; archive?: ArchiveLimits },
+  keeper: ItemKeeper,
+): Promise<Read> {
   if (!(await archiveKind(file))) {
-    const bundle = await readLoose(file, limits.maxBytes);
+    const bundle = await readLoose(file, limits.maxBytes, keeper);
     if (!bundle)
       throw new ImportRefused(
         "This is not a file Quire imports: a WordPress export (.xml), a Ghost export (.json), or a zip or tar.gz of either or of Markdown files",
@@ -69,18 +99,18 @@ export async function readImport(
   }
   const root = join(workDir, "unpacked");
   const files = await unpackArchive(file, root, { ...ARCHIVE_LIMITS, maxTotalBytes: limits.maxBytes * 4, ...limits.archive });
-  const quire = await readQuire({ root, files });
+  const quire = await readQuire({ root, files }, keeper);
   if (quire) return quire;
   // An export inside the archive (a Ghost zip's JSON, a WXR beside wp-content/uploads).
   for (const candidate of files.filter((f) => /\.(xml|json)$/i.test(f) && !/(^|\/)(package|tsconfig|manifest)\.json$/i.test(f))) {
-    const bundle = await readLoose(join(root, candidate), limits.maxBytes).catch((e: unknown) => {
+    const bundle = await readLoose(join(root, candidate), limits.maxBytes, keeper).catch((e: unknown) => {
       // A JSON or XML file that is not an export is just a file of a Markdown site.
       if (e instanceof ImportRefused && /not a (WordPress|Ghost) export/.test(e.message)) return null;
       throw e;
     });
     if (bundle) return { bundle, archiveRoot: join(root, dirname(candidate)) };
   }
-  return { bundle: await parseMarkdownFolder({ root, files }), archiveRoot: root };
+  return { bundle: await parseMarkdownFolder({ root, files }, keeper), archiveRoot: root };
 }
 
 export interface ImportPreview {
@@ -131,14 +161,17 @@ export async function filesUnder(dir: string): Promise<string[]> {
 export async function readImportPath(path: string, workDir: string, limits: { maxBytes: number }): Promise<ReadImport> {
   if ((await stat(path)).isDirectory()) {
     const folder = { root: path, files: await filesUnder(path) };
-    return (await readQuire(folder)) ?? { bundle: await parseMarkdownFolder(folder), archiveRoot: path };
+    return spooled(
+      workDir,
+      async (keeper) => (await readQuire(folder, keeper)) ?? { bundle: await parseMarkdownFolder(folder, keeper), archiveRoot: path },
+    );
   }
   return readImport(path, workDir, limits);
 }
 
-async function readQuire(folder: FolderSource): Promise<ReadImport | null> {
+async function readQuire(folder: FolderSource, keeper: ItemKeeper): Promise<Read | null> {
   const base = await quireExportIn(folder);
   if (base === null) return null;
-  const { bundle, root } = await parseQuireExport(folder, base);
+  const { bundle, root } = await parseQuireExport(folder, base, keeper);
   return { bundle, archiveRoot: root };
 }

@@ -6,7 +6,7 @@ import { user } from "../../db/schema.ts";
 import { managesPeople } from "../lib/permissions.ts";
 import { createMediaStore } from "../media/storage.ts";
 import type { Runtime } from "../runtime.ts";
-import { ImportRefused } from "./model.ts";
+import { ImportRefused, type ImportBundle } from "./model.ts";
 import { previewOf, readImportPath } from "./read.ts";
 import { writeBundle } from "./write.ts";
 
@@ -35,8 +35,20 @@ export async function runImportFromShell(
   work: string,
   options: { actorId: string; fetchImages: boolean; dryRun: boolean; log: (line: string) => void },
 ): Promise<void> {
-  const { config, db, invalidation } = runtime;
-  const { bundle, archiveRoot } = await readImportPath(path, work, { maxBytes: config.import.maxBytes });
+  const { bundle, archiveRoot, close } = await readImportPath(path, work, { maxBytes: runtime.config.import.maxBytes });
+  try {
+    await importRead(runtime, bundle, archiveRoot, options);
+  } finally {
+    close();
+  }
+}
+
+async function importRead(
+  { config, db, invalidation }: Runtime,
+  bundle: ImportBundle,
+  archiveRoot: string | undefined,
+  options: { actorId: string; fetchImages: boolean; dryRun: boolean; log: (line: string) => void },
+): Promise<void> {
   const p = previewOf(bundle);
   options.log(
     `${bundle.source} export${p.site.title ? ` of “${p.site.title}”` : ""}: ${n(p.posts, "post")}, ${n(p.pages, "page")} (${n(p.drafts, "draft")}, ${p.scheduled} scheduled), ${n(p.tags, "tag")}, ${n(p.comments, "comment")}, ${n(p.people, "author")}, ${n(p.images, "image")}.`,

@@ -1,6 +1,6 @@
 // Writes an ImportBundle into Quire: people matched by email (or made, to sign in by password
-// reset), every image brought into the media library, each post or page in one batch with its
-// revision, tags, comments, import keys and redirects, so a crash leaves whole posts or none.
+// reset), every image brought into the media library, a few posts or pages a batch, each with
+// its revision, tags, comments, import keys and redirects, so a crash leaves whole posts or none.
 // Items imported before (by their source key) are skipped: the same file twice adds nothing.
 // Quire's own export brings more: everyone with their role, the site's settings and menus, and
 // its redirects, each taken only where the site has nothing of its own yet.
@@ -15,7 +15,7 @@ import { isSlug, slugify, truncateChars } from "../lib/slug.ts";
 import type { MediaStore } from "../media/storage.ts";
 import { IMAGE_SETTINGS, MENU_SETTINGS, SiteSettings, type SettingKey } from "../lib/settings.ts";
 import { mediaByHashes } from "../server/queries/media.ts";
-import { addRedirects, importedAs, postPaths, slugsInUse, writeImportedPost, type ImportedPost } from "../server/queries/imports.ts";
+import { addRedirects, importedAs, postPaths, slugsInUse, writeImportedPosts, type ImportedPost } from "../server/queries/imports.ts";
 import { saveSettings, storedSettings } from "../server/queries/settings.ts";
 import { normalizeTags } from "../server/queries/tags.ts";
 import type { RemoteLimits } from "./fetch-remote.ts";
@@ -41,6 +41,8 @@ export interface ImportOptions {
   remote?: Partial<RemoteLimits>;
   progress?: (p: ImportProgress) => Promise<void> | void;
   signal?: AbortSignal;
+  /** Items made ready at once and written in one transaction (PREPARE_AT_ONCE). */
+  batchSize?: number;
 }
 
 export interface ImportProgress {
@@ -65,7 +67,7 @@ export interface ImportReport {
   warnings: ImportWarning[];
 }
 
-/** Items rendered at once before their writes: enough to keep the render threads busy. */
+/** Items made ready at once, then written in one transaction (a commit is most of an item's cost). */
 const PREPARE_AT_ONCE = 8;
 const IMAGE_IN_MARKDOWN = /!\[([^\]]*)\]\(\s*([^)\s]+)((?:\s+"[^"]*")?)\s*\)/g;
 
@@ -100,14 +102,18 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
   const authorIds = await people(target, bundle, todo, report, options);
   const commenterIds = await commenters(target, bundle, todo, authorIds, report);
 
-  // Images: each address once, into the media library.
-  const urls = [
-    ...new Set([...todo.flatMap((i) => [...imagesIn(i.body), ...(i.cover ? [i.cover.url] : [])]), ...settingImages(bundle.settings)]),
-  ];
+  // Images: each address once, into the media library. Each is named by the first item that
+  // shows it, for the report (a body is read once: it may be on disk).
+  const firstShownIn = new Map<string, string>();
+  for (const item of todo) {
+    for (const url of [...imagesIn(item.body), ...(item.cover ? [item.cover.url] : [])])
+      if (!firstShownIn.has(url)) firstShownIn.set(url, item.title);
+  }
+  const urls = [...new Set([...firstShownIn.keys(), ...settingImages(bundle.settings)])];
   const images = new Map<string, { src: string; hash: string }>();
   for (const [n, url] of urls.entries()) {
     await progress({ phase: "images", done: n, total: urls.length });
-    const where = todo.find((i) => i.cover?.url === url || i.body.includes(url))?.title ?? "the site's settings";
+    const where = firstShownIn.get(url) ?? "the site's settings";
     try {
       images.set(url, await importImage(target, bundle, url, options));
       report.images.imported++;
@@ -203,16 +209,15 @@ export async function writeBundle(target: ImportTarget, bundle: ImportBundle, op
     };
   };
   // A few items are made ready at once (their Markdown renders on the render threads while
-  // the next waits), then written one batch each, in order, giving readers a turn between.
-  let done = 0;
-  await progress({ phase: "items", done, total });
-  for (let start = 0; start < total; start += PREPARE_AT_ONCE) {
-    const ready = await Promise.all(todo.slice(start, start + PREPARE_AT_ONCE).map(prepare));
+  // the next waits), then written in one batch, in order, giving readers a turn between.
+  const batch = options.batchSize ?? PREPARE_AT_ONCE;
+  await progress({ phase: "items", done: 0, total });
+  for (let start = 0; start < total; start += batch) {
+    const ready = (await Promise.all(todo.slice(start, start + batch).map(prepare))).filter((p) => p !== null);
+    await writeImportedPosts(db.write, ready);
+    await new Promise((turn) => setImmediate(turn));
+    await progress({ phase: "items", done: Math.min(total, start + batch), total });
     for (const post of ready) {
-      await progress({ phase: "items", done: done++, total });
-      if (!post) continue;
-      await writeImportedPost(db.write, post);
-      await new Promise((turn) => setImmediate(turn));
       if (post.row.kind === "page") report.pages++;
       else report.posts++;
       report.comments += post.comments.length;

@@ -4,6 +4,7 @@
 import { GALLERY_MARK, htmlToMarkdown } from "./html-to-markdown.ts";
 import { ImportRefused, type ImportBundle, type ImportComment, type ImportItem, type ImportPerson } from "./model.ts";
 import { readXml, textOf, type XmlLimits, type XmlNode } from "./xml-stream.ts";
+import { inMemory, type ItemKeeper } from "./spool.ts";
 
 const STATUS: Record<string, ImportItem["status"] | undefined> = {
   publish: "published",
@@ -70,10 +71,17 @@ function resolveGalleries(item: ImportItem, attachments: Map<string, Attachment>
   });
 }
 
-export async function parseWxr(chunks: AsyncIterable<Uint8Array | string>, limits?: XmlLimits): Promise<ImportBundle> {
+/** `items` keeps each item's text (on disk while a real import runs). */
+export async function parseWxr(
+  chunks: AsyncIterable<Uint8Array | string>,
+  limits?: XmlLimits,
+  items: ItemKeeper = inMemory,
+): Promise<ImportBundle> {
   const bundle: ImportBundle = { source: "wordpress", site: {}, people: [], items: [], skipped: [], warnings: [] };
   const people = new Map<string, ImportPerson>();
   const attachments = new Map<string, Attachment>();
+  /** Items with a gallery, resolved once every attachment is known. */
+  const galleries: ImportItem[] = [];
   /** Items waiting for their featured image, which may come later in the file. */
   const thumbnails: [ImportItem, string][] = [];
   let sawChannel = false;
@@ -125,7 +133,7 @@ export async function parseWxr(chunks: AsyncIterable<Uint8Array | string>, limit
     if (image) item.cover = { url: image.url, alt: image.alt };
     else bundle.warnings.push({ where: item.title, message: `Its featured image (attachment ${id}) is not in the file` });
   }
-  for (const item of bundle.items) item.body = resolveGalleries(item, attachments, bundle);
+  for (const item of galleries) item.body = resolveGalleries(item, attachments, bundle);
   bundle.people = [...people.values()];
   return bundle;
 
@@ -176,7 +184,7 @@ export async function parseWxr(chunks: AsyncIterable<Uint8Array | string>, limit
     const html = textOf(node, "content:encoded");
     const converted = htmlToMarkdown(html);
     for (const note of converted.notes) bundle.warnings.push({ where: label, message: note });
-    const item: ImportItem = {
+    const item = items.keep({
       ref: id ? `wp:${id}` : `wp-guid:${textOf(node, "guid")}`,
       kind: type,
       title: title || "Untitled",
@@ -191,7 +199,8 @@ export async function parseWxr(chunks: AsyncIterable<Uint8Array | string>, limit
       featured: textOf(node, "wp:is_sticky") === "1",
       oldPaths,
       comments: readComments(node, label),
-    };
+    });
+    if (converted.markdown.includes(GALLERY_MARK)) galleries.push(item);
     if (item.status === "scheduled" && !item.publishedAt) item.status = "draft";
     const thumbnail = metaOf(node).get("_thumbnail_id");
     if (thumbnail) thumbnails.push([item, thumbnail]);

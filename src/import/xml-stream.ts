@@ -23,6 +23,15 @@ export interface XmlLimits {
 
 export const XML_LIMITS: XmlLimits = { maxBytes: 512 * 1024 * 1024, maxDepth: 64, maxText: 20 * 1024 * 1024 };
 
+/**
+ * A copy of `s` of its own. The parser's text and attribute values are slices of the chunk
+ * they were read from, and V8 keeps a whole chunk (256 KiB) alive for as long as any slice of
+ * it is: a title kept from every item would keep the whole file in memory.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
 /** The first child named `name`, or undefined. */
 export function child(node: XmlNode, name: string): XmlNode | undefined {
   return node.children.find((c) => c.name === name);
@@ -60,7 +69,9 @@ export async function readXml(
     path.push(tag.name);
     if (path.length > limits.maxDepth) return fail(`Elements are nested deeper than ${limits.maxDepth} levels`);
     if (path.length >= depth) {
-      const node: XmlNode = { name: tag.name, attrs: { ...tag.attributes }, text: "", children: [] };
+      const attrs: Record<string, string> = {};
+      for (const [key, value] of Object.entries(tag.attributes)) attrs[key] = own(value);
+      const node: XmlNode = { name: tag.name, attrs, text: "", children: [] };
       stack.at(-1)?.children.push(node);
       stack.push(node);
     }
@@ -78,6 +89,7 @@ export async function readXml(
   parser.on("closetag", () => {
     if (path.length >= depth) {
       const node = stack.pop()!;
+      node.text = own(node.text);
       if (path.length === depth) onNode(node, path.slice(0, -1));
     }
     path.pop();

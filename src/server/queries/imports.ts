@@ -1,5 +1,5 @@
 // Imports in SQL: what was imported before (by source key), people by email, the slugs in use, and
-// the one batch that writes an imported post with everything that belongs to it.
+// the batch that writes imported posts with everything that belongs to them.
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Database, Db } from "../../../db/client.ts";
@@ -70,41 +70,51 @@ export interface ImportedPost {
   redirects: { from: string; to: string }[];
 }
 
-/** The post, its first revision, tags, comments, their import keys and redirects: all or nothing. */
-export async function writeImportedPost(write: Db["write"], post: ImportedPost): Promise<void> {
+/**
+ * Posts, each with its first revision, tags, comments, their import keys and redirects, in
+ * one batch: all or nothing. A few posts a transaction, because a commit is most of what an
+ * imported post costs (SQLite flushes the search index's new terms at each one).
+ */
+export async function writeImportedPosts(write: Db["write"], posts: ImportedPost[]): Promise<void> {
+  if (posts.length === 0) return;
+  await write((db) => {
+    const [first, ...rest] = posts.flatMap((post) => importedPostStatements(db, post));
+    return db.batch([first!, ...rest]);
+  });
+}
+
+function importedPostStatements(db: Parameters<Parameters<Db["write"]>[0]>[0], post: ImportedPost) {
   const revisionId = randomUUID();
-  await write((db) =>
-    db.batch([
-      db.insert(Post).values(post.row),
-      db.insert(Revision).values({
-        id: revisionId,
-        postId: post.id,
-        version: 1,
-        title: post.row.title,
-        body: post.row.body ?? "",
-        tags: post.tags.map((t) => t.name),
-        authorId: post.row.authorId,
-        createdAt: post.row.updatedAt,
-      }),
-      ...setTagStatements(db, post.id, post.tags, revisionId),
-      // Top comments before their replies (a reply's parent must exist), many rows a statement.
-      ...chunked(post.comments.map(({ key: _key, ...c }) => c)).map((rows) => db.insert(Comment).values(rows)),
-      db
-        .insert(ImportRef)
-        .values([
-          { ref: post.key, entity: "post" as const, entityId: post.id },
-          ...post.comments.map((c) => ({ ref: c.key, entity: "comment" as const, entityId: c.id })),
-        ]),
-      ...(post.redirects.length
-        ? [
-            db
-              .insert(Redirect)
-              .values(post.redirects.map((r) => ({ fromPath: r.from, toPath: r.to })))
-              .onConflictDoNothing(),
-          ]
-        : []),
-    ]),
-  );
+  return [
+    db.insert(Post).values(post.row),
+    db.insert(Revision).values({
+      id: revisionId,
+      postId: post.id,
+      version: 1,
+      title: post.row.title,
+      body: post.row.body ?? "",
+      tags: post.tags.map((t) => t.name),
+      authorId: post.row.authorId,
+      createdAt: post.row.updatedAt,
+    }),
+    ...setTagStatements(db, post.id, post.tags, revisionId),
+    // Top comments before their replies (a reply's parent must exist), many rows a statement.
+    ...chunked(post.comments.map(({ key: _key, ...c }) => c)).map((rows) => db.insert(Comment).values(rows)),
+    db
+      .insert(ImportRef)
+      .values([
+        { ref: post.key, entity: "post" as const, entityId: post.id },
+        ...post.comments.map((c) => ({ ref: c.key, entity: "comment" as const, entityId: c.id })),
+      ]),
+    ...(post.redirects.length
+      ? [
+          db
+            .insert(Redirect)
+            .values(post.redirects.map((r) => ({ fromPath: r.from, toPath: r.to })))
+            .onConflictDoNothing(),
+        ]
+      : []),
+  ];
 }
 
 /** Rows in groups small enough for SQLite's limit on a statement's parameters. */

@@ -37,11 +37,15 @@ async function exportOf(b: Backend, file: string) {
 async function importInto(b: Backend, file: string, actorId: string, dir: string) {
   mkdirSync(join(work, dir));
   const read = await readImport(file, join(work, dir), { maxBytes: 50 * 1024 * 1024 });
-  return writeBundle({ db: b.db, media: b.media, mediaLimits: LIMITS, purge: async () => {} }, read.bundle, {
-    actorId,
-    archiveRoot: read.archiveRoot,
-    fetchImages: false,
-  });
+  try {
+    return await writeBundle({ db: b.db, media: b.media, mediaLimits: LIMITS, purge: async () => {} }, read.bundle, {
+      actorId,
+      archiveRoot: read.archiveRoot,
+      fetchImages: false,
+    });
+  } finally {
+    read.close();
+  }
 }
 
 async function uploaded(b: Backend, userId: string, fileName: string, width: number) {

@@ -151,10 +151,12 @@ describe("an import cut off midway", () => {
       const target = { db: other.db, media: other.media, mediaLimits: LIMITS, purge: async () => {} };
       const controller = new AbortController();
       let written = 0;
-      // The process "dies" after the second post is written: the abort stops the run there.
+      // Two items a transaction; the process "dies" after the first two are written: the
+      // abort stops the run there.
       const first = writeBundle(target, await parseWxr(text(WXR)), {
         actorId: me.userId,
         fetchImages: false,
+        batchSize: 2,
         signal: controller.signal,
         progress: (p) => {
           if (p.phase === "items" && p.done === 2) {
