@@ -124,7 +124,14 @@ try {
 
   const rssBefore = rssMiB(server.pid)!;
   let peak = rssBefore;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid) ?? 0)), 100);
+  // The peak of each stage apart (the preview, then each phase of the import), to say where memory goes.
+  let stage = "preview";
+  const stagePeaks = new Map<string, number>();
+  const sampler = setInterval(() => {
+    const rss = rssMiB(server.pid) ?? 0;
+    peak = Math.max(peak, rss);
+    stagePeaks.set(stage, Math.max(stagePeaks.get(stage) ?? 0, rss));
+  }, 100);
 
   console.log(`Uploading ${(file.length / 2 ** 20).toFixed(1)} MB…`);
   const uploadStarted = performance.now();
@@ -168,6 +175,7 @@ try {
   if (preview.status !== "done") throw new Error(`the preview failed: ${preview.error}`);
   const previewSeconds = (performance.now() - uploadStarted) / 1000;
 
+  stage = "reading";
   const confirmed = await admin.mutate<{ id: string }>("import.confirm", { id: jobId, fetchImages: true });
   if (!confirmed.ok) throw new Error(confirmed.message);
   const importStarted = performance.now();
@@ -175,6 +183,7 @@ try {
   let importing = true;
   const [done, during] = await Promise.all([
     settle(confirmed.data.id, (phase) => {
+      stage = phase;
       if (!phases.has(phase)) phases.set(phase, performance.now());
     }).finally(() => (importing = false)),
     readWhile(() => importing),
@@ -231,6 +240,7 @@ try {
         `cached post page p99, ${READERS} readers, idle / during the import`,
         `${idleP99.toFixed(1)} / ${duringP99.toFixed(1)} ms = ${(duringP99 / idleP99).toFixed(2)}× (goal ≤ 2×: ${duringP99 <= 2 * idleP99 ? "met" : "missed"})`,
       ],
+      ["peak RSS growth by stage", [...stagePeaks].map(([name, mib]) => `${name} +${(mib - rssBefore).toFixed(0)}`).join(", ") + " MiB"],
       ["reads measured idle / during", `${idle.length} / ${during.length}`],
       [
         "export of the same site (GET /api/export)",

@@ -6,10 +6,19 @@ import { resolve } from "node:path";
 import { freePort } from "../../scripts/free-port.js";
 
 const root = resolve(import.meta.dirname, "../..");
-/** The flags `npm start` gives Node, read from package.json so a bench runs what it runs. */
-const START_FLAGS = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
-  .replace(/^node\s+/, "")
-  .replace(/\s*scripts\/start\.js.*$/, "");
+/** `npm start` as package.json has it, so a bench runs what it runs: its environment and Node's flags. */
+const START = /^((?:\w+=\S*\s+)*)node\s+(.*?)\s*scripts\/start\.js/.exec(
+  (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start,
+);
+if (!START) throw new Error("package.json's start script is not `[VAR=value …] node [flags] scripts/start.js`");
+const START_ENV = Object.fromEntries(
+  START[1]!
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+);
+const START_FLAGS = START[2]!;
 
 export interface Quire {
   base: string;
@@ -30,6 +39,7 @@ export async function startQuire(databaseUrl: string, env: Record<string, string
   const server = spawn(process.execPath, [...flags, ...nodeFlags, "scripts/start.js"], {
     cwd: root,
     env: {
+      ...START_ENV,
       ...process.env,
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
