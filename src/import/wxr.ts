@@ -17,6 +17,13 @@ const STATUS: Record<string, ImportItem["status"] | undefined> = {
   inherit: undefined,
 };
 
+/**
+ * The most HTML a post's body may be. Its Markdown would be far over what a post holds
+ * (BODY_MAX, 200,000 characters; this much HTML gives about 700,000), and turning it into a
+ * document tree takes memory the import thread's bounded heap must keep for the rest.
+ */
+export const HTML_MAX = 1_000_000;
+
 /** A WXR date ("2008-10-17 04:33:51", GMT), or undefined for WordPress's zero date. */
 function gmtDate(text: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
@@ -182,6 +189,10 @@ export async function parseWxr(
       ),
     ];
     const html = textOf(node, "content:encoded");
+    if (html.length > HTML_MAX) {
+      bundle.skipped.push({ where: label, message: `Its body is over ${HTML_MAX.toLocaleString("en")} characters of HTML` });
+      return;
+    }
     const converted = htmlToMarkdown(html);
     for (const note of converted.notes) bundle.warnings.push({ where: label, message: note });
     const item = items.keep({
@@ -194,7 +205,7 @@ export async function parseWxr(
       updatedAt: itemDate(node, "wp:post_modified_gmt", "wp:post_modified"),
       authorRef: textOf(node, "dc:creator") || undefined,
       tags: type === "page" ? [] : tags,
-      excerpt: htmlToMarkdown(textOf(node, "excerpt:encoded")).markdown,
+      excerpt: htmlToMarkdown(textOf(node, "excerpt:encoded").slice(0, HTML_MAX / 10)).markdown,
       body: converted.markdown,
       featured: textOf(node, "wp:is_sticky") === "1",
       oldPaths,

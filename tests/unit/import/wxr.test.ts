@@ -1,7 +1,7 @@
 // The WordPress reader against a small export written for it, and against hostile XML.
 import { describe, expect, it } from "vitest";
 import { ImportRefused } from "../../../src/import/model.ts";
-import { parseWxr } from "../../../src/import/wxr.ts";
+import { HTML_MAX, parseWxr } from "../../../src/import/wxr.ts";
 import { BILLION_LAUGHS, DTD_URL, EXTERNAL_ENTITY, MALFORMED, WXR } from "./fixtures.ts";
 
 /** The file in small pieces, as a stream delivers it: no element may depend on one chunk. */
@@ -134,5 +134,18 @@ describe("hostile or broken XML is refused with where and why", () => {
     }
     expect(((await parseWxr(latin1()).catch((x: unknown) => x)) as Error).message).toMatch(/not UTF-8/);
     expect(((await refusal("<html><body></body></html>")) as Error).message).toMatch(/not a WordPress export/);
+  });
+});
+
+describe("a post too big to be one", () => {
+  it("is left out with the reason, and the rest of the file comes in", async () => {
+    const huge = `<p>${"Words, words. ".repeat(Math.ceil(HTML_MAX / 14))}</p>`;
+    const xml = WXR.replace(/(<item>\s*<title>[^<]*<\/title>[\s\S]*?<content:encoded><!\[CDATA\[)/, `$1${huge}`);
+    expect(xml.length).toBeGreaterThan(WXR.length + HTML_MAX);
+    const whole = await parseWxr(chunked(WXR, 64 * 1024));
+    const bundle = await parseWxr(chunked(xml, 64 * 1024));
+    expect(bundle.items).toHaveLength(whole.items.length - 1);
+    const left = whole.items.find((i) => !bundle.items.some((b) => b.ref === i.ref))!;
+    expect(bundle.skipped).toContainEqual({ where: left.title, message: "Its body is over 1,000,000 characters of HTML" });
   });
 });
