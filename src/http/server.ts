@@ -21,6 +21,7 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import type { Runtime } from "../runtime.ts";
 import { isTrpcPath } from "../lib/constants.ts";
 import { getStore, type Store } from "../cache/store.ts";
+import { answerClientError } from "./client-error.ts";
 import { limitRequestBodies } from "./body-limit.ts";
 import { createFastPath } from "./fast-path.ts";
 import { baselineHeaders } from "./headers.ts";
@@ -95,6 +96,7 @@ export function createServer(runtime: Runtime, astro: RequestListener, options: 
   // longer than the usual client and proxy idle limits (60 s), so the client closes them.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  server.on("clientError", answerClientError);
 
   return {
     server,

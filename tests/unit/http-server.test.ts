@@ -1,7 +1,7 @@
 // The built server's HTTP layer (src/http/server.ts) in this process, on port 0: every rule
 // in its place, around a stand-in for Astro's handler and the real tRPC listener.
 import type { RequestListener } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStore } from "../../src/cache/store.ts";
@@ -112,5 +112,34 @@ describe("the HTTP server", () => {
     const hit = await send("GET", "/cached?utm_source=x");
     expect([hit.status, hit.body, hit.headers["x-astro-cache"]]).toEqual([200, "stored", "HIT"]);
     expect(astroSaw).toEqual([]);
+  });
+});
+
+/** Writes `raw` on a connection of its own and answers all the server wrote back. */
+function rawExchange(raw: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = connect((quire.server.address() as AddressInfo).port, "127.0.0.1", () => socket.end(raw));
+    let text = "";
+    socket.setEncoding("utf8").on("data", (c: string) => (text += c));
+    socket.on("end", () => done(text)).on("error", fail);
+  });
+}
+
+describe("what Node's parser refuses", () => {
+  it("answers an address over 16 KiB with 431 and a message an API client reads, and keeps serving", async () => {
+    const answer = await rawExchange(`GET /api/v1/posts/${"x".repeat(20_000)} HTTP/1.1\r\nhost: quire.test\r\n\r\n`);
+    const [head, body] = answer.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(head).toMatch(/content-type: application\/json/);
+    const parsed = JSON.parse(body!) as { message: string; errors: { message: string; type: string }[] };
+    expect(parsed.message).toMatch(/too long/);
+    expect(parsed.errors).toEqual([{ message: parsed.message, type: "BadRequestError" }]);
+    expect((await send("GET", "/posts/x")).status).toBe(200);
+  });
+
+  it("answers a request that is not HTTP with 400 and says so", async () => {
+    const answer = await rawExchange("HELLO THERE\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(answer.split("\r\n\r\n")[1]!)).toMatchObject({ message: "This is not a well-formed HTTP request" });
   });
 });
