@@ -31,5 +31,9 @@ const runner = createJobRunner({
   },
 });
 runner.start();
+// The runner's timer does not hold a process open (a server's listener does); without this,
+// a process whose first look finds nothing due (the other's lease not yet run out) exits.
+const alive = setInterval(() => {}, 60_000);
 console.log("ready");
-for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void runner.stop().then(() => process.exit(0)));
+for (const signal of ["SIGTERM", "SIGINT"] as const)
+  process.on(signal, () => void runner.stop().then(() => (clearInterval(alive), process.exit(0))));

@@ -29,4 +29,7 @@ const runner = createJobRunner({
   },
 });
 runner.start();
+// The runner's timer does not hold a process open (a server's listener does); without this,
+// a process whose first look finds nothing due (the other's lease not yet run out) exits.
+setInterval(() => {}, 60_000);
 console.log("ready");
