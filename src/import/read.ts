@@ -4,10 +4,11 @@
 // admin's preview.
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, readFile, readdir, stat } from "node:fs/promises";
+import { mkdir, readFile, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { ARCHIVE_LIMITS, archiveKind, unpackArchive, type ArchiveLimits } from "./archive.ts";
 import { parseGhost } from "./ghost.ts";
+import { head } from "./head.ts";
 import { parseMarkdownFolder, type FolderSource } from "./markdown-folder.ts";
 import { ImportRefused, type ImportBundle } from "./model.ts";
 import { parseQuireExport, quireExportIn } from "./quire-export.ts";
@@ -24,19 +25,6 @@ export interface ReadImport {
   archiveRoot?: string;
   /** Closes the file the items' text is kept in (in the work folder): the bundle is done with. */
   close(): void;
-}
-
-async function head(file: string, bytes = 512): Promise<string> {
-  const handle = await open(file, "r");
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
-    return buffer
-      .subarray(0, bytesRead)
-      .toString("utf8")
-      .replace(/^\uFEFF/, "");
-  } finally {
-    await handle.close();
-  }
 }
 
 async function readLoose(file: string, maxBytes: number, keeper: ItemKeeper): Promise<ImportBundle | null> {

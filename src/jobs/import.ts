@@ -2,10 +2,11 @@
 // once they confirm, writes it into the site. Its progress is the job row's, so a reload, or
 // another server, shows the same bar. A run that dies is run again from the start: items it
 // already wrote are recognised by their import keys and skipped, so it resumes, never doubles.
-import { mkdir, open, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { DatabaseConfig, Db } from "../../db/client.ts";
+import { head } from "../import/head.ts";
 import type { ImportPreview } from "../import/read.ts";
 import type { ImportProgress, ImportReport } from "../import/write.ts";
 import type { MediaStore, MediaStoreConfig } from "../media/storage.ts";
@@ -75,19 +76,8 @@ export function importJob(deps: ImportJobDeps, thread?: ImportThreadOptions): Jo
 export const STREAMED_IMPORT_HEAP = { maxOldGenerationSizeMb: 144, maxYoungGenerationSizeMb: 32 };
 
 export async function importThreadHeap(file: string): Promise<ResourceLimits | undefined> {
-  const handle = await open(file, "r").catch(() => null);
-  if (!handle) return undefined;
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-    const start = buffer
-      .subarray(0, bytesRead)
-      .toString("utf8")
-      .replace(/^\uFEFF/, "")
-      .trimStart();
-    return start.startsWith("<") ? STREAMED_IMPORT_HEAP : undefined;
-  } finally {
-    await handle.close();
-  }
+  const start = await head(file, 64).catch(() => null);
+  return start?.trimStart().startsWith("<") ? STREAMED_IMPORT_HEAP : undefined;
 }
 
 async function runOnThread(deps: ImportJobDeps, thread: ImportThreadOptions, job: JobContext): Promise<ImportResult> {
