@@ -93,7 +93,7 @@ function target(path: string, input: unknown): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = input && typeof input === "object" ? (input as Record<string, unknown>)[name] : undefined;
     // A lone surrogate has no UTF-8 form (encodeURIComponent throws): a client sends U+FFFD.
-    return encodeURIComponent((typeof value === "string" && value ? value : String(value ?? "x")).toWellFormed());
+    return encodeURIComponent((typeof value === "string" && value ? value : text(value ?? "x")).toWellFormed());
   });
 }
 
